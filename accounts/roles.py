@@ -1,0 +1,44 @@
+"""Roles (DESIGN.md "People and roles") and what each may do.
+
+Views, the API and templates ask `has_capability`; nothing checks a role name directly, so a role's
+reach is read and changed here only.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+OPERATOR = "operator"
+COORDINATOR = "coordinator"
+FIELD_ADMIN = "field_admin"
+PARTNER = "partner"
+TECHNICIAN = "technician"
+SYSADMIN = "sysadmin"
+
+ROLE_CHOICES = [
+    (OPERATOR, _("Оператор прийому заявок")),
+    (COORDINATOR, _("Координатор")),
+    (FIELD_ADMIN, _("Адміністратор виїзду")),
+    (PARTNER, _("Фахівець-партнер")),
+    (TECHNICIAN, _("Технік")),
+    (SYSADMIN, _("Системний адміністратор")),
+]
+
+CAPABILITIES = {
+    # Requests hold personal data: only the two roles that take and decide them.
+    "requests.view": {OPERATOR, COORDINATOR},
+    "requests.intake": {OPERATOR, COORDINATOR},
+    "requests.decide": {COORDINATOR},
+    "audit.view": {COORDINATOR},
+}
+
+
+def capabilities_of(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    # Personal data always belongs to a community: a user without one reaches none of it.
+    if not user.community_id:
+        return set()
+    return {cap for cap, roles in CAPABILITIES.items() if user.role in roles}
+
+
+def has_capability(user, capability):
+    return capability in capabilities_of(user)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import Provider, Service, ServiceDocument
+
+
+class ServiceDocumentInline(admin.TabularInline):
+    model = ServiceDocument
+    extra = 1
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "community", "edrpou"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_uk", "provider", "is_paid", "fee", "minutes", "mobile_allowed", "is_active"]
+    list_filter = ["provider", "is_paid", "mobile_allowed", "is_active"]
+    search_fields = ["code", "name_uk", "diia_id"]
+    inlines = [ServiceDocumentInline]

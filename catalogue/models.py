@@ -1,0 +1,112 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import get_language, gettext_lazy as _
+
+
+class Provider(models.Model):
+    """A body that provides services (суб'єкт надання): a council department, УСЗН, a registrar."""
+
+    community = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("громада"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Порожньо — державний орган, спільний для всіх громад."),
+    )
+    name = models.CharField(_("назва"), max_length=300)
+    short_name = models.CharField(_("коротка назва"), max_length=60, blank=True)
+    edrpou = models.CharField(_("код ЄДРПОУ"), max_length=10, blank=True)
+    iban = models.CharField(_("рахунок IBAN для оплати"), max_length=34, blank=True)
+    payment_recipient = models.CharField(_("отримувач платежу"), max_length=140, blank=True)
+
+    class Meta:
+        verbose_name = _("суб'єкт надання послуг")
+        verbose_name_plural = _("суб'єкти надання послуг")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Service(models.Model):
+    """An administrative service in the catalogue and what it takes at the citizen's door."""
+
+    TERM_WORKING = "working"
+    TERM_CALENDAR = "calendar"
+    TERM_CHOICES = [(TERM_WORKING, _("робочих днів")), (TERM_CALENDAR, _("календарних днів"))]
+
+    code = models.CharField(_("код"), max_length=30, unique=True)
+    diia_id = models.CharField(_("ідентифікатор у Дії / Реєстрі послуг"), max_length=30, blank=True)
+    name_uk = models.CharField(_("назва українською"), max_length=300)
+    name_en = models.CharField(_("назва англійською"), max_length=300, blank=True)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("суб'єкт надання"), on_delete=models.PROTECT, related_name="services"
+    )
+    is_paid = models.BooleanField(_("платна"), default=False)
+    fee = models.DecimalField(
+        _("вартість, грн"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("тривалість прийому, хв"), default=20, validators=[MinValueValidator(1)]
+    )
+    term_days = models.PositiveSmallIntegerField(_("строк надання"), default=10)
+    term_kind = models.CharField(
+        _("строк рахується у"), max_length=10, choices=TERM_CHOICES, default=TERM_WORKING
+    )
+    mobile_allowed = models.BooleanField(
+        _("можна надати мобільною валізою"),
+        default=True,
+        help_text=_("Наприклад, біометричний паспорт через валізу оформити не можна."),
+    )
+    needs_partner = models.BooleanField(
+        _("потрібен фахівець-партнер"),
+        default=False,
+        help_text=_("Прийом веде фахівець суб'єкта надання, що їде разом з адміністратором."),
+    )
+    description = models.TextField(_("коротко для громадян"), blank=True)
+    is_active = models.BooleanField(_("діє"), default=True)
+    order = models.PositiveSmallIntegerField(_("порядок у списку"), default=100)
+
+    class Meta:
+        verbose_name = _("послуга")
+        verbose_name_plural = _("послуги")
+        ordering = ["order", "name_uk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        if (get_language() or "uk").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_uk
+
+    def clean(self):
+        if self.is_paid and not self.fee:
+            raise ValidationError({"fee": _("Для платної послуги вкажіть вартість.")})
+        if not self.is_paid and self.fee:
+            raise ValidationError({"fee": _("Безоплатна послуга не може мати вартість.")})
+
+
+class ServiceDocument(models.Model):
+    """A document the person must have at hand for the service."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(_("документ"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+
+    class Meta:
+        verbose_name = _("потрібний документ")
+        verbose_name_plural = _("потрібні документи")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name

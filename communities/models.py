@@ -1,0 +1,77 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+_LAT = [MinValueValidator(-90), MaxValueValidator(90)]
+_LON = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Community(models.Model):
+    """A territorial community (громада) whose CNAP runs the mobile office.
+
+    Every record with personal data belongs to exactly one community.
+    """
+
+    name = models.CharField(_("назва"), max_length=200, unique=True)
+    slug = models.SlugField(_("адреса на сайті"), max_length=60, unique=True)
+    phone = models.CharField(_("телефон ЦНАП для довідок"), max_length=40, blank=True)
+    email = models.EmailField(_("ел. пошта ЦНАП"), blank=True)
+    decision = models.CharField(
+        _("рішення про утворення пересувного робочого місця"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("громада")
+        verbose_name_plural = _("громади")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Office(models.Model):
+    """A CNAP office or branch: the depot the mobile team's trips start from."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="offices")
+    name = models.CharField(_("назва"), max_length=200)
+    address = models.CharField(_("адреса"), max_length=300)
+    latitude = models.DecimalField(_("широта"), max_digits=9, decimal_places=6, validators=_LAT)
+    longitude = models.DecimalField(_("довгота"), max_digits=9, decimal_places=6, validators=_LON)
+    phone = models.CharField(_("телефон"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("офіс ЦНАП")
+        verbose_name_plural = _("офіси ЦНАП")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Settlement(models.Model):
+    """A city, town or village of the community. Remote ones matter for eligibility."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="settlements")
+    name = models.CharField(_("назва"), max_length=200)
+    is_remote = models.BooleanField(
+        _("віддалений"),
+        default=False,
+        help_text=_("Мешканці віддалених сіл можуть замовити виїзд, якщо це дозволяє рішення ради."),
+    )
+    latitude = models.DecimalField(
+        _("широта"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_LAT
+    )
+    longitude = models.DecimalField(
+        _("довгота"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_LON
+    )
+
+    class Meta:
+        verbose_name = _("населений пункт")
+        verbose_name_plural = _("населені пункти")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="settlement_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name

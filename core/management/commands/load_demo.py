@@ -1,0 +1,209 @@
+"""Demo data: one fictional community, its catalogue, one user per role, ~30 requests.
+
+Safe to run again: what exists is kept, nothing is duplicated.
+"""
+
+import os
+import random
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from catalogue.models import Provider, Service, ServiceDocument
+from communities.models import Community, Office, Settlement
+from eligibility.models import EligibilityCategory
+from eligibility.rules import ensure_mandatory_categories
+from visits import actions
+from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
+
+DEMO_PASSWORD = os.environ.get("VALIZA_DEMO_PASSWORD", "valiza-demo-2026")
+PASSPORT = "Паспорт громадянина України"
+RNOKPP = "Картка платника податків (РНОКПП)"
+
+PROVIDERS = {
+    "residence": ("Відділ реєстрації місця проживання виконавчого комітету", "Відділ реєстрації", True),
+    "uszn": ("Управління соціального захисту населення", "УСЗН", True),
+    "registrar": ("Державний реєстратор речових прав на нерухоме майно", "Держреєстратор", True),
+    "geocadastre": ("Головне управління Держгеокадастру в області", "Держгеокадастр", False),
+    "dms": ("Державна міграційна служба України", "ДМС", False),
+}
+
+# code, provider, name uk, name en, paid fee, minutes, term, term kind, mobile, partner, documents
+SERVICES = [
+    ("RES-REG", "residence", "Реєстрація місця проживання", "Registration of the place of residence",
+     "25.50", 20, 1, "working", True, False, [PASSPORT, "Документ, що підтверджує право на житло", "Квитанція про сплату адміністративного збору"]),
+    ("RES-DEREG", "residence", "Зняття з реєстрації місця проживання", "Deregistration of the place of residence",
+     "25.50", 15, 1, "working", True, False, [PASSPORT, "Квитанція про сплату адміністративного збору"]),
+    ("RES-CONSENT", "residence", "Надання згоди власника житла на реєстрацію місця проживання", "Owner's consent to residence registration",
+     "0", 15, 1, "working", True, False, [PASSPORT, "Документ про право власності на житло"]),
+    ("RES-CERT", "residence", "Довідка про зареєстрованих у житловому приміщенні осіб", "Certificate of persons registered at the dwelling",
+     "0", 10, 1, "working", True, False, [PASSPORT]),
+    ("SOC-AID", "uszn", "Призначення державної соціальної допомоги", "State social assistance",
+     "0", 30, 10, "working", True, True, [PASSPORT, RNOKPP, "Довідка про доходи", "Реквізити банківського рахунку"]),
+    ("SOC-SUBSIDY", "uszn", "Призначення житлової субсидії", "Housing subsidy",
+     "0", 25, 10, "working", True, True, [PASSPORT, RNOKPP, "Заява та декларація про доходи і майно"]),
+    ("PROP-REG", "registrar", "Державна реєстрація права власності на нерухоме майно", "Registration of ownership of real estate",
+     "302.80", 30, 5, "working", True, False, [PASSPORT, RNOKPP, "Документ, що підтверджує виникнення права власності", "Технічний паспорт"]),
+    ("LAND-REG", "geocadastre", "Державна реєстрація земельної ділянки", "State registration of a land plot",
+     "0", 25, 14, "working", True, False, [PASSPORT, "Документація із землеустрою", "Електронний документ (диск)"]),
+    ("LAND-PRIV", "geocadastre", "Безоплатна приватизація земельної ділянки", "Free privatisation of a land plot",
+     "0", 25, 30, "calendar", True, False, [PASSPORT, RNOKPP, "Графічні матеріали з бажаним місцем розташування ділянки"]),
+    ("PASS-PHOTO", "dms", "Вклеювання фотокартки в паспорт-книжечку (у 25 і 45 років)", "Gluing a photo into the booklet passport (at 25 and 45)",
+     "0", 15, 3, "working", True, False, [PASSPORT, "Дві фотокартки 3,5×4,5 см"]),
+    ("PASS-BIO", "dms", "Оформлення паспорта громадянина України у формі ID-картки", "Biometric ID-card passport",
+     "0", 30, 20, "working", False, False, ["Свідоцтво про народження", "Фотографія (знімається на місці)"]),
+]
+
+SETTLEMENTS = [
+    ("Вербівка", False, "48.512300", "34.998100"),
+    ("Лозуватка", False, "48.561900", "35.081200"),
+    ("Зелений Гай", True, "48.402500", "35.203300"),
+]
+
+STREETS = ["вул. Соборна", "вул. Шевченка", "вул. Лесі Українки", "просп. Незалежності", "вул. Садова",
+           "вул. Миру", "вул. Вишнева", "пров. Квітковий"]
+GIVEN = ["Марія", "Ганна", "Олександра", "Мар'яна", "Ніна", "Василь", "Іван", "Петро", "Олег", "Галина",
+         "Надія", "Григорій", "Тетяна", "Микола", "Людмила"]
+FAMILY = ["Коваленко", "Шевчук", "Бондаренко", "Ткачук", "Мельник", "Кравчук", "Олійник", "Лисенко",
+          "Д'яченко", "Руденко", "Савчук", "Гнатюк"]
+PATRONYMIC = ["Іванівна", "Петрівна", "Олексіївна", "Миколаївна", "Василівна", "Іванович", "Петрович",
+              "Григорович"]
+
+USERS = [
+    ("operator", "Оксана", "Приймак", roles.OPERATOR),
+    ("coordinator", "Андрій", "Головко", roles.COORDINATOR),
+    ("field", "Ірина", "Мандрика", roles.FIELD_ADMIN),
+    ("partner", "Світлана", "Соцзахист", roles.PARTNER),
+    ("technician", "Богдан", "Майстренко", roles.TECHNICIAN),
+    ("sysadmin", "Тарас", "Налаштуй", roles.SYSADMIN),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo community (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=30)
+        parser.add_argument("--quiet", action="store_true")
+
+    @transaction.atomic
+    def handle(self, *args, **opts):
+        community, _ = Community.objects.get_or_create(
+            slug="verbivka",
+            defaults={"name": "Вербівська міська територіальна громада (демо)", "phone": "0 800 500 000",
+                      "email": "cnap@verbivka.example", "decision": "Рішення міської ради № 123 від 15.01.2026"},
+        )
+        Office.objects.get_or_create(
+            community=community, name="ЦНАП Вербівської громади",
+            defaults={"address": "м. Вербівка, вул. Соборна, 1", "latitude": Decimal("48.513500"),
+                      "longitude": Decimal("34.996800"), "phone": "0 800 500 000"},
+        )
+        settlements = []
+        for name, remote, lat, lon in SETTLEMENTS:
+            s, _ = Settlement.objects.get_or_create(
+                community=community, name=name,
+                defaults={"is_remote": remote, "latitude": Decimal(lat), "longitude": Decimal(lon)},
+            )
+            settlements.append(s)
+        ensure_mandatory_categories(community)
+        providers = {}
+        for key, (name, short, local) in PROVIDERS.items():
+            providers[key], _ = Provider.objects.get_or_create(
+                name=name, community=community if local else None, defaults={"short_name": short}
+            )
+        services = []
+        for order, (code, prov, uk, en, fee, minutes, term, kind, mobile, partner, docs) in enumerate(SERVICES):
+            service, created = Service.objects.get_or_create(
+                code=code,
+                defaults={"provider": providers[prov], "name_uk": uk, "name_en": en,
+                          "is_paid": Decimal(fee) > 0, "fee": Decimal(fee), "minutes": minutes,
+                          "term_days": term, "term_kind": kind, "mobile_allowed": mobile,
+                          "needs_partner": partner, "order": order},
+            )
+            if created:
+                for i, doc in enumerate(docs):
+                    ServiceDocument.objects.create(service=service, name=doc, order=i)
+            services.append(service)
+        for username, first, last, role in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "role": role,
+                          "community": None if role == roles.SYSADMIN else community,
+                          "is_staff": role == roles.SYSADMIN, "is_superuser": role == roles.SYSADMIN,
+                          "provider": providers["uszn"] if role == roles.PARTNER else None},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+        if not VisitRequest.objects.filter(community=community).exists():
+            self._requests(community, settlements, services, opts["requests"])
+        if not opts["quiet"]:
+            self.stdout.write("Демо-громада: " + community.name)
+            self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
+            for username, first, last, role in USERS:
+                self.stdout.write(f"  {username:12} {dict(roles.ROLE_CHOICES)[role]}")
+
+    def _requests(self, community, settlements, services, count):
+        rnd = random.Random(2026)
+        operator = User.objects.get(username="operator")
+        coordinator = User.objects.get(username="coordinator")
+        categories = {c.kind: c for c in EligibilityCategory.objects.filter(community=community)}
+        mobile = [s for s in services if s.mobile_allowed]
+        plan = ([Status.NEW] * 10 + [Status.NEEDS_INFO] * 5 + [Status.ACCEPTED] * 11 + [Status.REJECTED] * 4)
+        for i in range(count):
+            settlement = rnd.choice(settlements)
+            old = rnd.random() < 0.6
+            birth = date(rnd.randint(1931, 1944) if old else rnd.randint(1950, 1985), rnd.randint(1, 12), rnd.randint(1, 28))
+            kind = rnd.choice([EligibilityCategory.DISABILITY_1, EligibilityCategory.LKK, EligibilityCategory.HOSPITAL,
+                               EligibilityCategory.IMMOBILE, EligibilityCategory.AGE])
+            someone_else = rnd.random() < 0.5
+            given = rnd.choice(GIVEN)
+            req = VisitRequest(
+                community=community,
+                channel=rnd.choice([Channel.PHONE, Channel.PHONE, Channel.DESK, Channel.WEB]),
+                applicant_name=f"{rnd.choice(FAMILY)} {given} {rnd.choice(PATRONYMIC)}",
+                applicant_birth_date=birth,
+                applicant_phone="" if someone_else and rnd.random() < 0.5 else f"+38067{rnd.randint(1000000, 9999999)}",
+                requester_name=f"{rnd.choice(FAMILY)} {rnd.choice(GIVEN)}" if someone_else else "",
+                requester_phone=f"+38050{rnd.randint(1000000, 9999999)}" if someone_else else "",
+                requester_relation=rnd.choice(Relation.values) if someone_else else "",
+                settlement=settlement,
+                street=rnd.choice(STREETS), building=str(rnd.randint(1, 120)),
+                flat=str(rnd.randint(1, 90)) if rnd.random() < 0.6 else "",
+                floor=rnd.randint(1, 9) if rnd.random() < 0.5 else None,
+                intercom=f"{rnd.randint(1, 90)}В" if rnd.random() < 0.3 else "",
+                access_notes="Собака у дворі, дзвонити у хвіртку" if rnd.random() < 0.2 else "",
+                latitude=(settlement.latitude + Decimal(rnd.randint(-900, 900)) / 100000) if rnd.random() < 0.8 else None,
+                category=categories[kind],
+                evidence_available=rnd.random() < 0.7,
+                preferred_weekdays=sorted(rnd.sample(range(5), rnd.randint(1, 4))),
+                window_start=time(rnd.choice([9, 10, 11])), window_end=time(rnd.choice([13, 15, 17])),
+                consent_by="", consent_at=timezone.now(), warning_acknowledged_at=timezone.now(),
+            )
+            if req.latitude is not None:
+                req.longitude = settlement.longitude + Decimal(rnd.randint(-900, 900)) / 100000
+            req.consent_by = req.requester_name or req.applicant_name
+            chosen = rnd.sample(mobile, rnd.randint(1, 2))
+            if any(s.is_paid for s in chosen):
+                req.payment_method = rnd.choice(PaymentMethod.values)
+            choices = [actions.ServiceChoice(s, {d.pk for d in s.documents.all() if rnd.random() < 0.75}) for s in chosen]
+            actions.create_request(req, choices, by=None if req.channel == Channel.WEB else operator)
+            created = timezone.now() - timedelta(days=rnd.randint(0, 20), hours=rnd.randint(0, 8))
+            VisitRequest.objects.filter(pk=req.pk).update(created_at=created)
+            req.history.update(at=created)
+            target = plan[i % len(plan)]
+            if target == Status.NEEDS_INFO:
+                actions.ask_for_info(req, by=coordinator, comment="Уточнити номер довідки МСЕК")
+            elif target == Status.ACCEPTED:
+                if req.eligibility == "not_eligible":
+                    req.category = categories[EligibilityCategory.DISABILITY_1]
+                    req.evidence_available = True
+                    actions.update_request(req, choices, by=operator)
+                actions.accept(req, by=coordinator, comment="")
+            elif target == Status.REJECTED:
+                actions.reject(req, by=coordinator, reason=rnd.choice(RejectReason.values), comment="")

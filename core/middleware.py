@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+
+
+class BodySizeLimitMiddleware:
+    """Refuse oversized bodies before anything reads them (413 with a page a person can read)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.VALIZA_MAX_BODY_BYTES:
+            # Don't leave the unread body in the connection for the next request.
+            request._stream = None
+            html = render_to_string("413.html", request=None)
+            return HttpResponse(html, status=413)
+        return self.get_response(request)

@@ -1,0 +1,5 @@
+// Small enhancements only: every page works without this file.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+});

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.api import api
+
+admin.site.site_header = "Валіза — налаштування"
+admin.site.site_title = "Валіза"
+admin.site.index_title = "Громади, каталог, категорії, працівники"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("staff/", include("accounts.urls")),
+    path("staff/requests/", include("visits.urls")),
+    path("staff/access-log/", include("audit.urls")),
+    path("", include("visits.public_urls")),
+]
+
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

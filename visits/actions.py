@@ -1,0 +1,181 @@
+"""Every write to a request goes through these functions: views, the API, commands and the demo
+loader call them, so the rules (history, eligibility, transitions) hold whatever the entry point."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.text import match_key
+from eligibility import rules
+from eligibility.models import EligibilityCategory
+
+from .models import (
+    OPEN_STATUSES,
+    RejectReason,
+    RequestedDocument,
+    RequestedService,
+    Status,
+    StatusChange,
+    VisitRequest,
+    address_key,
+)
+
+
+class TransitionError(Exception):
+    """A status change the rules don't allow; the message is for the user."""
+
+
+# Who may move a request where. Planning adds its own states later.
+TRANSITIONS = {
+    Status.NEW: {Status.NEEDS_INFO, Status.ACCEPTED, Status.REJECTED},
+    Status.NEEDS_INFO: {Status.NEW, Status.ACCEPTED, Status.REJECTED},
+    Status.ACCEPTED: {Status.NEEDS_INFO, Status.REJECTED},
+    Status.REJECTED: set(),
+}
+
+
+@dataclass
+class ServiceChoice:
+    """A service wanted and, per catalogue document id, whether the person has it."""
+
+    service: object
+    has_documents: set
+
+
+def evaluate_request(req, today=None):
+    categories = list(EligibilityCategory.objects.filter(community_id=req.community_id))
+    return rules.evaluate(
+        categories,
+        birth_date=req.applicant_birth_date,
+        settlement=req.settlement,
+        claimed=req.category,
+        evidence_available=req.evidence_available,
+        today=today or timezone.localdate(),
+    )
+
+
+def _apply_verdict(req, verdict):
+    req.eligibility = verdict.status
+    req.eligibility_reason = str(verdict.reason)[:300]
+    req.eligible_by = verdict.category
+
+
+def find_duplicates(community_id, *, name, birth_date, phone, settlement_id, street, building,
+                    flat, exclude_pk=None):
+    """Open requests of the same person (name + birth date, or phone) or for the same address."""
+    same = Q()
+    if name and birth_date:
+        same |= Q(name_key=match_key(name), applicant_birth_date=birth_date)
+    if phone:
+        same |= Q(applicant_phone=phone) | Q(requester_phone=phone)
+    if settlement_id and street and building:
+        same |= Q(address_key=address_key(settlement_id, street, building, flat))
+    if not same:
+        return VisitRequest.objects.none()
+    qs = VisitRequest.objects.filter(same, community_id=community_id, status__in=OPEN_STATUSES)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("settlement").order_by("-created_at")[:10]
+
+
+def _save_services(req, choices):
+    kept = []
+    for choice in choices:
+        rs, _created = RequestedService.objects.get_or_create(request=req, service=choice.service)
+        kept.append(rs.pk)
+        existing = {d.document_id: d for d in rs.documents.all()}
+        for doc in choice.service.documents.all():
+            has = doc.pk in choice.has_documents
+            line = existing.pop(doc.pk, None)
+            if line is None:
+                RequestedDocument.objects.create(
+                    requested_service=rs, document=doc, name=doc.name, has=has
+                )
+            elif line.has != has:
+                line.has = has
+                line.save(update_fields=["has"])
+        # Documents the catalogue no longer asks for are dropped from the checklist.
+        for line in existing.values():
+            line.delete()
+    req.services.exclude(pk__in=kept).delete()
+
+
+@transaction.atomic
+def create_request(req, choices, *, by=None, today=None):
+    """Save a new request (an unsaved VisitRequest with its fields set) and its services."""
+    now = timezone.now()
+    req.status = Status.NEW
+    req.created_by = by if by and by.is_authenticated else None
+    req.created_at = now
+    _apply_verdict(req, evaluate_request(req, today))
+    req.save()
+    _save_services(req, choices)
+    StatusChange.objects.create(
+        request=req, from_status="", to_status=Status.NEW, by=req.created_by, at=now,
+        comment=_("Заявку прийнято: %(channel)s") % {"channel": req.get_channel_display()},
+    )
+    return req
+
+
+@transaction.atomic
+def update_request(req, choices, *, by, today=None):
+    """Save an operator's edit. A request that was waiting for information goes back to 'new'."""
+    locked = VisitRequest.objects.select_for_update().get(pk=req.pk)
+    if locked.status == Status.REJECTED:
+        raise TransitionError(_("Відхилену заявку змінити не можна."))
+    _apply_verdict(req, evaluate_request(req, today))
+    req.status = locked.status
+    req.save()
+    _save_services(req, choices)
+    comment = _("Дані заявки змінено.")
+    if locked.status == Status.NEEDS_INFO:
+        req.status = Status.NEW
+        req.save(update_fields=["status"])
+        comment = _("Дані заявки доповнено, заявка знову чекає рішення.")
+    StatusChange.objects.create(
+        request=req, from_status=locked.status, to_status=req.status, by=by, comment=comment
+    )
+    return req
+
+
+@transaction.atomic
+def change_status(req, to_status, *, by, reason="", comment=""):
+    locked = VisitRequest.objects.select_for_update().get(pk=req.pk)
+    if to_status not in TRANSITIONS.get(locked.status, set()):
+        raise TransitionError(
+            _("Заявку в стані «%(from)s» не можна перевести в стан «%(to)s».")
+            % {"from": Status(locked.status).label, "to": Status(to_status).label}
+        )
+    if to_status == Status.REJECTED and reason not in RejectReason.values:
+        raise TransitionError(_("Оберіть причину відмови."))
+    if to_status == Status.NEEDS_INFO and not comment.strip():
+        raise TransitionError(_("Напишіть, що саме потрібно уточнити."))
+    if to_status == Status.ACCEPTED and locked.eligibility == rules.NOT_ELIGIBLE:
+        raise TransitionError(
+            _("Людина не належить до жодної категорії. Уточніть категорію або відхиліть заявку.")
+        )
+    from_status = locked.status
+    locked.status = to_status
+    locked.reject_reason = reason if to_status == Status.REJECTED else ""
+    locked.save(update_fields=["status", "reject_reason"])
+    StatusChange.objects.create(
+        request=locked, from_status=from_status, to_status=to_status, reason=reason,
+        comment=comment.strip(), by=by,
+    )
+    req.status, req.reject_reason = locked.status, locked.reject_reason
+    return locked
+
+
+def accept(req, *, by, comment=""):
+    return change_status(req, Status.ACCEPTED, by=by, comment=comment)
+
+
+def ask_for_info(req, *, by, comment):
+    return change_status(req, Status.NEEDS_INFO, by=by, comment=comment)
+
+
+def reject(req, *, by, reason, comment=""):
+    return change_status(req, Status.REJECTED, by=by, reason=reason, comment=comment)

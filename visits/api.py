@@ -1,0 +1,100 @@
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from audit.log import API_VIEW, record_access
+from core.api import Capability
+
+from . import actions
+from .models import RejectReason, Status, VisitRequest
+from .queries import filtered_requests
+
+router = Router(tags=["requests"])
+
+
+class ServiceLine(Schema):
+    service_id: int
+    name: str
+    missing_documents: list[str]
+
+
+class RequestRow(Schema):
+    id: int
+    number: str
+    status: str
+    applicant_name: str
+    settlement: str
+    eligibility: str
+    created_at: datetime
+
+
+class RequestDetail(RequestRow):
+    applicant_birth_date: date
+    applicant_phone: str
+    requester_name: str
+    requester_phone: str
+    requester_relation: str
+    address: str
+    intercom: str
+    access_notes: str
+    eligibility_reason: str
+    reject_reason: str
+    payment_method: str
+    services: list[ServiceLine]
+
+
+class Decision(Schema):
+    status: Status
+    reason: RejectReason | None = None
+    comment: str = ""
+
+
+def _row(req):
+    return {
+        "id": req.pk, "number": req.number, "status": req.status,
+        "applicant_name": req.applicant_name, "settlement": str(req.settlement),
+        "eligibility": req.eligibility, "created_at": req.created_at,
+    }
+
+
+@router.get("", response=list[RequestRow], auth=Capability("requests.view"))
+@paginate(PageNumberPagination, page_size=50)
+def list_requests(request, status: Status | None = None):
+    qs = filtered_requests(request.auth, {"status": status} if status else {})
+    return [_row(r) for r in qs]
+
+
+@router.get("/{int:pk}", response=RequestDetail, auth=Capability("requests.view"))
+def get_request(request, pk: int):
+    req = get_object_or_404(VisitRequest.objects.for_user(request.auth).select_related("settlement"), pk=pk)
+    record_access(request, req, API_VIEW)
+    return {
+        **_row(req),
+        "applicant_birth_date": req.applicant_birth_date, "applicant_phone": req.applicant_phone,
+        "requester_name": req.requester_name, "requester_phone": req.requester_phone,
+        "requester_relation": req.requester_relation, "address": req.address,
+        "intercom": req.intercom, "access_notes": req.access_notes,
+        "eligibility_reason": req.eligibility_reason, "reject_reason": req.reject_reason,
+        "payment_method": req.payment_method,
+        "services": [
+            {"service_id": rs.service_id, "name": rs.service.name,
+             "missing_documents": [d.name for d in rs.missing_documents]}
+            for rs in req.services.select_related("service").prefetch_related("documents")
+        ],
+    }
+
+
+@router.post("/{int:pk}/decision", response=RequestRow, auth=Capability("requests.decide"))
+def decide(request, pk: int, decision: Decision):
+    req = get_object_or_404(VisitRequest.objects.for_user(request.auth).select_related("settlement"), pk=pk)
+    try:
+        actions.change_status(
+            req, decision.status, by=request.auth,
+            reason=decision.reason or "", comment=decision.comment,
+        )
+    except actions.TransitionError as exc:
+        raise HttpError(409, str(exc)) from None
+    return _row(req)

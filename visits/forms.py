@@ -1,0 +1,334 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Service
+from communities.models import Settlement
+from core.forms import BirthDateField, NameField, PhoneField
+from eligibility.models import EligibilityCategory
+
+from .actions import ServiceChoice
+from .models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest, WEEKDAY_CHOICES
+
+# Ukraine with a margin: a point outside is a typo (swapped latitude and longitude, as a rule).
+LAT_RANGE = (Decimal("44.0"), Decimal("52.5"))
+LON_RANGE = (Decimal("22.0"), Decimal("40.5"))
+
+
+class ServicesField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Такої послуги немає в каталозі."),
+        "invalid_pk_value": _("Такої послуги немає в каталозі."),
+        "required": _("Оберіть хоча б одну послугу."),
+        "invalid_list": _("Оберіть послуги зі списку."),
+    }
+
+
+class VisitRequestForm(forms.ModelForm):
+    """The request as both the operator and the citizen fill it in.
+
+    The services and their document checklists are posted as `services` (ids) and `doc_<id>`
+    checkboxes; `service_choices()` turns them into actions.ServiceChoice for the save.
+    """
+
+    for_someone_else = forms.TypedChoiceField(
+        label=_("Для кого виїзд?"),
+        choices=[("0", _("Для себе")), ("1", _("Для іншої людини (сусіда, родича)"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    applicant_name = NameField(label=_("Прізвище, ім'я, по батькові"))
+    applicant_birth_date = BirthDateField(label=_("Дата народження"))
+    applicant_phone = PhoneField(label=_("Телефон"), required=False)
+    requester_name = NameField(label=_("Ваше прізвище та ім'я"), required=False)
+    requester_phone = PhoneField(label=_("Ваш телефон"), required=False)
+    requester_relation = forms.ChoiceField(
+        label=_("Ким ви доводитеся цій людині"),
+        choices=[("", "—")] + list(Relation.choices),
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Категорія"),
+        queryset=EligibilityCategory.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Оберіть категорію зі списку.")},
+    )
+    services = ServicesField(
+        label=_("Послуги"),
+        queryset=Service.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferred_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Зручні дні"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Оберіть дні зі списку.")},
+    )
+    window_start = forms.TimeField(
+        label=_("Зручно з"), required=False, widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "09:00"}),
+        error_messages={"invalid": _("Напишіть час як години:хвилини, наприклад 09:30.")},
+    )
+    window_end = forms.TimeField(
+        label=_("Зручно до"), required=False, widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "17:00"}),
+        error_messages={"invalid": _("Напишіть час як години:хвилини, наприклад 14:00.")},
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Як буде оплачено платні послуги"),
+        choices=[("", "—")] + list(PaymentMethod.choices),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("Людина згодна на обробку персональних даних для надання послуг"),
+        error_messages={"required": _("Без згоди на обробку персональних даних заявку прийняти не можна.")},
+    )
+    warning_acknowledged = forms.BooleanField(
+        label=_("Людину попереджено про відповідальність за надання недостовірних відомостей"),
+        error_messages={"required": _("Попередьте людину про відповідальність за недостовірні відомості і позначте це.")},
+    )
+
+    class Meta:
+        model = VisitRequest
+        fields = [
+            "applicant_name", "applicant_birth_date", "applicant_phone",
+            "requester_name", "requester_phone", "requester_relation",
+            "settlement", "street", "building", "flat", "entrance", "floor", "lift",
+            "intercom", "access_notes", "latitude", "longitude",
+            "category", "evidence_available", "evidence_note",
+            "payment_method", "preferred_weekdays", "window_start", "window_end", "notes",
+        ]
+        widgets = {
+            "access_notes": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "settlement": {"invalid_choice": _("Оберіть населений пункт зі списку."),
+                           "required": _("Оберіть населений пункт.")},
+            "floor": {"invalid": _("Поверх — це число, наприклад 3.")},
+            "latitude": {"invalid": _("Широта — це число, наприклад 47.9105.")},
+            "longitude": {"invalid": _("Довгота — це число, наприклад 33.3918.")},
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["settlement"].queryset = Settlement.objects.filter(community=community)
+        self.fields["settlement"].empty_label = "—"
+        self.fields["category"].queryset = EligibilityCategory.objects.filter(
+            community=community, is_active=True
+        )
+        self.fields["services"].queryset = (
+            Service.objects.filter(is_active=True)
+            .filter(models_q_for_community(community))
+            .select_related("provider")
+            .prefetch_related("documents")
+        )
+        for name in ("street", "building"):
+            self.fields[name].error_messages["required"] = _("Це поле потрібне для виїзду.")
+        self.fields["applicant_name"].error_messages["required"] = _("Напишіть, як звати людину.")
+        self.fields["applicant_birth_date"].error_messages["required"] = _(
+            "Дата народження потрібна, щоб перевірити право на виїзд."
+        )
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = _("Задовго: не більше %(limit_value)d знаків.")
+        if self.instance.pk:
+            self.fields["for_someone_else"].initial = "1" if self.instance.requester_name else "0"
+            self.fields["services"].initial = [rs.service_id for rs in self.instance.services.all()]
+            self.fields["consent"].initial = True
+            self.fields["warning_acknowledged"].initial = True
+
+    # -- documents per service -------------------------------------------------------------
+    def checked_documents(self):
+        """Catalogue document ids ticked as 'the person has it'."""
+        source = self.data if self.is_bound else {}
+        ids = set()
+        for key in source:
+            if key.startswith("doc_") and key[4:].isdigit() and len(key) < 20:
+                ids.add(int(key[4:]))
+        if not self.is_bound and self.instance.pk:
+            for rs in self.instance.services.all():
+                ids |= {d.document_id for d in rs.documents.all() if d.has and d.document_id}
+        return ids
+
+    def service_choices(self):
+        checked = self.checked_documents()
+        return [
+            ServiceChoice(service, {d.pk for d in service.documents.all() if d.pk in checked})
+            for service in self.cleaned_data["services"]
+        ]
+
+    def service_rows(self):
+        """For the template: each catalogue service, whether it is chosen, its documents."""
+        if self.is_bound:
+            chosen = {str(v) for v in self.data.getlist("services")} if hasattr(self.data, "getlist") else set()
+        else:
+            chosen = {str(v) for v in (self.fields["services"].initial or [])}
+        checked = self.checked_documents()
+        rows = []
+        for service in self.fields["services"].queryset:
+            rows.append({
+                "service": service,
+                "chosen": str(service.pk) in chosen,
+                "documents": [(d, d.pk in checked) for d in service.documents.all()],
+            })
+        return rows
+
+    # -- validation ------------------------------------------------------------------------
+    def clean_services(self):
+        services = self.cleaned_data["services"]
+        not_mobile = [s for s in services if not s.mobile_allowed]
+        if not_mobile:
+            raise forms.ValidationError(
+                _("Послугу «%(name)s» не можна отримати вдома: її надають лише в ЦНАП.")
+                % {"name": not_mobile[0].name}
+            )
+        return services
+
+    def clean(self):
+        data = super().clean()
+        someone_else = data.get("for_someone_else")
+        if someone_else:
+            if not data.get("requester_name"):
+                self.add_error("requester_name", _("Напишіть, хто звертається."))
+            if not data.get("requester_phone") and "requester_phone" not in self.errors:
+                self.add_error("requester_phone", _("Потрібен телефон того, хто звертається."))
+            if not data.get("requester_relation"):
+                self.add_error("requester_relation", _("Оберіть, ким ви доводитеся цій людині."))
+        else:
+            data["requester_name"] = data["requester_phone"] = data["requester_relation"] = ""
+            if not data.get("applicant_phone") and "applicant_phone" not in self.errors:
+                self.add_error("applicant_phone", _("Потрібен номер телефону, щоб узгодити візит."))
+
+        services = data.get("services") or []
+        if any(s.is_paid for s in services) and not data.get("payment_method"):
+            self.add_error("payment_method", _("Серед послуг є платні: оберіть спосіб оплати."))
+
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and start >= end:
+            self.add_error("window_end", _("Кінець має бути пізніше за початок."))
+
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None) and not ({"latitude", "longitude"} & set(self.errors)):
+            self.add_error("longitude", _("Вкажіть обидві координати або жодної."))
+        elif lat is not None and lon is not None:
+            if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+                self.add_error("latitude", _("Ця точка поза Україною. Можливо, широту й довготу переплутано?"))
+        return data
+
+    def build_request(self, channel):
+        """An unsaved VisitRequest with the consent recorded (who and when)."""
+        req = self.save(commit=False)
+        req.community = self.community
+        now = timezone.now()
+        if not req.pk:
+            req.channel = channel
+            req.consent_at = now
+            req.warning_acknowledged_at = now
+            req.consent_by = self.cleaned_data.get("requester_name") or req.applicant_name
+        req.requester_name = self.cleaned_data["requester_name"]
+        req.requester_phone = self.cleaned_data["requester_phone"]
+        req.requester_relation = self.cleaned_data["requester_relation"]
+        return req
+
+
+def models_q_for_community(community):
+    from django.db.models import Q
+
+    return Q(provider__community__isnull=True) | Q(provider__community=community)
+
+
+class PublicRequestForm(VisitRequestForm):
+    """The citizen's form: fewer fields, the honeypot, consent worded for the person."""
+
+    # Bots fill every field; people never see this one.
+    website = forms.CharField(required=False, label=_("Не заповнюйте це поле"))
+
+    class Meta(VisitRequestForm.Meta):
+        fields = [
+            "applicant_name", "applicant_birth_date", "applicant_phone",
+            "requester_name", "requester_phone", "requester_relation",
+            "settlement", "street", "building", "flat", "entrance", "floor", "lift",
+            "intercom", "access_notes", "category", "evidence_available",
+            "payment_method", "preferred_weekdays", "window_start", "window_end", "notes",
+        ]
+        widgets = VisitRequestForm.Meta.widgets
+        error_messages = VisitRequestForm.Meta.error_messages
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _(
+            "Я згоден (згодна) на обробку персональних даних, потрібних для надання послуг"
+        )
+        self.fields["consent"].error_messages["required"] = _(
+            "Без згоди на обробку персональних даних ми не можемо прийняти заявку."
+        )
+        self.fields["warning_acknowledged"].label = _(
+            "Мене попереджено про відповідальність за надання недостовірних відомостей"
+        )
+        self.fields["warning_acknowledged"].error_messages["required"] = _(
+            "Підтвердьте, що вас попереджено про відповідальність за недостовірні відомості."
+        )
+        self.fields["evidence_available"].label = _("Є документ, що підтверджує категорію")
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+
+class DecisionForm(forms.Form):
+    ACTIONS = [
+        (Status.ACCEPTED, _("Прийняти")),
+        (Status.NEEDS_INFO, _("Попросити уточнити")),
+        (Status.REJECTED, _("Відхилити")),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS, error_messages={"invalid_choice": _("Оберіть дію.")})
+    reason = forms.ChoiceField(
+        label=_("Причина відмови"), choices=[("", "—")] + list(RejectReason.choices), required=False
+    )
+    comment = forms.CharField(label=_("Коментар"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestFilterForm(forms.Form):
+    q = forms.CharField(label=_("Пошук"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Стан"), required=False,
+                               choices=[("", _("Усі"))] + list(Status.choices))
+    settlement = forms.ModelChoiceField(label=_("Населений пункт"), required=False,
+                                        queryset=Settlement.objects.none(), empty_label=_("Усі"))
+    category = forms.ModelChoiceField(label=_("Категорія"), required=False,
+                                      queryset=EligibilityCategory.objects.none(), empty_label=_("Усі"))
+    service = forms.ModelChoiceField(label=_("Послуга"), required=False,
+                                     queryset=Service.objects.none(), empty_label=_("Усі"))
+    age_from = forms.IntegerField(label=_("Вік від"), required=False, min_value=0, max_value=130)
+    age_to = forms.IntegerField(label=_("Вік до"), required=False, min_value=0, max_value=130)
+    waiting_days = forms.IntegerField(label=_("Чекає днів, не менше"), required=False,
+                                      min_value=0, max_value=3650)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].queryset = Settlement.objects.filter(community=community)
+        self.fields["category"].queryset = EligibilityCategory.objects.filter(community=community)
+        self.fields["service"].queryset = Service.objects.filter(models_q_for_community(community))
+
+
+class StatusLookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("Номер заявки"), max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": "1234-5678", "autocomplete": "off"}),
+        error_messages={"required": _("Напишіть номер заявки.")},
+    )
+    phone = PhoneField(label=_("Номер телефону, вказаний у заявці"),
+                       error_messages={"required": _("Напишіть номер телефону.")})
+
+    def clean_number(self):
+        value = "".join(ch for ch in self.cleaned_data["number"] if ch.isdigit())
+        if len(value) != 8:
+            raise forms.ValidationError(_("Номер заявки — це 8 цифр, наприклад 1234-5678."))
+        return f"{value[:4]}-{value[4:]}"

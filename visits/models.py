@@ -1,0 +1,297 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.text import match_key
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Нова")
+    NEEDS_INFO = "needs_info", _("Потрібні уточнення")
+    ACCEPTED = "accepted", _("Прийнята, чекає планування")
+    REJECTED = "rejected", _("Відхилена")
+    # Planning and visit states come with the planning issue.
+
+
+OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.ACCEPTED)
+
+
+class RejectReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", _("Не належить до категорій, яким надається виїзд")
+    FALSE_CALL = "false_call", _("Хибний виклик")
+    DUPLICATE = "duplicate", _("Дублікат іншої заявки")
+    WITHDRAWN = "withdrawn", _("Відкликана заявником")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Телефоном")
+    DESK = "desk", _("У ЦНАП")
+    WEB = "web", _("На сайті")
+
+
+class Relation(models.TextChoices):
+    NEIGHBOUR = "neighbour", _("Сусід / сусідка")
+    RELATIVE = "relative", _("Родич")
+    SOCIAL_WORKER = "social_worker", _("Соціальний працівник")
+    OTHER = "other", _("Інше")
+
+
+class PaymentMethod(models.TextChoices):
+    PREPAID = "prepaid", _("Оплачено заздалегідь (квитанція)")
+    ONLINE = "online", _("Онлайн / швидка оплата за QR-кодом")
+    TERMINAL = "terminal", _("Карткою через термінал під час візиту")
+
+
+class Lift(models.TextChoices):
+    UNKNOWN = "", _("Не відомо")
+    YES = "yes", _("Є ліфт")
+    NO = "no", _("Немає ліфта")
+
+
+WEEKDAY_CHOICES = [
+    (0, _("Пн")), (1, _("Вт")), (2, _("Ср")), (3, _("Чт")), (4, _("Пт")), (5, _("Сб")),
+]
+
+
+class VisitRequestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Requests this member of staff may see: their own community, nothing else."""
+        if not getattr(user, "community_id", None):
+            return self.none()
+        return self.filter(community_id=user.community_id)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+def _new_number():
+    # Not a sequence: the public status page must not reveal how many requests exist, and a
+    # guessed number is useless without the phone anyway.
+    digits = f"{secrets.randbelow(10**8):08d}"
+    return f"{digits[:4]}-{digits[4:]}"
+
+
+class VisitRequest(models.Model):
+    """A request for one home visit to one place, for one or more services."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, related_name="requests"
+    )
+    number = models.CharField(_("номер заявки"), max_length=9, unique=True, editable=False)
+    status = models.CharField(
+        _("стан"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    reject_reason = models.CharField(
+        _("причина відмови"), max_length=20, choices=RejectReason.choices, blank=True
+    )
+    channel = models.CharField(_("канал"), max_length=10, choices=Channel.choices)
+
+    # The person served.
+    applicant_name = models.CharField(_("прізвище, ім'я, по батькові"), max_length=200)
+    applicant_birth_date = models.DateField(_("дата народження"))
+    applicant_phone = models.CharField(_("телефон"), max_length=20, blank=True)
+
+    # The person who asked, when it is someone else ("help your neighbour").
+    requester_name = models.CharField(_("хто звернувся"), max_length=200, blank=True)
+    requester_phone = models.CharField(_("телефон того, хто звернувся"), max_length=20, blank=True)
+    requester_relation = models.CharField(
+        _("ким доводиться"), max_length=20, choices=Relation.choices, blank=True
+    )
+
+    # The place.
+    settlement = models.ForeignKey(
+        "communities.Settlement", verbose_name=_("населений пункт"), on_delete=models.PROTECT
+    )
+    street = models.CharField(_("вулиця"), max_length=200)
+    building = models.CharField(_("будинок"), max_length=20)
+    flat = models.CharField(_("квартира"), max_length=20, blank=True)
+    entrance = models.CharField(_("під'їзд"), max_length=10, blank=True)
+    floor = models.SmallIntegerField(
+        _("поверх"), null=True, blank=True, validators=[MinValueValidator(-3), MaxValueValidator(60)]
+    )
+    lift = models.CharField(_("ліфт"), max_length=3, choices=Lift.choices, blank=True)
+    intercom = models.CharField(_("код домофона"), max_length=30, blank=True)
+    access_notes = models.TextField(_("як потрапити"), max_length=1000, blank=True)
+    latitude = models.DecimalField(
+        _("широта"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("довгота"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    # Eligibility: what the person claims and the verdict computed from it (eligibility.rules).
+    category = models.ForeignKey(
+        "eligibility.EligibilityCategory",
+        verbose_name=_("категорія"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    evidence_available = models.BooleanField(_("підтвердження категорії є"), default=False)
+    evidence_note = models.CharField(_("яке підтвердження"), max_length=300, blank=True)
+    eligibility = models.CharField(_("право на виїзд"), max_length=20, editable=False)
+    eligibility_reason = models.CharField(max_length=300, editable=False, blank=True)
+    eligible_by = models.ForeignKey(
+        "eligibility.EligibilityCategory",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    payment_method = models.CharField(
+        _("спосіб оплати"), max_length=10, choices=PaymentMethod.choices, blank=True
+    )
+    preferred_weekdays = models.JSONField(_("зручні дні"), default=list, blank=True)
+    window_start = models.TimeField(_("зручно з"), null=True, blank=True)
+    window_end = models.TimeField(_("зручно до"), null=True, blank=True)
+    notes = models.TextField(_("примітки"), max_length=2000, blank=True)
+
+    consent_at = models.DateTimeField(_("згода на обробку персональних даних"))
+    consent_by = models.CharField(_("хто дав згоду"), max_length=200)
+    warning_acknowledged_at = models.DateTimeField(
+        _("попереджено про відповідальність за недостовірні відомості")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Comparison keys for duplicate detection, kept in step by save().
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    address_key = models.CharField(max_length=300, editable=False, db_index=True)
+
+    objects = VisitRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("заявка на виїзд")
+        verbose_name_plural = _("заявки на виїзд")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "status", "created_at"])]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            self.number = _new_number()
+            while VisitRequest.objects.filter(number=self.number).exists():
+                self.number = _new_number()
+        self.name_key = match_key(self.applicant_name)
+        self.address_key = address_key(self.settlement_id, self.street, self.building, self.flat)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"name_key", "address_key", "updated_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def for_someone_else(self):
+        return bool(self.requester_name)
+
+    @property
+    def contact_phone(self):
+        return self.applicant_phone or self.requester_phone
+
+    @property
+    def address(self):
+        parts = [str(self.settlement), f"{self.street}, {self.building}"]
+        if self.flat:
+            parts.append(_("кв. %(flat)s") % {"flat": self.flat})
+        return ", ".join(parts)
+
+    @property
+    def when_label(self):
+        labels = dict(WEEKDAY_CHOICES)
+        parts = [", ".join(str(labels[d]) for d in sorted(self.preferred_weekdays or []) if d in labels)]
+        if self.window_start:
+            parts.append(_("з %(t)s") % {"t": self.window_start.strftime("%H:%M")})
+        if self.window_end:
+            parts.append(_("до %(t)s") % {"t": self.window_end.strftime("%H:%M")})
+        text = " ".join(p for p in parts if p)
+        return text or _("будь-коли")
+
+    def waiting_days(self, today=None):
+        today = today or timezone.localdate()
+        return (today - timezone.localtime(self.created_at).date()).days
+
+
+def address_key(settlement_id, street, building, flat):
+    street = match_key(street)
+    for prefix in ("вулиця ", "вул. ", "вул.", "проспект ", "просп. ", "пр. ", "провулок ", "пров. "):
+        if street.startswith(prefix):
+            street = street[len(prefix):].strip()
+            break
+    return f"{settlement_id}|{street}|{match_key(building)}|{match_key(flat)}"
+
+
+class RequestedService(models.Model):
+    """A service the person wants at the visit, with the documents they have for it."""
+
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="services")
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "service"], name="one_service_per_request")
+        ]
+
+    def __str__(self):
+        return str(self.service)
+
+    @property
+    def missing_documents(self):
+        return [d for d in self.documents.all() if not d.has]
+
+
+class RequestedDocument(models.Model):
+    """One line of a service's document checklist: does the person have it?"""
+
+    requested_service = models.ForeignKey(
+        RequestedService, on_delete=models.CASCADE, related_name="documents"
+    )
+    document = models.ForeignKey(
+        "catalogue.ServiceDocument", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The name as it stood in the catalogue when asked, so later catalogue edits don't rewrite it.
+    name = models.CharField(max_length=300)
+    has = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class StatusChange(models.Model):
+    """Who changed a request, when and why. Appended to, never edited."""
+
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, blank=True)
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    @property
+    def to_label(self):
+        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
+
+    @property
+    def reason_label(self):
+        return RejectReason(self.reason).label if self.reason in RejectReason.values else ""

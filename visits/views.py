@@ -1,0 +1,207 @@
+"""Staff pages: intake, the request list, detail with history, and the coordinator's decisions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import has_capability
+from audit.log import EDIT, VIEW, record_access
+from core.access import staff_required
+from eligibility import rules
+from eligibility.models import EligibilityCategory
+
+from . import actions
+from .forms import DecisionForm, RequestFilterForm, VisitRequestForm
+from .models import Channel, RequestedDocument, RequestedService, Status, VisitRequest
+from .queries import filtered_requests
+
+PAGE_SIZE = 25
+
+
+@staff_required("requests.view")
+def request_list(request):
+    form = RequestFilterForm(request.GET or None, community=request.user.community)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(filtered_requests(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "visits/request_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
+        "counts": _status_counts(request.user),
+    })
+
+
+def _status_counts(user):
+    from django.db.models import Count
+
+    rows = VisitRequest.objects.for_user(user).values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+
+def _get_request(user, pk):
+    # Another community's request answers 404, exactly like one that does not exist.
+    return get_object_or_404(
+        VisitRequest.objects.for_user(user)
+        .select_related("settlement", "category", "eligible_by", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=RequestedService.objects.select_related("service__provider").prefetch_related(
+                    Prefetch("documents", queryset=RequestedDocument.objects.order_by("id"))
+                ),
+            )
+        ),
+        pk=pk,
+    )
+
+
+@staff_required("requests.view")
+def request_detail(request, pk):
+    req = _get_request(request.user, pk)
+    record_access(request, req, VIEW)
+    duplicates = actions.find_duplicates(
+        req.community_id, name=req.applicant_name, birth_date=req.applicant_birth_date,
+        phone=req.applicant_phone, settlement_id=req.settlement_id, street=req.street,
+        building=req.building, flat=req.flat, exclude_pk=req.pk,
+    ) if req.is_open else []
+    return render(request, "visits/request_detail.html", {
+        "req": req,
+        "history": req.history.select_related("by"),
+        "verdict": actions.evaluate_request(req),
+        "duplicates": duplicates,
+        "decision_form": DecisionForm(),
+        "can_decide": has_capability(request.user, "requests.decide"),
+        "can_edit": req.status != Status.REJECTED,
+    })
+
+
+def _verdict_from_form(form, community):
+    """Eligibility from whatever fields of a (possibly incomplete) form are already valid."""
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    categories = list(EligibilityCategory.objects.filter(community=community))
+    return rules.evaluate(
+        categories,
+        birth_date=data.get("applicant_birth_date"),
+        settlement=data.get("settlement"),
+        claimed=data.get("category"),
+        evidence_available=bool(data.get("evidence_available")),
+        today=timezone.localdate(),
+    )
+
+
+def _missing_documents(form):
+    missing = []
+    for row in form.service_rows():
+        if row["chosen"]:
+            for doc, has in row["documents"]:
+                if not has:
+                    missing.append((row["service"], doc))
+    return missing
+
+
+def _duplicates_for_form(form, community, exclude_pk=None):
+    data = getattr(form, "cleaned_data", {})
+    settlement = data.get("settlement")
+    return actions.find_duplicates(
+        community.pk,
+        name=data.get("applicant_name"), birth_date=data.get("applicant_birth_date"),
+        phone=data.get("applicant_phone"), settlement_id=settlement.pk if settlement else None,
+        street=data.get("street"), building=data.get("building"), flat=data.get("flat"),
+        exclude_pk=exclude_pk,
+    )
+
+
+def _intake(request, instance=None):
+    community = request.user.community
+    form = VisitRequestForm(request.POST or None, instance=instance, community=community)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = list(_duplicates_for_form(form, community, exclude_pk=getattr(instance, "pk", None)))
+        if duplicates and not request.POST.get("not_duplicate"):
+            messages.warning(request, _("Схоже, така заявка вже є. Перевірте список нижче."))
+        else:
+            req = form.build_request(channel=request.POST.get("channel") or Channel.PHONE)
+            if req.channel not in Channel.values:
+                req.channel = Channel.PHONE
+            try:
+                if instance is None:
+                    actions.create_request(req, form.service_choices(), by=request.user)
+                    messages.success(request, _("Заявку %(number)s збережено.") % {"number": req.number})
+                else:
+                    actions.update_request(req, form.service_choices(), by=request.user)
+                    messages.success(request, _("Зміни збережено."))
+            except actions.TransitionError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("visits:detail", pk=req.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Заявку не збережено: виправте позначені поля."))
+    return render(request, "visits/intake.html", {
+        "form": form, "instance": instance, "duplicates": duplicates,
+        "verdict": _verdict_from_form(form, community) if form.is_bound else None,
+        "missing_documents": _missing_documents(form) if form.is_bound else [],
+        "channels": Channel.choices if instance is None else None,
+        "channel": request.POST.get("channel", Channel.PHONE),
+    }, status=200)
+
+
+@staff_required("requests.intake")
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    return _intake(request)
+
+
+@staff_required("requests.intake")
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk):
+    req = _get_request(request.user, pk)
+    if request.method == "GET":
+        record_access(request, req, EDIT)
+    if req.status == Status.REJECTED:
+        messages.error(request, _("Відхилену заявку змінити не можна."))
+        return redirect("visits:detail", pk=req.pk)
+    return _intake(request, instance=req)
+
+
+@staff_required("requests.intake")
+@require_POST
+def intake_check(request):
+    """The live panel beside the intake form: eligibility, missing papers, duplicates."""
+    community = request.user.community
+    exclude = request.POST.get("instance_pk")
+    form = VisitRequestForm(request.POST, community=community)
+    form.is_valid()
+    return render(request, "visits/_live_check.html", {
+        "verdict": _verdict_from_form(form, community),
+        "missing_documents": _missing_documents(form),
+        "duplicates": _duplicates_for_form(form, community, exclude_pk=exclude if str(exclude).isdigit() else None),
+        "live": True,
+    })
+
+
+@staff_required("requests.decide")
+@require_POST
+def request_decide(request, pk):
+    req = _get_request(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Оберіть дію."))
+        return redirect("visits:detail", pk=req.pk)
+    action = form.cleaned_data["action"]
+    try:
+        actions.change_status(
+            req, action, by=request.user,
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
+        )
+    except actions.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Рішення збережено: %(status)s.") % {"status": Status(action).label})
+    return redirect("visits:detail", pk=req.pk)
