@@ -190,6 +190,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # A home-visit request is a few kilobytes; anything far bigger is not a person typing.
 VALIZA_MAX_BODY_BYTES = env_int("VALIZA_MAX_BODY_BYTES", 256 * 1024)
