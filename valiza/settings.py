@@ -133,6 +133,9 @@ DATABASES = {
         conn_max_age=env_int("VALIZA_DB_CONN_MAX_AGE", 0),
     )
 }
+if env("VALIZA_TEST_DB_NAME"):
+    # Lets two test runs share one PostgreSQL server without dropping each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": env("VALIZA_TEST_DB_NAME")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the background worker read while one writes.
     DATABASES["default"].setdefault("OPTIONS", {})

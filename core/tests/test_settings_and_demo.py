@@ -1,0 +1,66 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+
+from catalogue.models import Service
+from accounts.models import User
+from communities.models import Community
+from visits.models import StatusChange, VisitRequest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _import_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_") and k != "DATABASE_URL"}
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", **env})
+    return subprocess.run(
+        [sys.executable, "-c", "import valiza.settings"], cwd=ROOT, env=clean,
+        capture_output=True, text=True,
+    )
+
+
+def test_settings_refuse_to_start_without_secret_key():
+    result = _import_settings()
+    assert result.returncode != 0 and "VALIZA_SECRET_KEY is not set" in result.stderr
+
+
+def test_settings_refuse_a_wrong_boolean_or_number():
+    result = _import_settings(VALIZA_SECRET_KEY="x", VALIZA_DEBUG="maybe")
+    assert result.returncode != 0 and "VALIZA_DEBUG must be true or false" in result.stderr
+    result = _import_settings(VALIZA_SECRET_KEY="x", VALIZA_MAX_BODY_BYTES="lots")
+    assert result.returncode != 0 and "VALIZA_MAX_BODY_BYTES must be a whole number" in result.stderr
+
+
+def test_settings_refuse_an_unknown_database_url():
+    result = _import_settings(VALIZA_SECRET_KEY="x", DATABASE_URL="nosuchdb://x")
+    assert result.returncode != 0
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key = tmp_path / "key"
+    key.write_text("from-file\n")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_")}
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY_FILE": str(key)})
+    result = subprocess.run([sys.executable, "-c", "import valiza.settings as s; print(s.SECRET_KEY)"],
+                            cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.stdout.strip() == "from-file"
+
+
+def test_demo_data_loads_twice_without_duplicates(db):
+    call_command("load_demo", quiet=True)
+    counts = (Community.objects.count(), Service.objects.count(), User.objects.count(),
+              VisitRequest.objects.count(), StatusChange.objects.count())
+    call_command("load_demo", quiet=True)
+    assert counts == (Community.objects.count(), Service.objects.count(), User.objects.count(),
+                      VisitRequest.objects.count(), StatusChange.objects.count())
+    assert counts[0] == 1 and counts[3] == 30
+    statuses = set(VisitRequest.objects.values_list("status", flat=True))
+    assert statuses == {"new", "needs_info", "accepted", "rejected"}
+    community = Community.objects.get()
+    assert community.settlements.filter(is_remote=True).exists()
+    assert {u.role for u in User.objects.all()} == {"operator", "coordinator", "field_admin", "partner",
+                                                     "technician", "sysadmin"}
+    assert Service.objects.filter(mobile_allowed=False).exists()
