@@ -15,7 +15,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors here: the error may be in them.
-    from django.template.loader import get_template
     from django.http import HttpResponseServerError
+    from django.template.loader import get_template
 
     return HttpResponseServerError(get_template("500.html").render({}))

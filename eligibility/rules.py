@@ -7,7 +7,8 @@ the tests all reach the same verdict.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import EligibilityCategory
 

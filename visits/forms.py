@@ -10,7 +10,7 @@ from core.forms import BirthDateField, NameField, PhoneField
 from eligibility.models import EligibilityCategory
 
 from .actions import ServiceChoice
-from .models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest, WEEKDAY_CHOICES
+from .models import WEEKDAY_CHOICES, PaymentMethod, RejectReason, Relation, Status, VisitRequest
 
 # Ukraine with a margin: a point outside is a typo (swapped latitude and longitude, as a rule).
 LAT_RANGE = (Decimal("44.0"), Decimal("52.5"))

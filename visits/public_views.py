@@ -1,8 +1,8 @@
 """Citizens' pages: no login, one community per address (/<slug>/...)."""
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect, render
 from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from catalogue.models import Service
 from accounts.models import User
+from catalogue.models import Service
 from communities.models import Community
 from visits.models import StatusChange, VisitRequest
 

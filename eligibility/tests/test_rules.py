@@ -118,9 +118,9 @@ def test_ensure_mandatory_categories_is_idempotent(world):
 
 
 def test_admin_bulk_delete_keeps_mandatory_categories(world, client):
-    from eligibility.admin import EligibilityCategoryAdmin
     from django.contrib.admin.sites import site
 
+    from eligibility.admin import EligibilityCategoryAdmin
     from visits.models import VisitRequest
 
     VisitRequest.objects.all().delete()  # a category in use is protected anyway

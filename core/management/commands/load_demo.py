@@ -145,7 +145,7 @@ class Command(BaseCommand):
         if not opts["quiet"]:
             self.stdout.write("Демо-громада: " + community.name)
             self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
-            for username, first, last, role in USERS:
+            for username, _first, _last, role in USERS:
                 self.stdout.write(f"  {username:12} {dict(roles.ROLE_CHOICES)[role]}")
 
     def _requests(self, community, settlements, services, count):
