@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,15 @@ class Community(models.Model):
     email = models.EmailField(_("ел. пошта ЦНАП"), blank=True)
     decision = models.CharField(
         _("рішення про утворення пересувного робочого місця"), max_length=300, blank=True
+    )
+
+    # The weekly cycle (seed 004 §5.3): addresses by the cut-off on the last working day before the
+    # week, the schedule published by the deadline the same day.
+    planning_cutoff = models.TimeField(_("прийом адрес на наступний тиждень до"), default=datetime.time(10, 0))
+    publish_deadline = models.TimeField(_("графік оприлюднюється до"), default=datetime.time(14, 0))
+    setup_minutes = models.PositiveSmallIntegerField(
+        _("час на розгортання валізи, хв"), default=15,
+        help_text=_("Додається до тривалості послуг на кожному візиті."),
     )
 
     class Meta:

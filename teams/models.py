@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAYS = [(0, _("Понеділок")), (1, _("Вівторок")), (2, _("Середа")), (3, _("Четвер")),
+            (4, _("П'ятниця")), (5, _("Субота")), (6, _("Неділя"))]
+
+
+class Vehicle(models.Model):
+    """A car the team travels in (service car or a carrier's)."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="vehicles")
+    name = models.CharField(_("назва"), max_length=100)
+    plate = models.CharField(_("номерний знак"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("в роботі"), default=True)
+
+    class Meta:
+        verbose_name = _("автомобіль")
+        verbose_name_plural = _("автомобілі")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} {self.plate}".strip()
+
+
+class Suitcase(models.Model):
+    """A mobile-office kit; its battery sets how long a trip may work away from a socket."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="suitcases")
+    name = models.CharField(_("назва"), max_length=100)
+    inventory_number = models.CharField(_("інвентарний номер"), max_length=40, blank=True)
+    autonomy_minutes = models.PositiveSmallIntegerField(
+        _("автономна робота, хв"), default=360, validators=[MinValueValidator(30), MaxValueValidator(24 * 60)],
+        help_text=_("Скільки часу валіза працює від батареї (близько 6 годин)."),
+    )
+    is_active = models.BooleanField(_("в роботі"), default=True)
+
+    class Meta:
+        verbose_name = _("мобільна валіза")
+        verbose_name_plural = _("мобільні валізи")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A mobile team: field administrators, optionally a partner specialist and a guard.
+
+    A partner specialist of a provider lets the team take that provider's services that need one
+    (Service.needs_partner).
+    """
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("назва"), max_length=100)
+    office = models.ForeignKey("communities.Office", verbose_name=_("виїжджає з офісу"), on_delete=models.PROTECT)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("адміністратори та фахівці"), blank=True, related_name="teams"
+    )
+    partner_providers = models.ManyToManyField(
+        "catalogue.Provider", verbose_name=_("фахівці-партнери від"), blank=True,
+        help_text=_("Наприклад, УСЗН: команда може приймати заяви на соціальні послуги."),
+    )
+    has_guard = models.BooleanField(_("з охороною"), default=False)
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("автомобіль"), null=True, blank=True, on_delete=models.SET_NULL)
+    suitcase = models.ForeignKey(Suitcase, verbose_name=_("валіза"), null=True, blank=True, on_delete=models.SET_NULL)
+    is_active = models.BooleanField(_("працює"), default=True)
+
+    class Meta:
+        verbose_name = _("виїзна команда")
+        verbose_name_plural = _("виїзні команди")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        for obj, label in ((self.office, _("Офіс")), (self.vehicle, _("Автомобіль")), (self.suitcase, _("Валіза"))):
+            if obj is not None and self.community_id and obj.community_id != self.community_id:
+                raise ValidationError(_("%(what)s належить іншій громаді.") % {"what": label})
+
+
+class TeamShift(models.Model):
+    """The team's working hours on one weekday."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shifts")
+    weekday = models.PositiveSmallIntegerField(_("день тижня"), choices=WEEKDAYS)
+    start = models.TimeField(_("з"))
+    end = models.TimeField(_("до"))
+
+    class Meta:
+        verbose_name = _("робочі години")
+        verbose_name_plural = _("робочі години")
+        ordering = ["weekday", "start"]
+        constraints = [models.UniqueConstraint(fields=["team", "weekday"], name="one_shift_per_weekday")]
+
+    def clean(self):
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError(_("Кінець робочого дня має бути пізніше за початок."))
+
+
+class TeamDayOff(models.Model):
+    """A day the team does not travel (leave, training, the car in repair)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="days_off")
+    date = models.DateField(_("дата"))
+    note = models.CharField(_("причина"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("вихідний команди")
+        verbose_name_plural = _("вихідні команди")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="one_day_off_per_date")]
