@@ -59,12 +59,16 @@ def request_form(request, slug):
     community = _community(slug)
     form = PublicRequestForm(request.POST or None, community=community)
     if request.method == "POST":
-        if not hit(request, "public-request", settings.VALIZA_PUBLIC_REQUEST_LIMIT):
+        # Mistakes are counted loosely (a slow typist may send the form several times); saved
+        # requests strictly.
+        if not hit(request, "public-post", settings.VALIZA_PUBLIC_REQUEST_LIMIT * 6):
             return _too_many(request, community)
         if form.is_bot:
             # Answer as if all went well: a bot learns nothing, nothing is stored.
             return redirect("public:request_done", slug=community.slug)
         if form.is_valid():
+            if not hit(request, "public-request", settings.VALIZA_PUBLIC_REQUEST_LIMIT):
+                return _too_many(request, community)
             req = form.build_request(channel=Channel.WEB)
             actions.create_request(req, form.service_choices())
             request.session[SESSION_LAST_NUMBER] = req.number
