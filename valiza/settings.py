@@ -54,6 +54,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = env(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name, default):
     value = env(name)
     if value is None:
@@ -90,6 +100,7 @@ INSTALLED_APPS = [
     "eligibility",
     "visits",
     "audit",
+    "planning",
     "teams",
 ]
 
@@ -209,6 +220,14 @@ VALIZA_PUBLIC_STATUS_LIMIT = env_int("VALIZA_PUBLIC_STATUS_LIMIT", 20)
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
 # Behind a reverse proxy the client address is in this header (e.g. HTTP_X_REAL_IP).
 VALIZA_CLIENT_IP_HEADER = env("VALIZA_CLIENT_IP_HEADER", "")
+
+# Planning: travel times by great-circle distance × road factor at these speeds, or from an OSRM
+# server when VALIZA_OSRM_URL is set (e.g. http://127.0.0.1:5000).
+VALIZA_OSRM_URL = env("VALIZA_OSRM_URL", "")
+VALIZA_ROAD_FACTOR = env_float("VALIZA_ROAD_FACTOR", 1.35)
+VALIZA_SPEED_CITY_KMH = env_float("VALIZA_SPEED_CITY_KMH", 22.0)
+VALIZA_SPEED_VILLAGE_KMH = env_float("VALIZA_SPEED_VILLAGE_KMH", 40.0)
+VALIZA_PLAN_TIME_LIMIT_S = env_int("VALIZA_PLAN_TIME_LIMIT_S", 10)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

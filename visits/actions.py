@@ -32,7 +32,9 @@ class TransitionError(Exception):
 TRANSITIONS = {
     Status.NEW: {Status.NEEDS_INFO, Status.ACCEPTED, Status.REJECTED},
     Status.NEEDS_INFO: {Status.NEW, Status.ACCEPTED, Status.REJECTED},
-    Status.ACCEPTED: {Status.NEEDS_INFO, Status.REJECTED},
+    Status.ACCEPTED: {Status.NEEDS_INFO, Status.REJECTED, Status.SCHEDULED},
+    # A published plan schedules a request; a revised plan without it puts it back in the pool.
+    Status.SCHEDULED: {Status.ACCEPTED, Status.NEEDS_INFO, Status.REJECTED},
     Status.REJECTED: set(),
 }
 

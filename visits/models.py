@@ -14,10 +14,11 @@ class Status(models.TextChoices):
     NEEDS_INFO = "needs_info", _("Потрібні уточнення")
     ACCEPTED = "accepted", _("Прийнята, чекає планування")
     REJECTED = "rejected", _("Відхилена")
-    # Planning and visit states come with the planning issue.
+    SCHEDULED = "scheduled", _("Призначено дату візиту")
+    # Visit states (served, not at home, …) come with the field client.
 
 
-OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.ACCEPTED)
+OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.ACCEPTED, Status.SCHEDULED)
 
 
 class RejectReason(models.TextChoices):

@@ -1,0 +1,155 @@
+"""Turn a community's week (teams, shifts, accepted requests, pins) into a solver Problem, and the
+solver's Solution back into trips and stops. The "plan the week" button, the background task and
+`bench_week` all go through here."""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from eligibility.models import EligibilityCategory
+from planning import solver
+from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
+from teams.models import Team
+from visits.models import Status, VisitRequest
+
+from .models import Pin, PlanningWeek
+
+
+def travel_provider():
+    """The configured TravelTime provider (settings VALIZA_TRAVEL_*)."""
+    if settings.VALIZA_OSRM_URL:
+        return OsrmTravelTime(settings.VALIZA_OSRM_URL)
+    return HaversineTravelTime(
+        road_factor=settings.VALIZA_ROAD_FACTOR,
+        speeds_kmh={CITY: settings.VALIZA_SPEED_CITY_KMH, VILLAGE: settings.VALIZA_SPEED_VILLAGE_KMH},
+    )
+
+
+def minute_of_week(week, day, clock):
+    """Minutes from Monday 00:00 of `week` to `clock` on `day` (local time)."""
+    return (day - week.monday).days * 24 * 60 + clock.hour * 60 + clock.minute
+
+
+def at_minute(week, minute):
+    """The aware local datetime `minute` minutes after Monday 00:00 of `week`."""
+    naive = datetime.datetime.combine(week.monday, datetime.time()) + datetime.timedelta(minutes=int(minute))
+    return timezone.make_aware(naive)
+
+
+def skill_for_provider(provider_id):
+    return f"provider:{provider_id}"
+
+
+def working_days(week):
+    """The days of the week on which teams may travel (the working-day calendar decides)."""
+    try:
+        from journal.workdays import is_working_day
+    except ImportError:  # before the calendar exists: Monday to Friday
+        return [d for d in week.days if d.weekday() < 5]
+    return [d for d in week.days if is_working_day(d, community=week.community)]
+
+
+@dataclass
+class Built:
+    problem: solver.Problem
+    requests: dict  # visit id → VisitRequest
+    shifts: dict  # shift id → (team, day)
+    basis: dict  # str(request id) → updated_at isoformat
+
+
+def plannable_requests(community):
+    return (
+        VisitRequest.objects.filter(community=community, status__in=[Status.ACCEPTED, Status.SCHEDULED])
+        .select_related("settlement", "category", "eligible_by")
+        .prefetch_related("services__service")
+        .order_by("created_at", "id")
+    )
+
+
+def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
+    community = week.community
+    today = today or timezone.localdate()
+    days = set(working_days(week))
+    teams = (
+        Team.objects.filter(community=community, is_active=True)
+        .select_related("office", "suitcase")
+        .prefetch_related("shifts", "days_off", "partner_providers")
+    )
+    depots, shifts, shift_map = {}, [], {}
+    for team in teams:
+        office = team.office
+        depots.setdefault(office.pk, solver.Depot(office.pk, (float(office.latitude), float(office.longitude))))
+        off = {d.date for d in team.days_off.all()}
+        skills = frozenset(skill_for_provider(p.pk) for p in team.partner_providers.all())
+        autonomy = team.suitcase.autonomy_minutes if team.suitcase else solver.AUTONOMY_MINUTES
+        by_weekday = {s.weekday: s for s in team.shifts.all()}
+        for day in sorted(days):
+            hours = by_weekday.get(day.weekday())
+            if hours is None or day in off:
+                continue
+            sid = f"{team.pk}:{day.isoformat()}"
+            shifts.append(solver.Shift(
+                id=sid, depot=office.pk, start=minute_of_week(week, day, hours.start),
+                end=minute_of_week(week, day, hours.end), max_duration=autonomy, skills=skills, team=team.pk,
+            ))
+            shift_map[sid] = (team, day)
+
+    pins = {p.request_id: p for p in Pin.objects.filter(week=week)}
+    requests = list(requests if requests is not None else plannable_requests(community))
+    visits, by_id, basis = [], {}, {}
+    for req in requests:
+        visits.append(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))
+        by_id[req.pk] = req
+        basis[str(req.pk)] = req.updated_at.isoformat()
+    problem = solver.Problem(depots=list(depots.values()), shifts=shifts, visits=visits, travel=travel_provider())
+    return Built(problem, by_id, shift_map, basis)
+
+
+def _visit(week, req, days, pin, setup_minutes, today):
+    services = [rs.service for rs in req.services.all()]
+    service_minutes = setup_minutes + sum(s.minutes for s in services)
+    skills = frozenset(skill_for_provider(s.provider_id) for s in services if s.needs_partner)
+    preferred = set(req.preferred_weekdays or []) or {0, 1, 2, 3, 4, 5}
+    start = req.window_start or datetime.time(0, 0)
+    end = req.window_end or datetime.time(23, 59)
+    windows = []
+    for day in sorted(days):
+        if day.weekday() not in preferred:
+            continue
+        a = minute_of_week(week, day, start)
+        b = minute_of_week(week, day, end) - service_minutes  # the visit must end by `end`
+        if b >= a:
+            windows.append((a, b))
+    if not windows:
+        # No day suits: an impossible window so the solver reports "no window fits".
+        windows = [(0, 0)]
+    coords = None
+    if req.latitude is not None and req.longitude is not None:
+        coords = (float(req.latitude), float(req.longitude))
+    in_hospital = req.eligible_by_id is not None and req.eligible_by.kind == EligibilityCategory.HOSPITAL
+    waiting = max(0, (today - timezone.localtime(req.created_at).date()).days)
+    pinned_shift = pinned_start = None
+    if pin is not None:
+        pinned_shift = f"{pin.team_id}:{pin.day.isoformat()}"
+        if pin.start:
+            pinned_start = minute_of_week(week, pin.day, pin.start)
+    return solver.Visit(
+        id=req.pk, coords=coords, service=service_minutes, windows=tuple(windows), skills=skills,
+        prize=solver.priority_prize(in_hospital=in_hospital, days_waiting=waiting),
+        pinned_shift=pinned_shift, pinned_start=pinned_start,
+        area=VILLAGE if req.settlement.is_remote else CITY,
+    )
+
+
+def citizen_window(week, start_minute):
+    """What the citizen is told: the planned start, widened to a window of whole half hours.
+
+    The planned start minus 30 minutes, rounded down, to plus 30 minutes, rounded up: traffic and
+    a long previous visit are absorbed without calling everyone.
+    """
+    a = math.floor((start_minute - 30) / 30) * 30
+    b = math.ceil((start_minute + 30) / 30) * 30
+    return at_minute(week, a), at_minute(week, b)

@@ -1,0 +1,185 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import WEEKDAYS
+
+
+class PlanningWeek(models.Model):
+    """One community's week of trips, Monday to Sunday, with its cut-off and publish deadline."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="planning_weeks")
+    monday = models.DateField(_("тиждень з"))
+    cutoff_at = models.DateTimeField(_("прийом адрес до"))
+    publish_by = models.DateTimeField(_("оприлюднити до"))
+
+    class Meta:
+        verbose_name = _("тиждень планування")
+        verbose_name_plural = _("тижні планування")
+        ordering = ["-monday"]
+        constraints = [models.UniqueConstraint(fields=["community", "monday"], name="one_week_per_monday")]
+
+    def __str__(self):
+        sunday = self.monday + datetime.timedelta(days=6)
+        return _("Тиждень %(a)s–%(b)s") % {"a": self.monday.strftime("%d.%m"), "b": sunday.strftime("%d.%m.%Y")}
+
+    @property
+    def days(self):
+        return [self.monday + datetime.timedelta(days=i) for i in range(7)]
+
+
+class Plan(models.Model):
+    """One version of a week's plan. draft → approved → published; revising a published plan makes a
+    new version and the old one is superseded."""
+
+    class State(models.TextChoices):
+        PLANNING = "planning", _("Складається")
+        FAILED = "failed", _("Не вдалося скласти")
+        DRAFT = "draft", _("Чернетка")
+        APPROVED = "approved", _("Затверджено")
+        PUBLISHED = "published", _("Оприлюднено")
+        SUPERSEDED = "superseded", _("Замінено новою версією")
+
+    week = models.ForeignKey(PlanningWeek, on_delete=models.CASCADE, related_name="plans")
+    version = models.PositiveSmallIntegerField(_("версія"))
+    state = models.CharField(_("стан"), max_length=12, choices=State.choices, default=State.PLANNING)
+    time_limit_s = models.PositiveSmallIntegerField(
+        _("час на розрахунок, с"), default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    totals = models.JSONField(default=dict, blank=True)
+    # request id → its updated_at when planned: approving warns when a request changed since.
+    basis = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("план виїздів")
+        verbose_name_plural = _("плани виїздів")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["week", "version"], name="one_plan_per_version"),
+            # The same week cannot be planned twice at once: the database says no to a second run.
+            models.UniqueConstraint(
+                fields=["week"], condition=models.Q(state="planning"), name="one_planning_run_per_week"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(week)s, версія %(v)s") % {"week": self.week, "v": self.version}
+
+
+class Trip(models.Model):
+    """One team's day: its vehicle, suitcase and ordered stops."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="trips")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT)
+    day = models.DateField()
+    vehicle = models.ForeignKey("teams.Vehicle", null=True, blank=True, on_delete=models.SET_NULL)
+    suitcase = models.ForeignKey("teams.Suitcase", null=True, blank=True, on_delete=models.SET_NULL)
+    leave_at = models.DateTimeField()
+    return_at = models.DateTimeField()
+    travel_minutes = models.PositiveIntegerField(default=0)
+    distance_m = models.PositiveIntegerField(default=0)
+    wait_minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "team__name"]
+
+
+class Stop(models.Model):
+    """A visit (or a fixed-point session) in a trip, with the times the citizen is told."""
+
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="stops")
+    position = models.PositiveSmallIntegerField()
+    request = models.ForeignKey(
+        "visits.VisitRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="stops"
+    )
+    session = models.ForeignKey("planning.Session", null=True, blank=True, on_delete=models.PROTECT)
+    arrival = models.DateTimeField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    # The window the citizen is told: the planned start rounded out to whole half hours and widened.
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    pinned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["trip", "position"]
+
+
+class Unplanned(models.Model):
+    """A request the plan could not fit, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unplanned")
+    request = models.ForeignKey("visits.VisitRequest", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=30)
+
+
+class Pin(models.Model):
+    """The coordinator's decision that a request goes to a team's day (and optionally a time)."""
+
+    week = models.ForeignKey(PlanningWeek, on_delete=models.CASCADE, related_name="pins")
+    request = models.ForeignKey("visits.VisitRequest", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE)
+    day = models.DateField()
+    start = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["week", "request"], name="one_pin_per_request")]
+
+
+class FixedPoint(models.Model):
+    """A place in a remote settlement where the team receives people on a schedule
+    (e.g. the village culture house)."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="fixed_points")
+    settlement = models.ForeignKey("communities.Settlement", verbose_name=_("населений пункт"), on_delete=models.PROTECT)
+    name = models.CharField(_("назва"), max_length=200)
+    address = models.CharField(_("адреса"), max_length=300)
+    latitude = models.DecimalField(_("широта"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("довгота"), max_digits=9, decimal_places=6)
+    is_active = models.BooleanField(_("працює"), default=True)
+
+    class Meta:
+        verbose_name = _("пункт прийому за графіком")
+        verbose_name_plural = _("пункти прийому за графіком")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Session(models.Model):
+    """A recurring reception at a fixed point: every <weekday> from <start> to <end>."""
+
+    fixed_point = models.ForeignKey(FixedPoint, on_delete=models.CASCADE, related_name="sessions")
+    weekday = models.PositiveSmallIntegerField(_("день тижня"), choices=WEEKDAYS)
+    start = models.TimeField(_("з"))
+    end = models.TimeField(_("до"))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("хвилин на людину"), default=20, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    team = models.ForeignKey("teams.Team", verbose_name=_("команда"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("сесія прийому")
+        verbose_name_plural = _("сесії прийому")
+        ordering = ["weekday", "start"]
+
+    def __str__(self):
+        return f"{self.fixed_point}: {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
