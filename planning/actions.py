@@ -1,0 +1,260 @@
+"""The weekly planning cycle: plan a week (in the background), approve, publish, revise.
+
+Views, tasks and commands call these; none of them writes plans by itself.
+"""
+
+import datetime
+import logging
+import time
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from visits import actions as visit_actions
+from visits.models import Status, VisitRequest
+
+from . import build, solver
+from .models import Plan, PlanningWeek, Stop, Trip, Unplanned
+
+log = logging.getLogger(__name__)
+
+REASON_LABELS = {
+    solver.NO_COORDINATES: "Немає координат адреси — потрібне місце на мапі",
+    solver.NO_SKILL: "Немає команди з потрібним фахівцем-партнером",
+    solver.NO_WINDOW_FITS: "Жоден робочий день чи час команди не збігається з побажаннями людини",
+    solver.BEYOND_AUTONOMY: "Дорога і прийом довші, ніж валіза працює від батареї",
+    solver.NO_CAPACITY: "Не вистачило часу команд цього тижня",
+}
+
+
+class PlanningError(Exception):
+    """A planning step the rules don't allow; the message is for the coordinator."""
+
+
+def next_monday(today=None):
+    today = today or timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday())
+
+
+def last_working_day_before(week):
+    days = [week.monday - datetime.timedelta(days=i) for i in range(1, 8)]
+    try:
+        from journal.workdays import is_working_day
+    except ImportError:
+        return next(d for d in days if d.weekday() < 5)
+    return next((d for d in days if is_working_day(d, community=week.community)), days[2])
+
+
+def week_for(community, monday):
+    """The planning week starting on `monday`, created with the community's cut-off and deadline."""
+    if monday.weekday() != 0:
+        raise PlanningError(_("Тиждень планування починається з понеділка."))
+    week = PlanningWeek.objects.filter(community=community, monday=monday).first()
+    if week:
+        return week
+    probe = PlanningWeek(community=community, monday=monday)
+    day = last_working_day_before(probe)
+    tz = timezone.get_current_timezone()
+    week, _created = PlanningWeek.objects.get_or_create(
+        community=community, monday=monday,
+        defaults={
+            "cutoff_at": datetime.datetime.combine(day, community.planning_cutoff, tzinfo=tz),
+            "publish_by": datetime.datetime.combine(day, community.publish_deadline, tzinfo=tz),
+        },
+    )
+    return week
+
+
+def start_planning(week, *, by, time_limit_s):
+    """Open a new plan version in state 'planning'. Refused while another run of the week is going."""
+    if not 1 <= int(time_limit_s) <= 600:
+        raise PlanningError(_("Час на розрахунок — від 1 до 600 секунд."))
+    try:
+        with transaction.atomic():
+            version = (week.plans.aggregate(v=Max("version"))["v"] or 0) + 1
+            return Plan.objects.create(week=week, version=version, created_by=by, time_limit_s=time_limit_s)
+    except IntegrityError:
+        raise PlanningError(_("Цей тиждень уже плануються. Зачекайте, доки розрахунок завершиться.")) from None
+
+
+def run_planning(plan_id):
+    """Solve and store the plan. Nothing is half-saved: trips and stops are written in one
+    transaction at the end; a failure leaves the plan 'failed' with a message."""
+    plan = Plan.objects.select_related("week__community").get(pk=plan_id)
+    if plan.state != Plan.State.PLANNING:
+        return plan  # a repeated task run does nothing
+    week = plan.week
+    last_save = [0.0]
+
+    def progress(p):
+        now = time.monotonic()
+        if now - last_save[0] >= 0.5:
+            last_save[0] = now
+            Plan.objects.filter(pk=plan.pk).update(progress=min(99, int(p.fraction * 100)))
+        return False
+
+    try:
+        built = build.build_problem(week)
+        if not built.problem.shifts:
+            raise PlanningError(_("Цього тижня немає жодної команди з робочими годинами. Перевірте графіки команд."))
+        result = solver.solve(built.problem, plan.time_limit_s, progress=progress)
+        with transaction.atomic():
+            _save_solution(plan, built, result)
+    except (PlanningError, solver.ProblemError, solver.TravelTimeError) as exc:
+        _fail(plan, str(exc))
+    except Exception:
+        log.exception("planning %s failed", plan.pk)
+        _fail(plan, _("Під час розрахунку стався збій. Спробуйте ще раз; якщо повториться — повідомте адміністратора."))
+    plan.refresh_from_db()
+    return plan
+
+
+def _fail(plan, message):
+    Plan.objects.filter(pk=plan.pk).update(
+        state=Plan.State.FAILED, message=message[:500], progress=100, finished_at=timezone.now()
+    )
+
+
+def _save_solution(plan, built, result):
+    week = plan.week
+    for route in result.routes:
+        if not route.stops:
+            continue
+        team, day = built.shifts[route.shift_id]
+        trip = Trip.objects.create(
+            plan=plan, team=team, day=day, vehicle=team.vehicle, suitcase=team.suitcase,
+            leave_at=build.at_minute(week, route.depart), return_at=build.at_minute(week, route.back),
+            travel_minutes=route.travel, distance_m=route.distance, wait_minutes=route.wait,
+        )
+        for position, stop in enumerate(route.stops, start=1):
+            window_start, window_end = build.citizen_window(week, stop.start)
+            Stop.objects.create(
+                trip=trip, position=position, request=built.requests[stop.visit_id],
+                arrival=build.at_minute(week, stop.arrival), start=build.at_minute(week, stop.start),
+                end=build.at_minute(week, stop.end), window_start=window_start, window_end=window_end,
+                pinned=any(v.id == stop.visit_id and v.pinned_shift for v in built.problem.visits),
+            )
+    Unplanned.objects.bulk_create(
+        [Unplanned(plan=plan, request=built.requests[u.visit_id], reason=u.reason) for u in result.unplanned]
+    )
+    t = result.totals
+    plan.totals = {
+        "visits": t.visits, "unplanned": len(result.unplanned), "travel_minutes": t.travel,
+        "distance_km": round(t.distance / 1000, 1), "wait_minutes": t.wait, "service_minutes": t.service,
+        "trips": t.shifts_used, "runtime_s": round(result.runtime_s, 1),
+    }
+    plan.basis = built.basis
+    plan.state = Plan.State.DRAFT
+    plan.progress = 100
+    plan.finished_at = timezone.now()
+    plan.message = "" if built.requests else _("У пулі немає прийнятих заявок на цей тиждень.")
+    plan.save()
+
+
+def stale_requests(plan):
+    """Requests changed, withdrawn or moved since the plan was made (approving must re-plan)."""
+    ids = [int(i) for i in plan.basis]
+    current = {r.pk: r for r in VisitRequest.objects.filter(pk__in=ids)}
+    stale = []
+    for key, stamp in plan.basis.items():
+        req = current.get(int(key))
+        if req is None or req.status not in (Status.ACCEPTED, Status.SCHEDULED) or req.updated_at.isoformat() != stamp:
+            stale.append(req or key)
+    new = VisitRequest.objects.filter(community=plan.week.community, status=Status.ACCEPTED).exclude(pk__in=ids)
+    return stale, list(new)
+
+
+@transaction.atomic
+def approve(plan, *, by):
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.state != Plan.State.DRAFT:
+        raise PlanningError(_("Затвердити можна лише чернетку плану."))
+    stale, new = stale_requests(plan)
+    if stale:
+        raise PlanningError(
+            _("Після розрахунку змінилися або відкликані заявки: %(n)s. Сплануйте тиждень заново.") % {"n": len(stale)}
+        )
+    plan.state = Plan.State.APPROVED
+    plan.approved_by, plan.approved_at = by, timezone.now()
+    plan.save(update_fields=["state", "approved_by", "approved_at"])
+    return plan
+
+
+def _sms_text(stop, kind):
+    day = timezone.localtime(stop.window_start)
+    when = _("%(date)s між %(a)s і %(b)s") % {
+        "date": day.strftime("%d.%m"), "a": day.strftime("%H:%M"),
+        "b": timezone.localtime(stop.window_end).strftime("%H:%M"),
+    }
+    number = stop.request.number
+    if kind == "correction":
+        return _("ЦНАП: зміна часу візиту за заявкою %(n)s: %(when)s.") % {"n": number, "when": when}
+    if kind == "reminder":
+        return _("ЦНАП нагадує: завтра візит адміністратора %(when)s. Підготуйте документи. Заявка %(n)s.") % {
+            "n": number, "when": when}
+    return _("ЦНАП: адміністратор приїде %(when)s. Заявка %(n)s. Підготуйте документи.") % {"n": number, "when": when}
+
+
+@transaction.atomic
+def publish(plan, *, by):
+    """Publish an approved plan: requests become scheduled, citizens get an SMS each; a revision
+    supersedes the previous published version and tells only those whose visit changed."""
+    from notifications.outbox import enqueue
+
+    plan = Plan.objects.select_for_update().select_related("week__community").get(pk=plan.pk)
+    if plan.state != Plan.State.APPROVED:
+        raise PlanningError(_("Оприлюднити можна лише затверджений план."))
+    community = plan.week.community
+    previous = plan.week.plans.filter(state=Plan.State.PUBLISHED).exclude(pk=plan.pk).first()
+    before = {}
+    if previous:
+        before = {s.request_id: (s.window_start, s.window_end) for s in Stop.objects.filter(trip__plan=previous)}
+        previous.state = Plan.State.SUPERSEDED
+        previous.save(update_fields=["state"])
+    stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request"))
+    for stop in stops:
+        req = stop.request
+        if req.status == Status.ACCEPTED:
+            visit_actions.change_status(req, Status.SCHEDULED, by=by, comment=_("Оприлюднено план: %(p)s") % {"p": plan})
+        old = before.pop(req.pk, None)
+        if old == (stop.window_start, stop.window_end):
+            continue
+        kind = "schedule" if old is None else "correction"
+        enqueue(
+            community=community, phone=req.contact_phone, text=_sms_text(stop, kind), kind=kind,
+            ref=f"visits.visitrequest:{req.pk}", dedup_key=f"plan:{plan.pk}:request:{req.pk}:{kind}",
+        )
+    # Dropped from the revised plan: back to the pool, and the person is told.
+    for request_id in before:
+        req = VisitRequest.objects.get(pk=request_id)
+        if req.status == Status.SCHEDULED:
+            visit_actions.change_status(req, Status.ACCEPTED, by=by, comment=_("Візит знято з нової версії плану"))
+            enqueue(
+                community=community, phone=req.contact_phone, kind="correction",
+                text=_("ЦНАП: візит за заявкою %(n)s перенесено, ми повідомимо нову дату.") % {"n": req.number},
+                ref=f"visits.visitrequest:{req.pk}", dedup_key=f"plan:{plan.pk}:request:{req.pk}:dropped",
+            )
+    plan.state = Plan.State.PUBLISHED
+    plan.published_by, plan.published_at = by, timezone.now()
+    plan.save(update_fields=["state", "published_by", "published_at"])
+    return plan
+
+
+def queue_reminders(day):
+    """Reminders for visits on `day` of every published plan (run the day before)."""
+    from notifications.outbox import enqueue
+
+    stops = Stop.objects.filter(
+        trip__plan__state=Plan.State.PUBLISHED, trip__day=day, request__status=Status.SCHEDULED
+    ).select_related("request", "trip__plan__week__community")
+    count = 0
+    for stop in stops:
+        req = stop.request
+        enqueue(
+            community=stop.trip.plan.week.community, phone=req.contact_phone, text=_sms_text(stop, "reminder"),
+            kind="reminder", ref=f"visits.visitrequest:{req.pk}", dedup_key=f"reminder:{req.pk}:{day.isoformat()}",
+        )
+        count += 1
+    return count
