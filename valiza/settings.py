@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "eligibility",
     "visits",
     "audit",
+    "planning",
 ]
 
 MIDDLEWARE = [
