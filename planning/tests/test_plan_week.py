@@ -1,0 +1,133 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from conftest import make_request
+from planning import actions, build
+from planning.models import Pin, Plan, Stop, Unplanned
+from teams.models import Suitcase, Team, TeamDayOff, TeamShift
+from visits import actions as visit_actions
+
+MONDAY = datetime.date(2026, 11, 30)
+
+
+@pytest.fixture
+def team(world):
+    office = world.a.offices.get()
+    suitcase = Suitcase.objects.create(community=world.a, name="Валіза 1", autonomy_minutes=360)
+    team = Team.objects.create(community=world.a, name="Команда 1", office=office, suitcase=suitcase)
+    for weekday in range(5):
+        TeamShift.objects.create(team=team, weekday=weekday, start=datetime.time(9), end=datetime.time(17))
+    return team
+
+
+def accepted(world, **fields):
+    n = accepted.counter = getattr(accepted, "counter", 0) + 1
+    defaults = dict(applicant_name=f"Людина {n}", applicant_phone=f"+38067{2000000 + n}", street=f"Вулиця {n}",
+                    building=str(n), latitude=Decimal("48.5") + Decimal(n) / 500, longitude=Decimal("35.0"))
+    defaults.update(fields)
+    req = make_request(world, **defaults)
+    visit_actions.accept(req, by=world.users["coordinator"])
+    return req
+
+
+def plan_now(world, time_limit=1):
+    week = actions.week_for(world.a, MONDAY)
+    plan = actions.start_planning(week, by=world.users["coordinator"], time_limit_s=time_limit)
+    return actions.run_planning(plan.pk)
+
+
+def test_week_has_cutoff_and_deadline_on_the_last_working_day_before(world):
+    week = actions.week_for(world.a, MONDAY)
+    local = week.cutoff_at.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    assert local.date() == datetime.date(2026, 11, 27) and local.hour == 10
+    assert week.publish_by.astimezone(local.tzinfo).hour == 14
+
+
+def test_plan_puts_accepted_requests_into_trips_within_their_windows(world, team):
+    reqs = [accepted(world, preferred_weekdays=[1], window_start=datetime.time(10), window_end=datetime.time(13))
+            for _ in range(3)]
+    plan = plan_now(world)
+    assert plan.state == Plan.State.DRAFT, plan.message
+    stops = list(Stop.objects.filter(trip__plan=plan).select_related("trip"))
+    assert {s.request_id for s in stops} == {r.pk for r in reqs}
+    for stop in stops:
+        assert stop.trip.day == MONDAY + datetime.timedelta(days=1)
+        local_start = stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+        local_end = stop.end.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+        assert local_start.time() >= datetime.time(10) and local_end.time() <= datetime.time(13)
+        assert stop.window_start <= stop.start <= stop.window_end
+    assert plan.totals["visits"] == 3
+
+
+def test_request_without_coordinates_is_listed_as_needing_location(world, team):
+    req = accepted(world, latitude=None, longitude=None)
+    plan = plan_now(world)
+    assert Unplanned.objects.get(plan=plan).request == req
+    assert Unplanned.objects.get(plan=plan).reason == "no_coordinates"
+
+
+def test_day_off_and_pins_are_respected(world, team):
+    TeamDayOff.objects.create(team=team, date=MONDAY, note="Навчання")
+    req = accepted(world)
+    other = accepted(world)
+    week = actions.week_for(world.a, MONDAY)
+    Pin.objects.create(week=week, request=req, team=team, day=MONDAY + datetime.timedelta(days=3),
+                       start=datetime.time(11, 30))
+    plan = plan_now(world)
+    stop = Stop.objects.get(trip__plan=plan, request=req)
+    assert stop.trip.day == MONDAY + datetime.timedelta(days=3)
+    assert stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2))).time() == datetime.time(11, 30)
+    assert stop.pinned
+    assert not Stop.objects.filter(trip__plan=plan, trip__day=MONDAY).exists()
+    assert Stop.objects.filter(trip__plan=plan, request=other).exists()
+
+
+def test_service_needing_a_partner_is_unplanned_without_such_team(world, team):
+    world.svc_cert.needs_partner = True
+    world.svc_cert.save()
+    req = accepted(world)
+    plan = plan_now(world)
+    assert Unplanned.objects.get(plan=plan, request=req).reason == "no_skill"
+    team.partner_providers.add(world.svc_cert.provider)
+    plan = plan_now(world)
+    assert Stop.objects.filter(trip__plan=plan, request=req).exists()
+
+
+def test_no_team_hours_gives_a_clear_message_and_no_trips(world):
+    accepted(world)
+    plan = plan_now(world)
+    assert plan.state == Plan.State.FAILED
+    assert "немає жодної команди" in plan.message
+    assert not plan.trips.exists()
+
+
+def test_empty_pool_makes_an_empty_draft_with_a_message(world, team):
+    plan = plan_now(world)
+    assert plan.state == Plan.State.DRAFT and "немає прийнятих заявок" in plan.message
+
+
+def test_the_same_week_cannot_be_planned_twice_at_once(world, team):
+    week = actions.week_for(world.a, MONDAY)
+    actions.start_planning(week, by=world.users["coordinator"], time_limit_s=1)
+    with pytest.raises(actions.PlanningError, match="уже плануються"):
+        actions.start_planning(week, by=world.users["coordinator"], time_limit_s=1)
+
+
+def test_approving_after_a_request_was_withdrawn_asks_to_replan(world, team):
+    req = accepted(world)
+    plan = plan_now(world)
+    visit_actions.reject(req, by=world.users["coordinator"], reason="withdrawn")
+    with pytest.raises(actions.PlanningError, match="Сплануйте тиждень заново"):
+        actions.approve(plan, by=world.users["coordinator"])
+    plan.refresh_from_db()
+    assert plan.state == Plan.State.DRAFT
+
+
+def test_versions_grow_and_minutes_map_to_local_time(world, team):
+    assert plan_now(world).version == 1
+    assert plan_now(world).version == 2
+    week = actions.week_for(world.a, MONDAY)
+    assert build.minute_of_week(week, MONDAY + datetime.timedelta(days=1), datetime.time(9, 30)) == 24 * 60 + 570
+    assert build.at_minute(week, 24 * 60 + 570).hour in (7, 9)  # UTC or local, never shifted by a day
