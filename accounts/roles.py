@@ -28,6 +28,9 @@ CAPABILITIES = {
     "requests.intake": {OPERATOR, COORDINATOR},
     "requests.decide": {COORDINATOR},
     "audit.view": {COORDINATOR},
+    # The operator sees the plan to tell callers their date; only the coordinator changes it.
+    "planning.view": {OPERATOR, COORDINATOR},
+    "planning.manage": {COORDINATOR},
 }
 
 

@@ -223,8 +223,8 @@ def publish(plan, *, by):
             continue
         kind = "schedule" if old is None else "correction"
         enqueue(
-            community=community, phone=req.contact_phone, text=_sms_text(stop, kind), kind=kind,
-            ref=f"visits.visitrequest:{req.pk}", dedup_key=f"plan:{plan.pk}:request:{req.pk}:{kind}",
+            community=community, recipient=req.contact_phone, text=_sms_text(stop, kind), kind=kind,
+            related=req, dedup_key=f"plan:{plan.pk}:request:{req.pk}:{kind}",
         )
     # Dropped from the revised plan: back to the pool, and the person is told.
     for request_id in before:
@@ -232,9 +232,9 @@ def publish(plan, *, by):
         if req.status == Status.SCHEDULED:
             visit_actions.change_status(req, Status.ACCEPTED, by=by, comment=_("Візит знято з нової версії плану"))
             enqueue(
-                community=community, phone=req.contact_phone, kind="correction",
+                community=community, recipient=req.contact_phone, kind="correction",
                 text=_("ЦНАП: візит за заявкою %(n)s перенесено, ми повідомимо нову дату.") % {"n": req.number},
-                ref=f"visits.visitrequest:{req.pk}", dedup_key=f"plan:{plan.pk}:request:{req.pk}:dropped",
+                related=req, dedup_key=f"plan:{plan.pk}:request:{req.pk}:dropped",
             )
     plan.state = Plan.State.PUBLISHED
     plan.published_by, plan.published_at = by, timezone.now()
@@ -253,8 +253,8 @@ def queue_reminders(day):
     for stop in stops:
         req = stop.request
         enqueue(
-            community=stop.trip.plan.week.community, phone=req.contact_phone, text=_sms_text(stop, "reminder"),
-            kind="reminder", ref=f"visits.visitrequest:{req.pk}", dedup_key=f"reminder:{req.pk}:{day.isoformat()}",
+            community=stop.trip.plan.week.community, recipient=req.contact_phone, text=_sms_text(stop, "reminder"),
+            kind="reminder", related=req, dedup_key=f"reminder:{req.pk}:{day.isoformat()}",
         )
         count += 1
     return count

@@ -1,0 +1,63 @@
+import datetime
+
+from planning.models import Pin, Plan
+from planning.tests.test_plan_week import MONDAY, accepted, team  # noqa: F401 (fixture)
+
+BOARD = f"/staff/planning/?week={MONDAY.isoformat()}"
+
+
+def test_coordinator_plans_the_week_from_the_board(world, team, login, django_capture_on_commit_callbacks):  # noqa: F811
+    req = accepted(world, preferred_weekdays=[2])
+    client = login(world.users["coordinator"])
+    page = client.get(BOARD)
+    assert page.status_code == 200 and "Спланувати тиждень" in page.content.decode()
+    week = page.context["week"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/staff/planning/week/{week.pk}/plan/", {"time_limit_s": "1"})
+    assert response.status_code == 302
+    plan = Plan.objects.get(week=week)
+    assert plan.state == Plan.State.DRAFT
+    html = client.get(response["Location"]).content.decode()
+    assert req.number in html and 'data-plan-state="draft"' in html
+
+
+def test_bad_time_limit_is_refused_with_a_message(world, team, login):  # noqa: F811
+    client = login(world.users["coordinator"])
+    week = client.get(BOARD).context["week"]
+    response = client.post(f"/staff/planning/week/{week.pk}/plan/", {"time_limit_s": "100000"}, follow=True)
+    assert "Не більше 600 секунд." in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_operator_sees_the_board_but_cannot_plan(world, team, login):  # noqa: F811
+    client = login(world.users["operator"])
+    page = client.get(BOARD)
+    assert page.status_code == 200 and "Спланувати тиждень" not in page.content.decode()
+    week = page.context["week"]
+    assert client.post(f"/staff/planning/week/{week.pk}/plan/", {"time_limit_s": "1"}).status_code == 403
+
+
+def test_pin_is_saved_and_bad_pin_changes_nothing(world, team, login):  # noqa: F811
+    req = accepted(world)
+    client = login(world.users["coordinator"])
+    week = client.get(BOARD).context["week"]
+    url = f"/staff/planning/week/{week.pk}/pin/{req.pk}/"
+    client.post(url, {"team": team.pk, "day": "2031-01-01"})
+    assert not Pin.objects.exists()
+    client.post(url, {"team": team.pk, "day": (MONDAY + datetime.timedelta(days=2)).isoformat(), "start": "11:00"})
+    pin = Pin.objects.get()
+    assert pin.day.weekday() == 2 and pin.start == datetime.time(11)
+    client.post(url, {"remove": "1"})
+    assert not Pin.objects.exists()
+
+
+def test_other_communitys_week_and_plan_answer_404(world, team, login):  # noqa: F811
+    from planning import actions
+
+    week_b = actions.week_for(world.b, MONDAY)
+    plan_b = actions.start_planning(week_b, by=world.b_coordinator, time_limit_s=1)
+    client = login(world.users["coordinator"])
+    assert client.post(f"/staff/planning/week/{week_b.pk}/plan/", {"time_limit_s": "1"}).status_code == 404
+    assert client.post(f"/staff/planning/plan/{plan_b.pk}/approve/").status_code == 404
+    assert client.get(f"/staff/planning/plan/{plan_b.pk}/progress/").status_code == 404
+    assert client.post(f"/staff/planning/week/{week_b.pk}/pin/{world.req.pk}/", {"remove": "1"}).status_code == 404

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("week/<int:week_pk>/plan/", views.plan_week, name="plan_week"),
+    path("week/<int:week_pk>/pin/<int:request_pk>/", views.pin_request, name="pin"),
+    path("plan/<int:pk>/progress/", views.plan_progress, name="progress"),
+    path("plan/<int:pk>/approve/", views.plan_approve, name="approve"),
+    path("plan/<int:pk>/publish/", views.plan_publish, name="publish"),
+]
