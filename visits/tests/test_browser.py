@@ -154,7 +154,7 @@ def test_public_form_with_errors_keeps_what_was_typed_and_explains_in_ukrainian(
     page.get_by_label("Ким ви доводитеся цій людині").select_option(label="Родич")
     page.get_by_label("Прізвище, ім'я, по батькові").fill("Петренко Олена Іванівна")
     page.get_by_label("Дата народження").fill("01.01.2090")
-    page.get_by_label("Телефон (за бажанням)", exact=True).fill("12345")
+    page.get_by_label("Телефон", exact=True).fill("12345")
     page.get_by_label("Населений пункт").select_option(label="Далеке")
     page.get_by_label("Вулиця").fill("вул. Лесі Українки")
     page.get_by_label("Будинок").fill("3")
@@ -278,7 +278,7 @@ def test_public_pages_have_no_serious_accessibility_violations(page, live_world,
     assert_accessible(page, "empty request form")
     page.get_by_label("Для іншої людини (сусіда, родича)").check()
     page.get_by_label("Дата народження").fill("01.01.2090")
-    page.get_by_label("Телефон (за бажанням)", exact=True).fill("12345")
+    page.get_by_label("Телефон", exact=True).fill("12345")
     page.get_by_role("button", name="Надіслати заявку").click()
     expect(page.locator("#error-summary")).to_be_focused()
     assert_accessible(page, "request form with errors")
@@ -355,7 +355,7 @@ def test_operator_takes_a_request_by_phone_with_the_live_check(page, live_world)
 
     # The same phone as an open request: the operator is warned while typing.
     expect(live.locator("#duplicates")).to_have_count(0)
-    page.get_by_label("Телефон (за бажанням)", exact=True).press_sequentially("067 123 45 67")
+    page.get_by_label("Телефон", exact=True).press_sequentially("067 123 45 67")
     expect(live.locator("#duplicates")).to_contain_text(w.req.number)
 
     page.get_by_label("Населений пункт").select_option(label="Місто")
