@@ -29,6 +29,9 @@ REASON_LABELS = {
 }
 
 
+REMINDER_TIME = datetime.time(16, 0)
+
+
 class PlanningError(Exception):
     """A planning step the rules don't allow; the message is for the coordinator."""
 
@@ -201,7 +204,8 @@ def _sms_text(stop, kind):
 def publish(plan, *, by):
     """Publish an approved plan: requests become scheduled, citizens get an SMS each; a revision
     supersedes the previous published version and tells only those whose visit changed."""
-    from notifications.outbox import enqueue
+    from notifications.models import Kind, OutboxMessage, State
+    from notifications.outbox import cancel, enqueue, wake_sender
 
     plan = Plan.objects.select_for_update().select_related("week__community").get(pk=plan.pk)
     if plan.state != Plan.State.APPROVED:
@@ -213,11 +217,25 @@ def publish(plan, *, by):
         before = {s.request_id: (s.window_start, s.window_end) for s in Stop.objects.filter(trip__plan=previous)}
         previous.state = Plan.State.SUPERSEDED
         previous.save(update_fields=["state"])
-    stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request"))
+        # Reminders of the old version would name old times: the new version queues its own.
+        for message in OutboxMessage.objects.filter(
+            dedup_key__startswith=f"plan:{previous.pk}:", kind=Kind.REMINDER, state=State.QUEUED
+        ):
+            cancel(message)
+    stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request", "trip"))
     for stop in stops:
         req = stop.request
         if req.status == Status.ACCEPTED:
             visit_actions.change_status(req, Status.SCHEDULED, by=by, comment=_("Оприлюднено план: %(p)s") % {"p": plan})
+        # The reminder goes out the evening before (or at once if that evening has passed).
+        evening = datetime.datetime.combine(
+            stop.trip.day - datetime.timedelta(days=1), REMINDER_TIME, tzinfo=timezone.get_current_timezone()
+        )
+        enqueue(
+            community=community, recipient=req.contact_phone, text=_sms_text(stop, "reminder"), kind=Kind.REMINDER,
+            related=req, dedup_key=f"plan:{plan.pk}:request:{req.pk}:reminder",
+            not_before=max(evening, timezone.now()), wake=False,
+        )
         old = before.pop(req.pk, None)
         if old == (stop.window_start, stop.window_end):
             continue
@@ -239,22 +257,5 @@ def publish(plan, *, by):
     plan.state = Plan.State.PUBLISHED
     plan.published_by, plan.published_at = by, timezone.now()
     plan.save(update_fields=["state", "published_by", "published_at"])
+    wake_sender()
     return plan
-
-
-def queue_reminders(day):
-    """Reminders for visits on `day` of every published plan (run the day before)."""
-    from notifications.outbox import enqueue
-
-    stops = Stop.objects.filter(
-        trip__plan__state=Plan.State.PUBLISHED, trip__day=day, request__status=Status.SCHEDULED
-    ).select_related("request", "trip__plan__week__community")
-    count = 0
-    for stop in stops:
-        req = stop.request
-        enqueue(
-            community=stop.trip.plan.week.community, recipient=req.contact_phone, text=_sms_text(stop, "reminder"),
-            kind="reminder", related=req, dedup_key=f"reminder:{req.pk}:{day.isoformat()}",
-        )
-        count += 1
-    return count
