@@ -28,6 +28,9 @@ CAPABILITIES = {
     "requests.intake": {OPERATOR, COORDINATOR},
     "requests.decide": {COORDINATOR},
     "audit.view": {COORDINATOR},
+    # SMS to citizens: phones and visit times of the whole community.
+    "outbox.view": {COORDINATOR},
+    "outbox.retry": {COORDINATOR},
 }
 
 

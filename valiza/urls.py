@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/", include("accounts.urls")),
     path("staff/requests/", include("visits.urls")),
     path("staff/access-log/", include("audit.urls")),
+    path("staff/outbox/", include("notifications.urls")),
     path("", include("visits.public_urls")),
 ]
 
