@@ -39,8 +39,9 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The background worker (ADR 5): runs tasks queued in the database, e.g. sending SMS.
 worker: migrate
-	@echo "No background tasks yet."
+	$(PY) manage.py db_worker
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser here.
 browser:
