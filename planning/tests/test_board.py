@@ -6,7 +6,9 @@ from planning.tests.test_plan_week import MONDAY, accepted, team  # noqa: F401 (
 BOARD = f"/staff/planning/?week={MONDAY.isoformat()}"
 
 
-def test_coordinator_plans_the_week_from_the_board(world, team, login, django_capture_on_commit_callbacks):  # noqa: F811
+def test_coordinator_plans_the_week_from_the_board(world, team, login, django_capture_on_commit_callbacks,  # noqa: F811
+                                                   settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     req = accepted(world, preferred_weekdays=[2])
     client = login(world.users["coordinator"])
     page = client.get(BOARD)
