@@ -189,3 +189,18 @@ def test_revision_sends_corrections_only_for_changed_visits_and_cancels_old_remi
     with pytest.raises(actions.PlanningError):
         actions.publish(revised, by=world.users["coordinator"])
     assert len(_messages()) == count
+
+
+def test_suitcase_shorter_than_one_visit_leaves_it_out_with_the_reason(world, team):
+    team.suitcase.autonomy_minutes = 30
+    team.suitcase.save()
+    req = accepted(world, services=[world.svc_reg, world.svc_cert])  # 15 set-up + 20 + 10 minutes
+    plan = plan_now(world)
+    assert plan.state == Plan.State.DRAFT
+    assert Unplanned.objects.get(plan=plan, request=req).reason == "beyond_autonomy"
+
+
+def test_window_outside_the_teams_hours_cannot_be_met(world, team):
+    req = accepted(world, preferred_weekdays=[5], window_start=datetime.time(18), window_end=datetime.time(20))
+    plan = plan_now(world)
+    assert Unplanned.objects.get(plan=plan, request=req).reason == "no_window_fits"
