@@ -16,7 +16,7 @@ from visits import actions as visit_actions
 from visits.models import Status, VisitRequest
 
 from . import build, solver
-from .models import Plan, PlanningWeek, Stop, Trip, Unplanned
+from .models import Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ REASON_LABELS = {
     solver.NO_WINDOW_FITS: "Жоден робочий день чи час команди не збігається з побажаннями людини",
     solver.BEYOND_AUTONOMY: "Дорога і прийом довші, ніж валіза працює від батареї",
     solver.NO_CAPACITY: "Не вистачило часу команд цього тижня",
+    build.TEAM_OFF: "Команда цього прийому в цей день не працює (вихідний або немає робочих годин)",
 }
 
 
@@ -34,6 +35,28 @@ REMINDER_TIME = datetime.time(16, 0)
 
 class PlanningError(Exception):
     """A planning step the rules don't allow; the message is for the coordinator."""
+
+
+class SlotTaken(Exception):
+    """Someone else booked the slot first."""
+
+
+def book_session_slot(booking):
+    """Save a citizen's booking of a fixed-point slot. The database's unique constraint decides
+    who gets a slot two people ask for at once: the loser gets SlotTaken, nothing is saved."""
+    booking.community_id = booking.session.fixed_point.community_id
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        taken = SessionBooking.objects.filter(
+            session=booking.session, date=booking.date, start=booking.start, cancelled=False
+        ).exists()
+        if taken:
+            raise SlotTaken from None
+        raise
+    # No SMS here yet: a booking confirmation and a reminder wait for the notifications outbox.
+    return booking
 
 
 def next_monday(today=None):
@@ -120,8 +143,17 @@ def _fail(plan, message):
     )
 
 
+def _unplanned(plan, built, visit_id, reason):
+    if visit_id in built.sessions:
+        session, day = built.sessions[visit_id]
+        return Unplanned(plan=plan, session=session, date=day, reason=reason)
+    return Unplanned(plan=plan, request=built.requests[visit_id], reason=reason)
+
+
 def _save_solution(plan, built, result):
     week = plan.week
+    pinned = {v.id for v in built.problem.visits if v.pinned_shift and v.id not in built.sessions}
+    session_stops = 0
     for route in result.routes:
         if not route.stops:
             continue
@@ -132,19 +164,31 @@ def _save_solution(plan, built, result):
             travel_minutes=route.travel, distance_m=route.distance, wait_minutes=route.wait,
         )
         for position, stop in enumerate(route.stops, start=1):
+            times = dict(
+                arrival=build.at_minute(week, stop.arrival), start=build.at_minute(week, stop.start),
+                end=build.at_minute(week, stop.end),
+            )
+            if stop.visit_id in built.sessions:
+                # People booked the session's own hours: those are their window, not a rounded one.
+                session, _day = built.sessions[stop.visit_id]
+                Stop.objects.create(
+                    trip=trip, position=position, session=session, window_start=times["start"],
+                    window_end=times["end"], **times,
+                )
+                session_stops += 1
+                continue
             window_start, window_end = build.citizen_window(week, stop.start)
             Stop.objects.create(
                 trip=trip, position=position, request=built.requests[stop.visit_id],
-                arrival=build.at_minute(week, stop.arrival), start=build.at_minute(week, stop.start),
-                end=build.at_minute(week, stop.end), window_start=window_start, window_end=window_end,
-                pinned=any(v.id == stop.visit_id and v.pinned_shift for v in built.problem.visits),
+                window_start=window_start, window_end=window_end,
+                pinned=stop.visit_id in pinned, **times,
             )
-    Unplanned.objects.bulk_create(
-        [Unplanned(plan=plan, request=built.requests[u.visit_id], reason=u.reason) for u in result.unplanned]
-    )
+    left_out = [(u.visit_id, u.reason) for u in result.unplanned] + list(built.skipped.items())
+    Unplanned.objects.bulk_create([_unplanned(plan, built, visit_id, reason) for visit_id, reason in left_out])
     t = result.totals
     plan.totals = {
-        "visits": t.visits, "unplanned": len(result.unplanned), "travel_minutes": t.travel,
+        "visits": t.visits - session_stops, "sessions": session_stops,
+        "unplanned": len(left_out), "travel_minutes": t.travel,
         "distance_km": round(t.distance / 1000, 1), "wait_minutes": t.wait, "service_minutes": t.service,
         "trips": t.shifts_used, "runtime_s": round(result.runtime_s, 1),
     }
@@ -214,7 +258,10 @@ def publish(plan, *, by):
     previous = plan.week.plans.filter(state=Plan.State.PUBLISHED).exclude(pk=plan.pk).first()
     before = {}
     if previous:
-        before = {s.request_id: (s.window_start, s.window_end) for s in Stop.objects.filter(trip__plan=previous)}
+        before = {
+            s.request_id: (s.window_start, s.window_end)
+            for s in Stop.objects.filter(trip__plan=previous, request__isnull=False)
+        }
         previous.state = Plan.State.SUPERSEDED
         previous.save(update_fields=["state"])
         # Reminders of the old version would name old times: the new version queues its own.
@@ -222,6 +269,8 @@ def publish(plan, *, by):
             dedup_key__startswith=f"plan:{previous.pk}:", kind=Kind.REMINDER, state=State.QUEUED
         ):
             cancel(message)
+    # Only requests get the plan's SMS: people at a fixed-point session booked its hours themselves
+    # (session stops have no request).
     stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request", "trip"))
     for stop in stops:
         req = stop.request

@@ -4,7 +4,7 @@ solver's Solution back into trips and stops. The "plan the week" button, the bac
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,7 +15,8 @@ from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
 from teams.models import Team
 from visits.models import Status, VisitRequest
 
-from .models import Pin, PlanningWeek
+from .models import Pin, PlanningWeek, Session
+from .workdays import is_working_day
 
 
 def travel_provider():
@@ -45,11 +46,7 @@ def skill_for_provider(provider_id):
 
 def working_days(week):
     """The days of the week on which teams may travel (the working-day calendar decides)."""
-    try:
-        from journal.workdays import is_working_day
-    except ImportError:  # before the calendar exists: Monday to Friday
-        return [d for d in week.days if d.weekday() < 5]
-    return [d for d in week.days if is_working_day(d, community=week.community)]
+    return [d for d in week.days if is_working_day(d, week.community)]
 
 
 @dataclass
@@ -58,6 +55,18 @@ class Built:
     requests: dict  # visit id → VisitRequest
     shifts: dict  # shift id → (team, day)
     basis: dict  # str(request id) → updated_at isoformat
+    sessions: dict = field(default_factory=dict)  # visit id → (Session, date)
+    skipped: dict = field(default_factory=dict)  # visit id → reason it was left out before solving
+
+
+# A session's own team does not work that day (day off, no hours, inactive): nobody else may
+# stand in, so the session is reported rather than given to the solver.
+TEAM_OFF = "team_off"
+
+
+def session_visit_id(session, day):
+    # A string, so it never collides with a request's integer id in the same problem.
+    return f"session:{session.pk}:{day.isoformat()}"
 
 
 def plannable_requests(community):
@@ -104,8 +113,45 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
         visits.append(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))
         by_id[req.pk] = req
         basis[str(req.pk)] = req.updated_at.isoformat()
+    sessions, skipped = {}, {}
+    for session in plannable_sessions(community):
+        for day in sorted(days):
+            if day.weekday() != session.weekday:
+                continue
+            visit = _session_visit(week, session, day)
+            sessions[visit.id] = (session, day)
+            if visit.pinned_shift is not None and visit.pinned_shift not in shift_map:
+                skipped[visit.id] = TEAM_OFF
+            else:
+                visits.append(visit)
     problem = solver.Problem(depots=list(depots.values()), shifts=shifts, visits=visits, travel=travel_provider())
-    return Built(problem, by_id, shift_map, basis)
+    return Built(problem, by_id, shift_map, basis, sessions, skipped)
+
+
+def plannable_sessions(community):
+    return (
+        Session.objects.filter(fixed_point__community=community, fixed_point__is_active=True)
+        .select_related("fixed_point__settlement", "team")
+        .order_by("pk")
+    )
+
+
+def _session_visit(week, session, day):
+    """A session on a day is one long stop: the team is at the fixed point from its start to its
+    end, whoever booked. It is required (people were told to come) and pinned to its start; to
+    its team's shift that day when the session names a team."""
+    point = session.fixed_point
+    start = minute_of_week(week, day, session.start)
+    return solver.Visit(
+        id=session_visit_id(session, day),
+        coords=(float(point.latitude), float(point.longitude)),
+        service=session.minutes,
+        windows=((start, start),),
+        pinned_start=start,
+        pinned_shift=f"{session.team_id}:{day.isoformat()}" if session.team_id else None,
+        required=True,
+        area=VILLAGE if point.settlement.is_remote else CITY,
+    )
 
 
 def _visit(week, req, days, pin, setup_minutes, today):

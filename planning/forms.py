@@ -1,9 +1,17 @@
 import datetime
 
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import Service
+from core.forms import BirthDateField, NameField, PhoneField
 from teams.models import Team
+from visits.forms import models_q_for_community
+
+from . import slots
+from .models import Session, SessionBooking
 
 
 class PlanForm(forms.Form):
@@ -26,3 +34,111 @@ class PinForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(community=week.community, is_active=True)
         self.fields["day"].choices = [(d.isoformat(), d.strftime("%a %d.%m")) for d in week.days]
+
+
+class SlotChoice:
+    """The slot a booking form is about, read from the form's hidden fields (or the link's query).
+
+    `session` is None when the id is unknown in this community; `problem` is the message for the
+    citizen when the slot cannot be booked, else None.
+    """
+
+    def __init__(self, community, session_id, date_value, start_value, *, now=None):
+        self.session = self.date = self.start = None
+        self.problem = None
+        session_id = str(session_id or "")
+        if session_id.isdigit() and len(session_id) < 12:
+            self.session = (
+                Session.objects.filter(pk=int(session_id), fixed_point__community=community,
+                                       fixed_point__is_active=True)
+                .select_related("fixed_point__community", "fixed_point__settlement")
+                .first()
+            )
+        if self.session is None:
+            self.problem = _("Такого прийому немає. Оберіть час у розкладі пункту прийому.")
+            return
+        try:
+            self.date = datetime.date.fromisoformat(str(date_value or ""))
+            self.start = datetime.datetime.strptime(str(start_value or ""), "%H:%M").time()
+        except ValueError:
+            self.date = self.start = None
+            self.problem = _("Оберіть день і час у розкладі прийому.")
+            return
+        self.problem = slots.slot_problem(
+            self.session, self.date, self.start, weeks=settings.VALIZA_BOOKING_WEEKS, now=now
+        )
+
+    @property
+    def end(self):
+        return slots.slot_end(self.session, self.start)
+
+
+class SessionBookingForm(forms.Form):
+    """A citizen books one slot at a fixed-point session. The slot comes from the link they
+    followed (hidden fields); everything wrong with it is said at the top of the form, since a
+    hidden field has nowhere to show its own error."""
+
+    session = forms.CharField(widget=forms.HiddenInput, required=False)
+    date = forms.CharField(widget=forms.HiddenInput, required=False)
+    start = forms.CharField(widget=forms.HiddenInput, required=False)
+    applicant_name = NameField(
+        label=_("Прізвище, ім'я, по батькові"),
+        error_messages={"required": _("Напишіть, як вас звати.")},
+    )
+    applicant_birth_date = BirthDateField(
+        label=_("Дата народження"),
+        error_messages={"required": _("Напишіть дату народження.")},
+    )
+    phone = PhoneField(
+        label=_("Телефон"),
+        help_text=_("Зателефонуємо, якщо прийом перенесуть."),
+        error_messages={"required": _("Потрібен номер телефону, щоб повідомити про зміни.")},
+    )
+    service = forms.ModelChoiceField(
+        label=_("Яка послуга потрібна"), queryset=Service.objects.none(), required=False, empty_label="—",
+        help_text=_("Якщо не знаєте — залиште порожнім, адміністратор підкаже на місці."),
+        error_messages={"invalid_choice": _("Оберіть послугу зі списку.")},
+    )
+    consent = forms.BooleanField(
+        label=_("Я згоден (згодна) на обробку персональних даних, потрібних для надання послуг"),
+        error_messages={"required": _("Без згоди на обробку персональних даних ми не можемо вас записати.")},
+    )
+    warning_acknowledged = forms.BooleanField(
+        label=_("Мене попереджено про відповідальність за надання недостовірних відомостей"),
+        error_messages={"required": _("Підтвердьте, що вас попереджено про відповідальність за недостовірні відомості.")},
+    )
+
+    def __init__(self, *args, community, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.now = now
+        self.slot = None
+        self.fields["service"].queryset = (
+            Service.objects.filter(is_active=True, mobile_allowed=True)
+            .filter(models_q_for_community(community))
+            .select_related("provider")
+        )
+        self.fields["applicant_name"].error_messages["max_length"] = _("Задовго: не більше %(limit_value)d знаків.")
+
+    @property
+    def is_bot(self):
+        # Bots fill every field; people never see this one (see the template).
+        return bool(self.data.get("website"))
+
+    def clean(self):
+        data = super().clean()
+        slot = SlotChoice(self.community, data.get("session"), data.get("date"), data.get("start"), now=self.now)
+        if slot.problem:
+            self.add_error(None, slot.problem)
+        else:
+            self.slot = slot
+        return data
+
+    def booking(self):
+        """An unsaved SessionBooking with the consent and the warning recorded now."""
+        data, now = self.cleaned_data, timezone.now()
+        return SessionBooking(
+            community=self.community, session=self.slot.session, date=self.slot.date, start=self.slot.start,
+            applicant_name=data["applicant_name"], applicant_birth_date=data["applicant_birth_date"],
+            phone=data["phone"], service=data["service"], consent_at=now, warning_acknowledged_at=now,
+        )

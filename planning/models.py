@@ -1,12 +1,14 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import WEEKDAYS
+from visits.models import new_number
 
 
 class PlanningWeek(models.Model):
@@ -123,11 +125,25 @@ class Stop(models.Model):
 
 
 class Unplanned(models.Model):
-    """A request the plan could not fit, and why."""
+    """A request (or one day's fixed-point session) the plan could not fit, and why."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unplanned")
-    request = models.ForeignKey("visits.VisitRequest", on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        "visits.VisitRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session = models.ForeignKey("planning.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The day the session should have been held (a session recurs; a request has no such date).
+    date = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, session__isnull=True)
+                | models.Q(request__isnull=True, session__isnull=False, date__isnull=False),
+                name="unplanned_is_request_or_session_day",
+            )
+        ]
 
 
 class Pin(models.Model):
@@ -163,6 +179,10 @@ class FixedPoint(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.settlement_id and self.community_id and self.settlement.community_id != self.community_id:
+            raise ValidationError({"settlement": _("Населений пункт належить іншій громаді.")})
+
 
 class Session(models.Model):
     """A recurring reception at a fixed point: every <weekday> from <start> to <end>."""
@@ -183,3 +203,69 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.fixed_point}: {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def minutes(self):
+        """How long the reception lasts: the time the team spends at the fixed point."""
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+
+    def clean(self):
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError(_("Кінець прийому має бути пізніше за початок."))
+        if self.start and self.end and self.slot_minutes and self.minutes < self.slot_minutes:
+            raise ValidationError(_("Прийом коротший за час на одну людину: записатися не можна буде жодного разу."))
+        # An unsaved fixed point (added together with its sessions in the admin) has no id yet.
+        if self.team_id and self.fixed_point_id and self.team.community_id != self.fixed_point.community_id:
+            raise ValidationError({"team": _("Команда належить іншій громаді.")})
+
+
+class SessionBookingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Bookings this member of staff may see: their own community, nothing else."""
+        if not getattr(user, "community_id", None):
+            return self.none()
+        return self.filter(community_id=user.community_id)
+
+
+class SessionBooking(models.Model):
+    """A citizen's slot at a fixed-point session on one date, booked from the public site."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="session_bookings")
+    session = models.ForeignKey(Session, verbose_name=_("прийом"), on_delete=models.PROTECT, related_name="bookings")
+    date = models.DateField(_("дата"))
+    start = models.TimeField(_("час"))
+    applicant_name = models.CharField(_("прізвище, ім'я, по батькові"), max_length=200)
+    applicant_birth_date = models.DateField(_("дата народження"))
+    phone = models.CharField(_("телефон"), max_length=20)  # E.164
+    service = models.ForeignKey(
+        "catalogue.Service", verbose_name=_("послуга"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    consent_at = models.DateTimeField(_("згода на обробку персональних даних"))
+    warning_acknowledged_at = models.DateTimeField(_("попереджено про відповідальність"))
+    number = models.CharField(_("номер запису"), max_length=9, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    cancelled = models.BooleanField(_("скасовано"), default=False)
+
+    objects = SessionBookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("запис на прийом")
+        verbose_name_plural = _("записи на прийом")
+        ordering = ["date", "start"]
+        constraints = [
+            # One person per slot, decided by the database: two citizens pressing "book" at the
+            # same moment cannot both get it. A cancelled booking frees the slot.
+            models.UniqueConstraint(
+                fields=["session", "date", "start"], condition=models.Q(cancelled=False), name="one_booking_per_slot"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.date:%d.%m.%Y} {self.start:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            self.number = new_number()
+            while SessionBooking.objects.filter(number=self.number).exists():
+                self.number = new_number()
+        super().save(*args, **kwargs)

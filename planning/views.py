@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from visits.models import RequestedService, Status, VisitRequest
 
 from . import actions, tasks
 from .forms import PinForm, PlanForm
-from .models import Pin, Plan, PlanningWeek, Stop, Trip, Unplanned
+from .models import Pin, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
 
 
 def _monday(value):
@@ -48,12 +48,17 @@ def board(request):
     if shown:
         trips = list(
             Trip.objects.filter(plan=shown).select_related("team", "vehicle", "suitcase").prefetch_related(
-                Prefetch("stops", queryset=Stop.objects.select_related("request__settlement").prefetch_related(
+                Prefetch("stops", queryset=Stop.objects.select_related(
+                    "request__settlement", "session__fixed_point"
+                ).prefetch_related(
                     Prefetch("request__services", queryset=RequestedService.objects.select_related("service"))
                 ))
             )
         )
-        unplanned = list(Unplanned.objects.filter(plan=shown).select_related("request__settlement"))
+        unplanned = list(
+            Unplanned.objects.filter(plan=shown).select_related("request__settlement", "session__fixed_point")
+        )
+        _count_bookings(trips, unplanned)
     pool = VisitRequest.objects.filter(community=request.user.community, status=Status.ACCEPTED)
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
@@ -66,6 +71,24 @@ def board(request):
         "stale": stale, "new_in_pool": new,
         "can_manage": has_capability(request.user, "planning.manage"),
     })
+
+
+def _count_bookings(trips, unplanned):
+    """Set `booked` on each session stop and unplanned session: how many people booked that
+    session on that day (one query for the whole board). People booked an unplanned session too:
+    the coordinator must see how many would come in vain."""
+    items = [(stop, stop.session_id, trip.day) for trip in trips for stop in trip.stops.all() if stop.session_id]
+    items += [(u, u.session_id, u.date) for u in unplanned if u.session_id]
+    if not items:
+        return
+    counts = {
+        (row["session_id"], row["date"]): row["n"]
+        for row in SessionBooking.objects.filter(
+            session_id__in={i[1] for i in items}, date__in={i[2] for i in items}, cancelled=False
+        ).values("session_id", "date").annotate(n=Count("pk"))
+    }
+    for obj, session_id, day in items:
+        obj.booked = counts.get((session_id, day), 0)
 
 
 def _back(week, plan=None):

@@ -221,6 +221,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = VALIZA_MAX_BODY_BYTES
 VALIZA_PUBLIC_REQUEST_LIMIT = env_int("VALIZA_PUBLIC_REQUEST_LIMIT", 5)
 VALIZA_PUBLIC_STATUS_LIMIT = env_int("VALIZA_PUBLIC_STATUS_LIMIT", 20)
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
+# Citizens book fixed-point slots this many weeks ahead; bookings per client per window are capped
+# by VALIZA_PUBLIC_REQUEST_LIMIT too.
+VALIZA_BOOKING_WEEKS = env_int("VALIZA_BOOKING_WEEKS", 4)
 # Behind a reverse proxy the client address is in this header (e.g. HTTP_X_REAL_IP).
 VALIZA_CLIENT_IP_HEADER = env("VALIZA_CLIENT_IP_HEADER", "")
 

@@ -69,7 +69,8 @@ class VisitRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-def _new_number():
+def new_number():
+    """A citizen-facing number like 1234-5678 (requests here, fixed-point bookings in planning)."""
     # Not a sequence: the public status page must not reveal how many requests exist, and a
     # guessed number is useless without the phone anyway.
     digits = f"{secrets.randbelow(10**8):08d}"
@@ -183,9 +184,9 @@ class VisitRequest(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.number:
-            self.number = _new_number()
+            self.number = new_number()
             while VisitRequest.objects.filter(number=self.number).exists():
-                self.number = _new_number()
+                self.number = new_number()
         self.name_key = match_key(self.applicant_name)
         self.address_key = address_key(self.settlement_id, self.street, self.building, self.flat)
         update_fields = kwargs.get("update_fields")

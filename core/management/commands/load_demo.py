@@ -18,6 +18,7 @@ from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
+from planning.models import FixedPoint, Session
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
 from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
@@ -112,6 +113,15 @@ class Command(BaseCommand):
             )
             settlements.append(s)
         ensure_mandatory_categories(community)
+        # A remote village's culture house: every Tuesday 10:00–13:00, bookable from the public site.
+        village = next(s for s in settlements if s.is_remote)
+        point, _ = FixedPoint.objects.get_or_create(
+            community=community, name="Будинок культури с. Зелений Гай",
+            defaults={"settlement": village, "address": "вул. Центральна, 12",
+                      "latitude": Decimal("48.403100"), "longitude": Decimal("35.202100")},
+        )
+        Session.objects.get_or_create(fixed_point=point, weekday=1,
+                                      defaults={"start": time(10), "end": time(13), "slot_minutes": 20})
         providers = {}
         for key, (name, short, local) in PROVIDERS.items():
             providers[key], _ = Provider.objects.get_or_create(

@@ -1,0 +1,110 @@
+"""Citizens' pages for fixed points: where and when the team receives people, free slots, booking.
+No login; one community per address (/<slug>/points/...), like visits.public_views."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from communities.models import Community
+from core.access import public
+from core.ratelimit import hit
+
+from . import actions, slots
+from .forms import SessionBookingForm, SlotChoice
+from .models import FixedPoint, SessionBooking
+
+SESSION_LAST_BOOKING = "valiza_last_booking"
+
+
+def _community(slug):
+    return get_object_or_404(Community, slug=slug)
+
+
+def _points(community):
+    return (
+        FixedPoint.objects.filter(community=community, is_active=True)
+        .select_related("settlement", "community")
+        .prefetch_related("sessions")
+    )
+
+
+@public
+def points(request, slug):
+    community = _community(slug)
+    return render(request, "planning/public/points.html", {"community": community, "points": _points(community)})
+
+
+@public
+def point_detail(request, slug, pk):
+    community = _community(slug)
+    # Scoped by the community in the address: another community's point is a 404 here.
+    point = get_object_or_404(_points(community), pk=pk)
+    weeks = settings.VALIZA_BOOKING_WEEKS
+    sessions = []
+    for session in point.sessions.all():
+        session.fixed_point = point  # already loaded: no query per session
+        by_date = defaultdict(list)
+        for slot in slots.free_slots(session, weeks=weeks):
+            by_date[slot.date].append(slot)
+        sessions.append({"session": session, "days": sorted(by_date.items())})
+    return render(request, "planning/public/point.html", {
+        "community": community, "point": point, "sessions": sessions, "weeks": weeks,
+    })
+
+
+def _too_many(request, community):
+    return render(request, "public/too_many.html", {"community": community}, status=429)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def book(request, slug):
+    community = _community(slug)
+    if request.method == "POST":
+        # As on the request form: mistakes are counted loosely, saved bookings strictly.
+        if not hit(request, "public-post", settings.VALIZA_PUBLIC_REQUEST_LIMIT * 6):
+            return _too_many(request, community)
+        form = SessionBookingForm(request.POST, community=community)
+        if form.is_bot:
+            # Answer as if all went well: a bot learns nothing, nothing is stored.
+            return redirect("points:booked", slug=community.slug)
+        if form.is_valid():
+            if not hit(request, "public-booking", settings.VALIZA_PUBLIC_REQUEST_LIMIT):
+                return _too_many(request, community)
+            try:
+                booking = actions.book_session_slot(form.booking())
+            except actions.SlotTaken:
+                form.add_error(None, str(slots.SLOT_TAKEN))
+            else:
+                request.session[SESSION_LAST_BOOKING] = booking.pk
+                return redirect("points:booked", slug=community.slug)
+        slot = form.slot or SlotChoice(
+            community, request.POST.get("session"), request.POST.get("date"), request.POST.get("start")
+        )
+    else:
+        query = {name: request.GET.get(name, "")[:20] for name in ("session", "date", "start")}
+        slot = SlotChoice(community, query["session"], query["date"], query["start"])
+        form = SessionBookingForm(community=community, initial=query)
+    return render(request, "planning/public/book.html", {
+        "community": community, "form": form, "slot": slot,
+        # A link to a slot that cannot be booked: say why instead of offering a form that would fail.
+        "show_form": request.method == "POST" or slot.problem is None,
+    })
+
+
+@public
+def booked(request, slug):
+    community = _community(slug)
+    booking = None
+    pk = request.session.get(SESSION_LAST_BOOKING)
+    if isinstance(pk, int):
+        booking = (
+            SessionBooking.objects.filter(community=community, pk=pk, cancelled=False)
+            .select_related("session__fixed_point", "service")
+            .prefetch_related("service__documents")
+            .first()
+        )
+    end = slots.slot_end(booking.session, booking.start) if booking else None
+    return render(request, "planning/public/booked.html", {"community": community, "booking": booking, "end": end})
