@@ -2,6 +2,7 @@
 (or a `.env` file beside manage.py, which `make run` creates); a wrong value stops the start."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,23 @@ def env_float(name, default):
         raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
 
 
+def env_martial_law_until(name):
+    # The last day of martial law, for the working-day calendar (journal/workdays.py): empty — still
+    # in force; "none" — never applied, which is the same as ending before it began, hence date.min.
+    value = (env(name) or "").strip()
+    if not value:
+        return None
+    if value.lower() == "none":
+        return date.min
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be empty (martial law in force), none, or its last day as YYYY-MM-DD, "
+            f"not {value!r}"
+        ) from None
+
+
 def env_list(name, default):
     value = env(name)
     if value is None:
@@ -105,6 +123,8 @@ INSTALLED_APPS = [
     "notifications",
     "django_tasks",
     "django_tasks_db",
+    "journal",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +236,9 @@ VALIZA_MAX_BODY_BYTES = env_int("VALIZA_MAX_BODY_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = VALIZA_MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = VALIZA_MAX_BODY_BYTES
+
+# While martial law is in force public holidays are working days (Law 2136-IX); this is its last day.
+VALIZA_MARTIAL_LAW_UNTIL = env_martial_law_until("VALIZA_MARTIAL_LAW_UNTIL")
 
 # Public form: this many requests per client per window; status look-ups are limited separately.
 VALIZA_PUBLIC_REQUEST_LIMIT = env_int("VALIZA_PUBLIC_REQUEST_LIMIT", 5)
