@@ -31,6 +31,9 @@ CAPABILITIES = {
     # The operator sees the plan to tell callers their date; only the coordinator changes it.
     "planning.view": {OPERATOR, COORDINATOR},
     "planning.manage": {COORDINATOR},
+    # SMS to citizens: phones and visit times of the whole community.
+    "outbox.view": {COORDINATOR},
+    "outbox.retry": {COORDINATOR},
 }
 
 

@@ -522,7 +522,10 @@ def solve(
     """Plan ``problem`` within ``time_limit_s`` seconds of search.
 
     ``progress`` (optional) is called about four times a second with a `Progress`; if it returns
-    ``True`` the search stops and the best plan so far is returned. Raises `ProblemError` for a
+    ``True`` the search stops and the best plan so far is returned. The search runs for the whole
+    time limit (PyVRP has no proof of optimality to stop on), twice when the required visits turn
+    out not to fit together (the second run treats them as optional with a prize above any route
+    cost). The travel matrix is computed before the clock starts. Raises `ProblemError` for a
     malformed problem and `TravelTimeError` when the travel provider fails.
     """
     started = time.perf_counter()

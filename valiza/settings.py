@@ -121,6 +121,9 @@ INSTALLED_APPS = [
     "audit",
     "planning",
     "teams",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +250,55 @@ VALIZA_ROAD_FACTOR = env_float("VALIZA_ROAD_FACTOR", 1.35)
 VALIZA_SPEED_CITY_KMH = env_float("VALIZA_SPEED_CITY_KMH", 22.0)
 VALIZA_SPEED_VILLAGE_KMH = env_float("VALIZA_SPEED_VILLAGE_KMH", 40.0)
 VALIZA_PLAN_TIME_LIMIT_S = env_int("VALIZA_PLAN_TIME_LIMIT_S", 10)
+# Background tasks (ADR 5): django-tasks with its database backend by default, so one machine needs
+# nothing but `manage.py db_worker`. "immediate" runs a task inside the caller (tests, a quick demo);
+# a dotted path picks any other django-tasks backend (e.g. a Redis-backed one at scale).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+_tasks_backend = env("VALIZA_TASKS_BACKEND", "database")
+if _tasks_backend not in _TASK_BACKENDS and "." not in _tasks_backend:
+    raise ImproperlyConfigured(
+        f"VALIZA_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)} or a dotted path, "
+        f"not {_tasks_backend!r}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend),
+        "QUEUES": ["default"],
+    }
+}
+
+# SMS to citizens go through the outbox (notifications/outbox.py) and one gateway:
+# "file" appends JSON lines under var/ (the default: nothing leaves the machine), "console" logs,
+# "turbosms" sends through TurboSMS's HTTP API.
+VALIZA_SMS_GATEWAY = env("VALIZA_SMS_GATEWAY", "file")
+if VALIZA_SMS_GATEWAY not in ("file", "console", "turbosms"):
+    raise ImproperlyConfigured(
+        f"VALIZA_SMS_GATEWAY must be file, console or turbosms, not {VALIZA_SMS_GATEWAY!r}"
+    )
+VALIZA_SMS_FILE = Path(env("VALIZA_SMS_FILE", BASE_DIR / "var" / "sms-outbox.jsonl"))
+VALIZA_TURBOSMS_URL = env("VALIZA_TURBOSMS_URL", "https://api.turbosms.ua")
+VALIZA_TURBOSMS_TOKEN = env("VALIZA_TURBOSMS_TOKEN", "")
+VALIZA_TURBOSMS_SENDER = env("VALIZA_TURBOSMS_SENDER", "")
+if VALIZA_SMS_GATEWAY == "turbosms" and not (VALIZA_TURBOSMS_TOKEN and VALIZA_TURBOSMS_SENDER):
+    raise ImproperlyConfigured(
+        "VALIZA_SMS_GATEWAY=turbosms needs VALIZA_TURBOSMS_TOKEN (or VALIZA_TURBOSMS_TOKEN_FILE) and "
+        "VALIZA_TURBOSMS_SENDER (the sender name registered with TurboSMS)."
+    )
+VALIZA_SMS_TIMEOUT_SECONDS = env_int("VALIZA_SMS_TIMEOUT_SECONDS", 20)
+# A message that fails is tried again after 1, 2, 4, … times this, up to the attempt limit.
+VALIZA_OUTBOX_MAX_ATTEMPTS = env_int("VALIZA_OUTBOX_MAX_ATTEMPTS", 5)
+VALIZA_OUTBOX_RETRY_SECONDS = env_int("VALIZA_OUTBOX_RETRY_SECONDS", 60)
+# A message left "sending" this long belongs to a worker that died mid-send (see ADR 5).
+VALIZA_OUTBOX_STALE_SECONDS = env_int("VALIZA_OUTBOX_STALE_SECONDS", 600)
+if VALIZA_OUTBOX_STALE_SECONDS <= 2 * VALIZA_SMS_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured(
+        "VALIZA_OUTBOX_STALE_SECONDS must be well above VALIZA_SMS_TIMEOUT_SECONDS (more than twice), "
+        "or a slow send would be taken for a dead worker."
+    )
 
 # The planning board's map. No tile URL (the default): offices, stops and routes on a blank
 # background, and the browser asks no one else for anything. With one, its host is added to the

@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/requests/", include("visits.urls")),
     path("staff/access-log/", include("audit.urls")),
     path("staff/planning/", include("planning.urls")),
+    path("staff/outbox/", include("notifications.urls")),
     path("", include("visits.public_urls")),
 ]
 

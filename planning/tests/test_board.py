@@ -6,7 +6,9 @@ from planning.tests.test_plan_week import MONDAY, accepted, team  # noqa: F401 (
 BOARD = f"/staff/planning/?week={MONDAY.isoformat()}"
 
 
-def test_coordinator_plans_the_week_from_the_board(world, team, login, django_capture_on_commit_callbacks):  # noqa: F811
+def test_coordinator_plans_the_week_from_the_board(world, team, login, django_capture_on_commit_callbacks,  # noqa: F811
+                                                   settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     req = accepted(world, preferred_weekdays=[2])
     client = login(world.users["coordinator"])
     page = client.get(BOARD)
@@ -61,3 +63,16 @@ def test_other_communitys_week_and_plan_answer_404(world, team, login):  # noqa:
     assert client.post(f"/staff/planning/plan/{plan_b.pk}/approve/").status_code == 404
     assert client.get(f"/staff/planning/plan/{plan_b.pk}/progress/").status_code == 404
     assert client.post(f"/staff/planning/week/{week_b.pk}/pin/{world.req.pk}/", {"remove": "1"}).status_code == 404
+
+
+def test_progress_polls_while_planning_and_asks_to_refresh_when_done(world, team, login):  # noqa: F811
+    from planning import actions
+
+    week = actions.week_for(world.a, MONDAY)
+    plan = actions.start_planning(week, by=world.users["coordinator"], time_limit_s=5)
+    client = login(world.users["operator"])
+    response = client.get(f"/staff/planning/plan/{plan.pk}/progress/")
+    assert response.status_code == 200 and 'hx-trigger="every 1s"' in response.content.decode()
+    actions.run_planning(plan.pk)
+    response = client.get(f"/staff/planning/plan/{plan.pk}/progress/")
+    assert response["HX-Refresh"] == "true"

@@ -135,3 +135,76 @@ def test_versions_grow_and_minutes_map_to_local_time(world, team):
     week = actions.week_for(world.a, MONDAY)
     assert build.minute_of_week(week, MONDAY + datetime.timedelta(days=1), datetime.time(9, 30)) == 24 * 60 + 570
     assert build.at_minute(week, 24 * 60 + 570).hour in (7, 9)  # UTC or local, never shifted by a day
+
+
+def _messages(kind=None):
+    from notifications.models import OutboxMessage
+
+    qs = OutboxMessage.objects.all()
+    return list(qs.filter(kind=kind) if kind else qs)
+
+
+def test_publish_schedules_requests_and_queues_one_sms_and_one_reminder_each(world, team):
+    reqs = [accepted(world) for _ in range(2)]
+    plan = plan_now(world)
+    with pytest.raises(actions.PlanningError, match="затверджений"):
+        actions.publish(plan, by=world.users["coordinator"])
+    actions.approve(plan, by=world.users["coordinator"])
+    actions.publish(plan, by=world.users["coordinator"])
+    for req in reqs:
+        req.refresh_from_db()
+        assert req.status == "scheduled"
+        assert req.history.last().to_status == "scheduled"
+    schedule = _messages("schedule")
+    assert sorted(m.recipient for m in schedule) == sorted(r.applicant_phone for r in reqs)
+    stop = Stop.objects.get(trip__plan=plan, request=reqs[0])
+    text = next(m.text for m in schedule if m.recipient == reqs[0].applicant_phone)
+    local = stop.window_start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    assert local.strftime("%d.%m") in text and local.strftime("%H:%M") in text and reqs[0].number in text
+    reminders = _messages("reminder")
+    assert len(reminders) == 2
+    assert all(m.next_attempt_at.date() < stop.trip.day for m in reminders)
+
+
+def test_revision_sends_corrections_only_for_changed_visits_and_cancels_old_reminders(world, team):
+    moved = accepted(world)
+    kept = accepted(world)
+    plan = plan_now(world)
+    actions.approve(plan, by=world.users["coordinator"])
+    actions.publish(plan, by=world.users["coordinator"])
+    stop = Stop.objects.get(trip__plan=plan, request=moved)
+    week = plan.week
+    other_day = MONDAY + datetime.timedelta(days=4 if stop.trip.day.weekday() != 4 else 3)
+    Pin.objects.create(week=week, request=moved, team=team, day=other_day, start=datetime.time(15))
+    kept_stop = Stop.objects.get(trip__plan=plan, request=kept)
+    kept_local = kept_stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    Pin.objects.create(week=week, request=kept, team=team, day=kept_stop.trip.day, start=kept_local.time())
+    revised = plan_now(world)
+    actions.approve(revised, by=world.users["coordinator"])
+    actions.publish(revised, by=world.users["coordinator"])
+    plan.refresh_from_db()
+    assert plan.state == Plan.State.SUPERSEDED and revised.version == 2
+    corrections = _messages("correction")
+    assert [m.recipient for m in corrections] == [moved.applicant_phone]
+    old_reminders = [m for m in _messages("reminder") if m.dedup_key.startswith(f"plan:{plan.pk}:")]
+    assert old_reminders and all(m.state == "cancelled" for m in old_reminders)
+    # Publishing is not repeatable and sends nothing twice.
+    count = len(_messages())
+    with pytest.raises(actions.PlanningError):
+        actions.publish(revised, by=world.users["coordinator"])
+    assert len(_messages()) == count
+
+
+def test_suitcase_shorter_than_one_visit_leaves_it_out_with_the_reason(world, team):
+    team.suitcase.autonomy_minutes = 30
+    team.suitcase.save()
+    req = accepted(world, services=[world.svc_reg, world.svc_cert])  # 15 set-up + 20 + 10 minutes
+    plan = plan_now(world)
+    assert plan.state == Plan.State.DRAFT
+    assert Unplanned.objects.get(plan=plan, request=req).reason == "beyond_autonomy"
+
+
+def test_window_outside_the_teams_hours_cannot_be_met(world, team):
+    req = accepted(world, preferred_weekdays=[5], window_start=datetime.time(18), window_end=datetime.time(20))
+    plan = plan_now(world)
+    assert Unplanned.objects.get(plan=plan, request=req).reason == "no_window_fits"

@@ -18,6 +18,7 @@ from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
+from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
 from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
 
@@ -140,6 +141,7 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+        self._teams(community, providers)
         if not VisitRequest.objects.filter(community=community).exists():
             self._requests(community, settlements, services, opts["requests"])
         if not opts["quiet"]:
@@ -147,6 +149,28 @@ class Command(BaseCommand):
             self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
             for username, _first, _last, role in USERS:
                 self.stdout.write(f"  {username:12} {dict(roles.ROLE_CHOICES)[role]}")
+
+    def _teams(self, community, providers):
+        office = community.offices.first()
+        car, _ = Vehicle.objects.get_or_create(community=community, name="Renault Kangoo", defaults={"plate": "АЕ 1234 КА"})
+        for i, (name, weekdays, partner) in enumerate([
+            ("Команда 1", range(5), None),
+            ("Команда 2 (з УСЗН)", (1, 3), providers["uszn"]),
+        ]):
+            suitcase, _ = Suitcase.objects.get_or_create(
+                community=community, name=f"Валіза {i + 1}", defaults={"inventory_number": f"МВ-00{i + 1}"}
+            )
+            team, created = Team.objects.get_or_create(
+                community=community, name=name,
+                defaults={"office": office, "suitcase": suitcase, "vehicle": car if i == 0 else None},
+            )
+            if created:
+                for weekday in weekdays:
+                    TeamShift.objects.create(team=team, weekday=weekday, start=time(9), end=time(17))
+                team.members.add(*User.objects.filter(username="field"))
+                if partner:
+                    team.partner_providers.add(partner)
+                    team.members.add(*User.objects.filter(username="partner"))
 
     def _requests(self, community, settlements, services, count):
         rnd = random.Random(2026)
