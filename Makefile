@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev browser serve lint migrate demo worker clean
+.PHONY: run test install install-dev system-libs browser serve lint migrate demo worker clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: system-libs $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
@@ -33,7 +33,7 @@ migrate: install .env
 demo: migrate
 	$(PY) manage.py load_demo
 
-run: demo
+run: system-libs demo
 	@echo ""
 	@echo "Valiza: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/staff/)"
 	@echo ""
@@ -45,6 +45,16 @@ run: demo
 worker: migrate
 	$(PY) manage.py db_worker
 
+# WeasyPrint (route sheets as PDF) needs Pango, HarfBuzz and fontconfig from Debian; the fonts it
+# prints with are our own (static/fonts). Installed only when missing, and only as root.
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1
+system-libs:
+	@missing=""; for p in $(SYSTEM_LIBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing (as root: apt-get install$$missing)"; exit 1; fi; fi
+
 # Browser tests drive Debian's chromium; Playwright never downloads a browser here.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -52,7 +62,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (as root: apt-get install chromium)"; exit 1; fi; }
 
-test: install-dev browser .env
+test: system-libs install-dev browser .env
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 

@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "test-pass-123"
 
+# Browser fixtures (browser, page, live_world, staff_login) for every app's tests.
+pytest_plugins = ["core.tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):

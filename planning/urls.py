@@ -10,4 +10,5 @@ urlpatterns = [
     path("plan/<int:pk>/progress/", views.plan_progress, name="progress"),
     path("plan/<int:pk>/approve/", views.plan_approve, name="approve"),
     path("plan/<int:pk>/publish/", views.plan_publish, name="publish"),
+    path("trip/<int:pk>/sheet.pdf", views.route_sheet, name="route_sheet"),
 ]

@@ -1,21 +1,28 @@
 """The planning board: the pool, "plan the week", trips per day and team, pins, approve, publish."""
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import has_capability
+from audit.log import PRINT, record_access_many
 from core.access import staff_required
 from visits.models import RequestedService, Status, VisitRequest
 
-from . import actions, tasks
+from . import actions, pdf, tasks
 from .forms import PinForm, PlanForm
 from .models import Pin, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
+
+logger = logging.getLogger(__name__)
 
 
 def _monday(value):
@@ -47,14 +54,15 @@ def board(request):
     unplanned = []
     if shown:
         trips = list(
-            Trip.objects.filter(plan=shown).select_related("team", "vehicle", "suitcase").prefetch_related(
+            Trip.objects.filter(plan=shown).select_related("team__office", "vehicle", "suitcase").prefetch_related(
                 Prefetch("stops", queryset=Stop.objects.select_related(
-                    "request__settlement", "session__fixed_point"
-                ).prefetch_related(
+                    "request__settlement", "session__fixed_point").prefetch_related(
                     Prefetch("request__services", queryset=RequestedService.objects.select_related("service"))
                 ))
             )
         )
+        for i, trip in enumerate(trips):
+            trip.colour = i % TRIP_COLOURS
         unplanned = list(
             Unplanned.objects.filter(plan=shown).select_related("request__settlement", "session__fixed_point")
         )
@@ -70,6 +78,7 @@ def board(request):
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
         "stale": stale, "new_in_pool": new,
         "can_manage": has_capability(request.user, "planning.manage"),
+        "map_data": _map_data(trips) if trips else None,
     })
 
 
@@ -89,6 +98,48 @@ def _count_bookings(trips, unplanned):
     }
     for obj, session_id, day in items:
         obj.booked = counts.get((session_id, day), 0)
+
+
+# static/css/valiza.css gives each of .trip-colour-0 … -9 its colour, for the map and the list alike.
+TRIP_COLOURS = 10
+
+
+def _point(place):
+    if place is None or place.latitude is None or place.longitude is None:
+        return None
+    return [float(place.latitude), float(place.longitude)]
+
+
+def _map_data(trips):
+    """What static/js/board-map.js draws: the offices, and each trip's numbered stops joined by a line
+    from its office and back. Request numbers and times only: names and addresses stay in the list."""
+    offices = {}
+    days = {}
+    out = []
+    for trip in trips:
+        office = trip.team.office
+        offices[office.pk] = {"id": office.pk, "name": office.name, "address": office.address, "at": _point(office)}
+        days[trip.day.isoformat()] = formats.date_format(trip.day, "l, d.m")
+        stops = []
+        for stop in trip.stops.all():
+            place = stop.request or (stop.session.fixed_point if stop.session else None)
+            at = _point(place)
+            if at is None:
+                continue
+            window = f"{timezone.localtime(stop.window_start):%H:%M}–{timezone.localtime(stop.window_end):%H:%M}"
+            what = _("заявка %(n)s") % {"n": stop.request.number} if stop.request else str(stop.session.fixed_point)
+            stops.append({"n": stop.position, "at": at, "window": window, "what": what})
+        out.append({
+            "id": trip.pk, "colour": trip.colour, "day": trip.day.isoformat(),
+            "label": f"{days[trip.day.isoformat()]} — {trip.team}", "office": office.pk, "stops": stops,
+        })
+    tiles = None
+    if settings.VALIZA_MAP_TILE_URL:
+        tiles = {"url": settings.VALIZA_MAP_TILE_URL, "attribution": settings.VALIZA_MAP_TILE_ATTRIBUTION}
+    return {
+        "tiles": tiles, "offices": list(offices.values()), "trips": out,
+        "days": [{"value": k, "label": v} for k, v in sorted(days.items())],
+    }
 
 
 def _back(week, plan=None):
@@ -170,3 +221,31 @@ def pin_request(request, week_pk, request_pk):
     return _back(week)
 
 
+
+
+@staff_required("planning.view")
+def route_sheet(request, pk):
+    """A trip's route sheet as PDF: what the team takes on the road.
+
+    It prints names, addresses, intercom codes and phones, and a printed copy leaves the system, so
+    every download is written to the access log, one entry per person on the sheet: the log answers
+    "who saw this person's data" by the request, and a sheet is one more copy each time it is taken.
+    """
+    trip = get_object_or_404(
+        Trip.objects.select_related("plan__week__community", "team__office", "vehicle", "suitcase"),
+        pk=pk, plan__week__community_id=request.user.community_id,
+    )
+    stops = pdf.trip_stops(trip)
+    try:
+        body = pdf.route_sheet_pdf(trip, printed_by=request.user, stops=stops)
+    except (ImportError, OSError):
+        # WeasyPrint without its Debian libraries (`make system-libs`), or a font file gone.
+        logger.exception("route sheet for trip %s could not be made", trip.pk)
+        messages.error(request, _("Маршрутний лист не вдалося створити: на сервері бракує бібліотек для PDF. "
+                                  "Повідомте адміністратора системи."))
+        return _back(trip.plan.week, trip.plan)
+    record_access_many(request, [s.request for s in stops if s.request], action=PRINT)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="route-sheet-{trip.day.isoformat()}-{trip.pk}.pdf"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response

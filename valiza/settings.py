@@ -82,6 +82,25 @@ def env_martial_law_until(name):
         ) from None
 
 
+def env_tile_url(name):
+    """A map tile URL template (Leaflet's: https://tile.example.org/{z}/{x}/{y}.png, `{s}.` allowed as
+    the first label of the host) and the origin the browser may load images from, for the CSP."""
+    from urllib.parse import urlsplit
+
+    value = env(name, "") or ""
+    if not value:
+        return "", None
+    parts = urlsplit(value)
+    host = parts.netloc.replace("{s}.", "*.", 1) if parts.netloc.startswith("{s}.") else parts.netloc
+    if (parts.scheme not in ("http", "https") or not host or any(c in host for c in "{}@ '\";")
+            or not all(p in value for p in ("{z}", "{x}", "{y}"))):
+        raise ImproperlyConfigured(
+            f"{name} must be an http(s) tile URL with {{z}}, {{x}} and {{y}}, such as "
+            f"https://tile.example.org/{{z}}/{{x}}/{{y}}.png, not {value!r}"
+        )
+    return value, f"{parts.scheme}://{host}"
+
+
 def env_list(name, default):
     value = env(name)
     if value is None:
@@ -307,6 +326,12 @@ if VALIZA_OUTBOX_STALE_SECONDS <= 2 * VALIZA_SMS_TIMEOUT_SECONDS:
         "or a slow send would be taken for a dead worker."
     )
 
+# The planning board's map. No tile URL (the default): offices, stops and routes on a blank
+# background, and the browser asks no one else for anything. With one, its host is added to the
+# CSP's img-src. The attribution is HTML, shown in the map's corner (e.g. the tile server's terms).
+VALIZA_MAP_TILE_URL, _MAP_TILE_ORIGIN = env_tile_url("VALIZA_MAP_TILE_URL")
+VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", False)
@@ -320,7 +345,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
@@ -332,5 +357,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("VALIZA_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports every step of every PDF at INFO; fontTools every font it subsets.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

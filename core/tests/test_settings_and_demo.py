@@ -39,6 +39,33 @@ def test_settings_refuse_an_unknown_database_url():
     assert result.returncode != 0
 
 
+IMG_SRC = "import valiza.settings as s; print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+
+
+def _img_src(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_")}
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": "x", **env})
+    return subprocess.run(
+        [sys.executable, "-c", IMG_SRC],
+        cwd=ROOT, env=clean, capture_output=True, text=True,
+    )
+
+
+def test_map_tile_host_is_allowed_by_the_csp_only_when_configured():
+    assert _img_src().stdout.split() == ["'self'", "data:"]
+    result = _img_src(VALIZA_MAP_TILE_URL="https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png")
+    assert result.stdout.split() == ["'self'", "data:", "https://*.tiles.example.org"]
+    result = _img_src(VALIZA_MAP_TILE_URL="http://127.0.0.1:8080/{z}/{x}/{y}.png")
+    assert result.stdout.split()[-1] == "http://127.0.0.1:8080"
+
+
+def test_settings_refuse_a_wrong_tile_url():
+    for bad in ("tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/map.png",
+                "javascript:alert(1)//{z}/{x}/{y}", "https://a.{s}.example.org/{z}/{x}/{y}.png"):
+        result = _img_src(VALIZA_MAP_TILE_URL=bad)
+        assert result.returncode != 0 and "VALIZA_MAP_TILE_URL must be an http(s) tile URL" in result.stderr, bad
+
+
 def test_secret_key_can_come_from_a_file(tmp_path):
     key = tmp_path / "key"
     key.write_text("from-file\n")

@@ -10,13 +10,12 @@ from notifications.models import OutboxMessage
 from planning import actions
 from teams.models import Suitcase, Team, TeamShift
 from visits import actions as visit_actions
-from visits.tests.conftest import browser, live_world, page, staff_login  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def week_pool(live_world):  # noqa: F811
+def week_pool(live_world):
     w = live_world
     office = w.a.offices.get()
     team = Team.objects.create(community=w.a, name="Команда Схід", office=office,
@@ -33,7 +32,7 @@ def week_pool(live_world):  # noqa: F811
     return w, reqs
 
 
-def test_coordinator_plans_approves_publishes_and_sees_the_sms(week_pool, page, staff_login, settings):  # noqa: F811
+def test_coordinator_plans_approves_publishes_and_sees_the_sms(week_pool, page, staff_login, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     w, reqs = week_pool
     staff_login(page, w.users["coordinator"])

@@ -14,6 +14,10 @@ MONDAY = datetime.date(2026, 11, 30)
 
 @pytest.fixture
 def team(world):
+    return make_team(world)
+
+
+def make_team(world):
     office = world.a.offices.get()
     suitcase = Suitcase.objects.create(community=world.a, name="Валіза 1", autonomy_minutes=360)
     team = Team.objects.create(community=world.a, name="Команда 1", office=office, suitcase=suitcase)

@@ -1,6 +1,6 @@
 """Real-browser tests: citizens and staff use the pages in chromium, against the live server.
 
-Fixtures (browser, page, live_world, staff_login) are in visits/tests/conftest.py. Every page a test
+Fixtures (browser, page, live_world, staff_login) are in core/tests/browser.py. Every page a test
 opens is also checked for script errors, CSP refusals and missing static files (see `page`).
 """
 

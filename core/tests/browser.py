@@ -1,14 +1,11 @@
-"""Browser fixtures: Debian's chromium driven by Playwright against pytest-django's live server.
+"""Browser fixtures for every app's browser tests: Debian's chromium driven by Playwright against
+pytest-django's live server. The root conftest.py loads this module as a plugin (`pytest_plugins`).
 
 The browser is started once per module; every test gets a fresh context (no cookies) and page.
 Playwright never downloads a browser here: `make browser` installs the system chromium.
 """
 
 import pytest
-from django.conf import settings
-from django.test import Client
-
-import conftest as root
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,11 +28,20 @@ def browser():
 @pytest.fixture
 def live_world(transactional_db):
     """The personas, committed so the live server's thread sees them."""
-    return root.build_world()
+    from conftest import build_world
+
+    return build_world()
 
 
 class PageProblems(list):
     """Console errors, uncaught script errors and failed or missing requests seen by the page."""
+
+
+def block(page, url_glob, expected_prefix):
+    """Make every request matching `url_glob` fail, as a dead network would, and accept the
+    failures of requests starting with `expected_prefix` as part of the test, not a fault."""
+    page.expected_failures.append(expected_prefix)
+    page.context.route(url_glob, lambda route: route.abort("internetdisconnected"))
 
 
 @pytest.fixture
@@ -60,13 +66,17 @@ def page(browser, live_server):
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
 
     def on_request_failed(req):
-        # A request cut short by leaving the page (an htmx check as the form is sent) is no fault.
+        # A request cut short by leaving the page (an htmx check as the form is sent) is no fault,
+        # nor one the test itself blocked (see `block`).
+        if any(req.url.startswith(prefix) for prefix in page.expected_failures):
+            return
         if "ERR_ABORTED" not in (req.failure or ""):
             problems.append(f"request failed: {req.url} {req.failure}")
 
     page.on("requestfailed", on_request_failed)
     page.on("response", on_response)
     page.problems = problems
+    page.expected_failures = []
     yield page
     context.close()
     # A blocked script (CSP), a missing static file or a script error breaks the page quietly:
@@ -77,6 +87,8 @@ def page(browser, live_server):
 @pytest.fixture
 def staff_login(live_server):
     """Log a member of staff in by handing the browser a real session cookie."""
+    from django.conf import settings
+    from django.test import Client
 
     def _login(page, user):
         client = Client()

@@ -1,0 +1,110 @@
+"""The planning board's map in a real browser (fixtures: core/tests/browser.py).
+
+Every page is also checked for console errors, CSP refusals and missing static files (see `page`).
+No test here reaches the internet: tile hosts are blocked in the browser context.
+"""
+
+import copy
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from core.tests.browser import block
+from planning.models import Plan, Stop, Trip
+from planning.tests.test_plan_week import MONDAY, accepted, make_team, plan_now
+
+BOARD = f"/staff/planning/?week={MONDAY.isoformat()}"
+TILE_HOST = "https://tiles.valiza-test.invalid"
+TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"
+
+
+@pytest.fixture
+def drafted(live_world):
+    """A drafted plan of two trips: one team, on Tuesday and on Wednesday."""
+    make_team(live_world)
+    for weekday in (1, 1, 2, 2, 2):
+        accepted(live_world, preferred_weekdays=[weekday])
+    plan = plan_now(live_world)
+    assert plan.state == Plan.State.DRAFT, plan.message
+    trips = list(Trip.objects.filter(plan=plan).order_by("day"))
+    assert len(trips) == 2
+    return plan, trips
+
+
+def open_board(page, staff_login, world):
+    staff_login(page, world.users["coordinator"])
+    page.goto(BOARD)
+    expect(page.locator("section.trip")).to_have_count(2)
+
+
+def test_map_shows_office_numbered_stops_and_a_route_per_trip_without_tiles(page, live_world, drafted, staff_login):
+    plan, trips = drafted
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    open_board(page, staff_login, live_world)
+
+    box = page.locator("#board-map")
+    expect(box).to_be_visible()
+    stops = Stop.objects.filter(trip__plan=plan).count()
+    expect(box.locator(".leaflet-marker-icon")).to_have_count(stops + 1)  # + the office
+    expect(box.locator(".board-map__office")).to_have_count(1)
+    expect(box.locator(".board-map__route")).to_have_count(2)
+    expect(box.locator(".leaflet-tile")).to_have_count(0)
+    # No tile URL: the browser asks nothing of anyone but the server itself.
+    assert not [u for u in requested if not u.startswith(page.url.split("/staff/")[0])]
+    # One colour per trip, the same on the map and beside the trip in the list.
+    colours = {c for c in box.locator(".board-map__route").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).stroke)")}
+    assert len(colours) == 2
+    swatches = page.locator(".trip-swatch").evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert set(swatches) == colours
+    serious = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+    # Markers carry the stop numbers; a click tells which request and when.
+    numbers = sorted(int(t) for t in box.locator(".board-map__stop").all_inner_texts())
+    assert numbers == sorted(s.position for s in Stop.objects.filter(trip__plan=plan))
+    box.locator(".board-map__stop").first.click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("заявка")
+    # The day filter leaves one trip's route on the map.
+    page.select_option("#board-map-day", trips[0].day.isoformat())
+    expect(box.locator(".board-map__route")).to_have_count(1)
+    expect(page.locator("#board-map-note")).to_contain_text("прямі відрізки")
+
+
+def test_map_works_when_the_tile_host_cannot_be_reached(page, live_world, drafted, staff_login, settings, monkeypatch):
+    from valiza.settings import env_tile_url
+
+    monkeypatch.setenv("VALIZA_MAP_TILE_URL", TILE_URL)
+    url, origin = env_tile_url("VALIZA_MAP_TILE_URL")
+    settings.VALIZA_MAP_TILE_URL = url
+    settings.VALIZA_MAP_TILE_ATTRIBUTION = "Підкладка: тестовий сервер"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"].append(origin)
+    settings.CONTENT_SECURITY_POLICY = policy
+
+    tile_requests = []
+    page.on("request", lambda r: tile_requests.append(r.url) if r.url.startswith(TILE_HOST) else None)
+    block(page, TILE_HOST + "/**", TILE_HOST)
+    plan, _trips = drafted
+    open_board(page, staff_login, live_world)
+
+    box = page.locator("#board-map")
+    expect(box.locator(".leaflet-marker-icon")).to_have_count(Stop.objects.filter(trip__plan=plan).count() + 1)
+    expect(box.locator(".board-map__route")).to_have_count(2)
+    expect(page.locator("#board-map-note")).to_contain_text("Підкладка карти не завантажилася")
+    expect(box.locator(".leaflet-control-attribution")).to_contain_text("тестовий сервер")
+    assert tile_requests, "the tile layer asked for no tiles"
+
+
+def test_board_stays_usable_when_leaflet_does_not_load(page, live_world, drafted, live_server, staff_login):
+    plan, trips = drafted
+    block(page, "**/vendor/leaflet-1.9.4/leaflet.js", live_server.url + "/static/vendor/leaflet-1.9.4/leaflet.js")
+    open_board(page, staff_login, live_world)
+
+    expect(page.locator("#board-map")).to_be_hidden()
+    expect(page.locator("#board-map-note")).to_contain_text("Усі виїзди і зупинки — у списку нижче")
+    for trip in trips:
+        section = page.locator(f"#trip-{trip.pk}")
+        expect(section.locator("tbody tr")).to_have_count(trip.stops.count())
+        expect(section.get_by_role("link", name="Маршрутний лист (PDF)")).to_be_visible()
