@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from planning import slots
 from planning.models import FixedPoint, Session, SessionBooking
-from visits.tests.conftest import browser, live_world, page  # noqa: F401 (fixtures)
 from visits.tests.test_browser import assert_accessible
 
 SLUG = "gromada-a"
