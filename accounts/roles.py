@@ -31,6 +31,8 @@ CAPABILITIES = {
     # The operator sees the plan to tell callers their date; only the coordinator changes it.
     "planning.view": {OPERATOR, COORDINATOR},
     "planning.manage": {COORDINATOR},
+    # Route sheets: the field administrator prints their own team's published trips only.
+    "planning.sheet": {OPERATOR, COORDINATOR, FIELD_ADMIN},
     # SMS to citizens: phones and visit times of the whole community.
     "outbox.view": {COORDINATOR},
     "outbox.retry": {COORDINATOR},

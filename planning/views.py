@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
@@ -223,7 +223,7 @@ def pin_request(request, week_pk, request_pk):
 
 
 
-@staff_required("planning.view")
+@staff_required("planning.sheet")
 def route_sheet(request, pk):
     """A trip's route sheet as PDF: what the team takes on the road.
 
@@ -235,6 +235,11 @@ def route_sheet(request, pk):
         Trip.objects.select_related("plan__week__community", "team__office", "vehicle", "suitcase"),
         pk=pk, plan__week__community_id=request.user.community_id,
     )
+    if not has_capability(request.user, "planning.view"):
+        # A field administrator: only a published trip of a team they belong to.
+        own = trip.team.members.filter(pk=request.user.pk).exists()
+        if not own or trip.plan.state != Plan.State.PUBLISHED:
+            raise Http404
     stops = pdf.trip_stops(trip)
     try:
         body = pdf.route_sheet_pdf(trip, printed_by=request.user, stops=stops)

@@ -152,3 +152,19 @@ def test_sheet_loads_only_our_static_files():
     for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "data:text/plain,hi"):
         with pytest.raises(FatalURLFetchingError):
             pdf.render_pdf(f'<img src="{url}">')
+
+
+def test_field_administrator_prints_only_own_teams_published_trip(world, planned, login):
+    from planning import actions
+
+    trip, _maria, _ivan = planned
+    field = world.users["field_admin"]
+    client = login(field)
+    assert client.get(sheet_url(trip)).status_code == 404  # not a member yet
+    trip.team.members.add(field)
+    assert client.get(sheet_url(trip)).status_code == 404  # a draft is not for the road
+    actions.approve(trip.plan, by=world.users["coordinator"])
+    actions.publish(trip.plan, by=world.users["coordinator"])
+    response = client.get(sheet_url(trip))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert client.get("/staff/planning/").status_code == 403  # the board stays the coordinator's
