@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from core.access import login_only, public
 
@@ -17,4 +18,13 @@ def home(request):
     """Send each role to its work; roles whose pages come later see what they can do now."""
     if has_capability(request.user, "requests.view"):
         return redirect("visits:list")
-    return render(request, "accounts/home.html")
+    trips = []
+    if has_capability(request.user, "planning.sheet"):
+        from planning.models import Plan, Trip
+
+        trips = (
+            Trip.objects.filter(team__members=request.user, plan__state=Plan.State.PUBLISHED,
+                                day__gte=timezone.localdate(), plan__week__community_id=request.user.community_id)
+            .select_related("team").order_by("day")[:20]
+        )
+    return render(request, "accounts/home.html", {"trips": trips})

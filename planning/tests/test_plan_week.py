@@ -9,7 +9,8 @@ from planning.models import Pin, Plan, Stop, Unplanned
 from teams.models import Suitcase, Team, TeamDayOff, TeamShift
 from visits import actions as visit_actions
 
-MONDAY = datetime.date(2026, 11, 30)
+# Next week, whatever day the suite runs (plans are for the future; reminders go out the day before).
+MONDAY = actions.next_monday()
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def plan_now(world, time_limit=1):
 def test_week_has_cutoff_and_deadline_on_the_last_working_day_before(world):
     week = actions.week_for(world.a, MONDAY)
     local = week.cutoff_at.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
-    assert local.date() == datetime.date(2026, 11, 27) and local.hour == 10
+    assert local.date() == actions.last_working_day_before(week) and local.date() < MONDAY and local.hour == 10
     assert week.publish_by.astimezone(local.tzinfo).hour == 14
 
 

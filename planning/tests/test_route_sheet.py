@@ -168,3 +168,14 @@ def test_field_administrator_prints_only_own_teams_published_trip(world, planned
     response = client.get(sheet_url(trip))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client.get("/staff/planning/").status_code == 403  # the board stays the coordinator's
+
+
+def test_field_administrators_home_lists_their_published_trips(world, planned, login, settings):
+    from planning import actions
+
+    trip, _maria, _ivan = planned
+    trip.team.members.add(world.users["field_admin"])
+    actions.approve(trip.plan, by=world.users["coordinator"])
+    actions.publish(trip.plan, by=world.users["coordinator"])
+    html = login(world.users["field_admin"]).get("/staff/").content.decode()
+    assert sheet_url(trip) in html
