@@ -12,6 +12,15 @@ DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 OLDEST_AGE = 120
 
 
+def parse_id(value):
+    """A database id from user input, or None: ASCII digits only ("²".isdigit() is true, int() of it
+    fails) and short enough for a 64-bit column (SQLite raises on anything wider)."""
+    value = str(value)
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def normalize_phone(value):
     """A Ukrainian (or international) phone number in E.164, or ValidationError in Ukrainian."""
     value = (value or "").strip()

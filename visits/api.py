@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field, field_validator
 
 from audit.log import API_VIEW, record_access
 from core.api import Capability
@@ -49,7 +50,15 @@ class RequestDetail(RequestRow):
 class Decision(Schema):
     status: Status
     reason: RejectReason | None = None
-    comment: str = ""
+    # As on the decision form: bounded, and no NUL byte (PostgreSQL cannot store one).
+    comment: str = Field("", max_length=2000)
+
+    @field_validator("comment")
+    @classmethod
+    def no_nul(cls, value):
+        if "\x00" in value:
+            raise ValueError("Коментар містить недопустимий символ (NUL).")
+        return value
 
 
 def _row(req):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Service
 from communities.models import Settlement
-from core.forms import BirthDateField, NameField, PhoneField
+from core.forms import BirthDateField, NameField, PhoneField, parse_id
 from eligibility.models import EligibilityCategory
 
 from .actions import ServiceChoice
@@ -24,6 +24,13 @@ class ServicesField(forms.ModelMultipleChoiceField):
         "required": _("Оберіть хоча б одну послугу."),
         "invalid_list": _("Оберіть послуги зі списку."),
     }
+
+    def _check_values(self, value):
+        # Only ids a database can hold reach the query (SQLite raises on wider integers).
+        for pk in value:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value")
+        return super()._check_values(value)
 
 
 class VisitRequestForm(forms.ModelForm):
@@ -150,8 +157,8 @@ class VisitRequestForm(forms.ModelForm):
         source = self.data if self.is_bound else {}
         ids = set()
         for key in source:
-            if key.startswith("doc_") and key[4:].isdigit() and len(key) < 20:
-                ids.add(int(key[4:]))
+            if key.startswith("doc_") and parse_id(key[4:]) is not None:
+                ids.add(parse_id(key[4:]))
         if not self.is_bound and self.instance.pk:
             for rs in self.instance.services.all():
                 ids |= {d.document_id for d in rs.documents.all() if d.has and d.document_id}

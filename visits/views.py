@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import has_capability
 from audit.log import EDIT, VIEW, record_access
 from core.access import staff_required
+from core.forms import parse_id
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 
@@ -162,8 +163,8 @@ def request_create(request):
 @require_http_methods(["GET", "POST"])
 def request_edit(request, pk):
     req = _get_request(request.user, pk)
-    if request.method == "GET":
-        record_access(request, req, EDIT)
+    # A POST shows the record too (an empty one renders it unchanged): every visit is logged.
+    record_access(request, req, EDIT)
     if req.status == Status.REJECTED:
         messages.error(request, _("Відхилену заявку змінити не можна."))
         return redirect("visits:detail", pk=req.pk)
@@ -175,13 +176,13 @@ def request_edit(request, pk):
 def intake_check(request):
     """The live panel beside the intake form: eligibility, missing papers, duplicates."""
     community = request.user.community
-    exclude = request.POST.get("instance_pk")
+    exclude = parse_id(request.POST.get("instance_pk"))
     form = VisitRequestForm(request.POST, community=community)
     form.is_valid()
     return render(request, "visits/_live_check.html", {
         "verdict": _verdict_from_form(form, community),
         "missing_documents": _missing_documents(form),
-        "duplicates": _duplicates_for_form(form, community, exclude_pk=exclude if str(exclude).isdigit() else None),
+        "duplicates": _duplicates_for_form(form, community, exclude_pk=exclude),
         "live": True,
     })
 

@@ -1,0 +1,269 @@
+"""Who may open what: every URL of the project, for every role and for an anonymous visitor,
+against one explicit table.
+
+The table is the specification. A URL that exists but is not in the table fails the suite (deny by
+default: a new page or API route must be declared here), and so does a table entry whose URL is
+gone. Only Django admin's own pages are left out; the admin is checked separately below.
+"""
+
+import json
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+
+from conftest import PASSWORD, intake_post_data
+from core.access import public, staff_required
+from valiza.urls import urlpatterns as project_urlpatterns
+from visits.models import Status, StatusChange
+
+ANONYMOUS = "anonymous"
+ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin"]
+EVERYONE = [ANONYMOUS, *ROLES]
+
+# Who holds which capability (accounts.roles), written out again on purpose: a change of the
+# roles must be a change of this table too.
+REQUEST_STAFF = {"operator", "coordinator"}  # requests.view, requests.intake
+DECIDERS = {"coordinator"}  # requests.decide
+AUDITORS = {"coordinator"}  # audit.view
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str  # a path; "{pk}" is the request's id
+
+
+LOGIN = "login"  # 302 to the staff login page, coming back afterwards
+
+
+def everyone(outcome):
+    return dict.fromkeys(EVERYONE, outcome)
+
+
+def staff(allowed, ok=200):
+    """A staff page: anonymous to the login page, roles without the capability 403."""
+    return {ANONYMOUS: LOGIN, **{role: ok if role in allowed else 403 for role in ROLES}}
+
+
+def api(allowed, ok=200):
+    """An API route: anonymous 401, roles without the capability 403."""
+    return {ANONYMOUS: 401, **{role: ok if role in allowed else 403 for role in ROLES}}
+
+
+# URL name (pages) or API route -> method -> who -> outcome.
+ACCESS = {
+    # Staff accounts
+    "accounts:login": {"GET": {ANONYMOUS: 200, **dict.fromkeys(ROLES, Redirect("/staff/"))}},
+    "accounts:logout": {"GET": everyone(405), "POST": everyone(Redirect("/staff/login/"))},
+    "accounts:home": {"GET": {
+        ANONYMOUS: LOGIN,
+        "operator": Redirect("/staff/requests/"), "coordinator": Redirect("/staff/requests/"),
+        "field_admin": 200, "partner": 200, "technician": 200, "sysadmin": 200,
+    }},
+    # Requests: personal data
+    "visits:list": {"GET": staff(REQUEST_STAFF)},
+    "visits:create": {"GET": staff(REQUEST_STAFF)},
+    "visits:check": {"GET": staff(REQUEST_STAFF, ok=405), "POST": staff(REQUEST_STAFF)},
+    "visits:detail": {"GET": staff(REQUEST_STAFF)},
+    "visits:edit": {"GET": staff(REQUEST_STAFF)},
+    "visits:decide": {"GET": staff(DECIDERS, ok=405),
+                      "POST": staff(DECIDERS, ok=Redirect("/staff/requests/{pk}/"))},
+    "audit:access_log": {"GET": staff(AUDITORS)},
+    # Citizens' pages
+    "public:index": {"GET": everyone(200)},
+    "public:community": {"GET": everyone(200)},
+    "public:request": {"GET": everyone(200)},
+    "public:request_done": {"GET": everyone(200)},
+    "public:status": {"GET": everyone(200)},
+    # API
+    "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
+    "api/v1/openapi.json": {"GET": everyone(200)},  # the schema: no personal data
+    "api/v1/docs": {"GET": everyone(200)},
+    "api/v1/catalogue/services": {"GET": everyone(200)},
+    "api/v1/requests/": {"GET": api(REQUEST_STAFF)},
+    "api/v1/requests/<int:pk>": {"GET": api(REQUEST_STAFF)},
+    "api/v1/requests/<int:pk>/decision": {"GET": everyone(405), "POST": api(DECIDERS)},
+}
+
+API_NAMESPACE = "api-1"
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def _walk(resolver, prefix="", namespaces=()):
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespaces + ((entry.namespace,) if entry.namespace else ())
+            yield from _walk(entry, route, ns)
+        elif isinstance(entry, URLPattern):
+            yield route, ":".join([*namespaces, entry.name or ""]), namespaces, entry
+
+
+def project_urls():
+    """{table key: (url name for reverse(), its argument names)} for every URL of the project."""
+    urls = {}
+    for route, name, namespaces, entry in _walk(get_resolver()):
+        if set(namespaces) & SKIPPED_NAMESPACES or ("/" + route).startswith(settings.STATIC_URL):
+            continue
+        key = route if API_NAMESPACE in namespaces or not entry.name else name
+        urls[key] = (name, set(entry.pattern.converters))
+    return urls
+
+
+def test_every_url_of_the_project_is_declared_in_the_access_table(db):
+    urls = set(project_urls())
+    assert not urls - set(ACCESS), f"URLs nobody declared who may open: {sorted(urls - set(ACCESS))}"
+    assert not set(ACCESS) - urls, f"declared URLs that no longer exist: {sorted(set(ACCESS) - urls)}"
+
+
+def test_the_table_covers_every_role_and_the_anonymous_visitor():
+    for key, methods in ACCESS.items():
+        for method, outcomes in methods.items():
+            assert set(outcomes) == set(EVERYONE), (key, method)
+
+
+def _url(world, key):
+    name, params = project_urls()[key]
+    values = {"pk": world.req.pk, "slug": world.a.slug}
+    return reverse(name, kwargs={p: values[p] for p in params})
+
+
+def _post_data(world, key):
+    """What an authorised user would send to the POST endpoints: (data, content type)."""
+    if key == "visits:check":
+        return intake_post_data(world), None
+    if key == "visits:decide":
+        return {"action": Status.ACCEPTED}, None
+    if key == "api/v1/requests/<int:pk>/decision":
+        return json.dumps({"status": Status.ACCEPTED}), "application/json"
+    return {}, None
+
+
+def _client(world, who):
+    client = Client(raise_request_exception=False)
+    if who != ANONYMOUS:
+        client.force_login(world.users[who])
+    return client
+
+
+def _mismatch(response, expected, url, world):
+    status = response.status_code
+    if expected == LOGIN:
+        location = response.get("Location", "")
+        parts = urlsplit(location)
+        if status != 302 or parts.path != "/staff/login/" or parse_qs(parts.query).get("next") != [url]:
+            return f"expected a redirect to the login page and back, got {status} {location}"
+    elif isinstance(expected, Redirect):
+        target = expected.to.format(pk=world.req.pk)
+        if status != 302 or response.get("Location") != target:
+            return f"expected a redirect to {target}, got {status} {response.get('Location', '')}"
+    elif status != expected:
+        return f"expected {expected}, got {status}"
+    return None
+
+
+DECISIONS = {"visits:decide", "api/v1/requests/<int:pk>/decision"}
+CASES = [(key, method) for key, methods in ACCESS.items() for method in methods]
+
+
+@pytest.mark.parametrize(("key", "method"), CASES, ids=[f"{k} {m}" for k, m in CASES])
+def test_each_url_answers_each_role_as_the_table_says(world, key, method):
+    url = _url(world, key)
+    problems = []
+    for who, expected in ACCESS[key][method].items():
+        client = _client(world, who)
+        history = StatusChange.objects.filter(request=world.req).count()
+        if method == "GET":
+            response = client.get(url)
+        else:
+            data, content_type = _post_data(world, key)
+            kwargs = {"content_type": content_type} if content_type else {}
+            response = client.post(url, data, **kwargs)
+        problem = _mismatch(response, expected, url, world)
+        if problem:
+            problems.append(f"{who}: {method} {url}: {problem}")
+        if key in DECISIONS and method == "POST":
+            problems += _decision_effect(world, who, expected, history, f"{method} {url}")
+    assert not problems, "\n".join(problems)
+
+
+def _decision_effect(world, who, expected, history_before, label):
+    """A refused decision changes nothing; an allowed one is really taken (then undone for the
+    next role)."""
+    req = world.req
+    changed = StatusChange.objects.filter(request=req).count() - history_before
+    req.refresh_from_db()
+    allowed = expected not in (LOGIN, 401, 403, 404, 405)
+    if not allowed:
+        return [f"{who}: {label} was refused, yet the request changed"] if changed else []
+    if changed != 1 or req.status != Status.ACCEPTED:
+        return [f"{who}: {label} was allowed, yet no decision was recorded"]
+    type(req).objects.filter(pk=req.pk).update(status=Status.NEW)
+    return []
+
+
+# -- the admin site ---------------------------------------------------------------------------
+
+NON_STAFF = [role for role in ROLES if role != "sysadmin"]
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, *NON_STAFF])
+def test_the_admin_site_refuses_everyone_but_the_system_administrator(world, who):
+    client = _client(world, who)
+    for url in ("/admin/", "/admin/accounts/user/", "/admin/communities/community/",
+                f"/admin/accounts/user/{world.users['operator'].pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 302, (who, url, response.status_code)
+        assert response["Location"].startswith("/admin/login/"), (who, url)
+
+
+@pytest.mark.parametrize("who", NON_STAFF)
+def test_a_role_without_staff_status_cannot_log_in_to_the_admin_site(world, who):
+    client = Client(raise_request_exception=False)
+    response = client.post("/admin/login/?next=/admin/", {"username": who, "password": PASSWORD})
+    assert response.status_code == 200  # the form again, with the error
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_system_administrator_reaches_the_admin_site(world):
+    assert _client(world, "sysadmin").get("/admin/").status_code == 200
+
+
+# -- deny by default --------------------------------------------------------------------------
+
+def _undeclared(request):
+    return HttpResponse("open")
+
+
+@public
+def _declared_public(request):
+    return HttpResponse("open")
+
+
+@staff_required("requests.view")
+def _declared_staff(request):
+    return HttpResponse("open")
+
+
+# The project's URLs (its error pages name them) plus three views to try the middleware with.
+urlpatterns = [
+    path("undeclared/", _undeclared),
+    path("declared-public/", _declared_public),
+    path("declared-staff/", _declared_staff),
+    *project_urlpatterns,
+]
+handler403 = "core.views.permission_denied"
+
+
+@pytest.mark.urls("core.tests.test_access_matrix")
+@pytest.mark.parametrize("who", EVERYONE)
+def test_a_view_that_declares_no_access_is_closed_to_everyone(world, who):
+    client = _client(world, who)
+    assert client.get("/undeclared/").status_code == 403
+    assert client.get("/declared-public/").status_code == 200
+    expected = 200 if who in REQUEST_STAFF else 302 if who == ANONYMOUS else 403
+    assert client.get("/declared-staff/").status_code == expected
