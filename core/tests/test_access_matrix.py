@@ -30,6 +30,9 @@ EVERYONE = [ANONYMOUS, *ROLES]
 REQUEST_STAFF = {"operator", "coordinator"}  # requests.view, requests.intake
 DECIDERS = {"coordinator"}  # requests.decide
 AUDITORS = {"coordinator"}  # audit.view
+PLANNERS = {"operator", "coordinator"}  # planning.view
+PLAN_MANAGERS = {"coordinator"}  # planning.manage
+OUTBOX = {"coordinator"}  # outbox.view, outbox.retry
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,23 @@ ACCESS = {
     "public:request": {"GET": everyone(200)},
     "public:request_done": {"GET": everyone(200)},
     "public:status": {"GET": everyone(200)},
+    # Planning
+    "planning:board": {"GET": staff(PLANNERS)},
+    "planning:plan_week": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
+    "planning:pin": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
+    "planning:progress": {"GET": staff(PLANNERS)},
+    "planning:approve": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
+    "planning:publish": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
+    # planning.sheet: the field administrator only for a published trip of their own team (not this one).
+    "planning:route_sheet": {"GET": {**staff(PLANNERS), "field_admin": 404}},
+    # SMS outbox: phones and visit times of the whole community
+    "notifications:outbox": {"GET": staff(OUTBOX)},
+    "notifications:retry": {"GET": staff(OUTBOX, ok=405), "POST": staff(OUTBOX, ok=302)},
+    # Fixed points: citizens book a slot
+    "points:list": {"GET": everyone(200)},
+    "points:detail": {"GET": everyone(200)},
+    "points:book": {"GET": everyone(200)},
+    "points:booked": {"GET": everyone(200)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     "api/v1/openapi.json": {"GET": everyone(200)},  # the schema: no personal data
@@ -126,9 +146,39 @@ def test_the_table_covers_every_role_and_the_anonymous_visitor():
             assert set(outcomes) == set(EVERYONE), (key, method)
 
 
+def _planning_objects(world):
+    """A drafted plan with one trip, a failed SMS and a fixed point, made once per world."""
+    if hasattr(world, "trip"):
+        return
+    from django.utils import timezone
+
+    from notifications.models import OutboxMessage
+    from planning import actions
+    from planning.models import FixedPoint, Plan, Stop, Trip
+    from teams.models import Team
+
+    week = actions.week_for(world.a, actions.next_monday())
+    plan = Plan.objects.create(week=week, version=1, state=Plan.State.DRAFT)
+    team = Team.objects.create(community=world.a, name="Команда", office=world.a.offices.get())
+    leave = timezone.now()
+    world.trip = Trip.objects.create(plan=plan, team=team, day=week.monday, leave_at=leave, return_at=leave)
+    Stop.objects.create(trip=world.trip, position=1, request=world.req, arrival=leave, start=leave, end=leave,
+                        window_start=leave, window_end=leave)
+    world.week, world.plan = week, plan
+    world.sms = OutboxMessage.objects.create(community=world.a, recipient="+380671234567", text="Тест",
+                                             kind="schedule", state="failed", dedup_key="matrix")
+    world.point = FixedPoint.objects.create(community=world.a, settlement=world.village, name="Будинок культури",
+                                            address="вул. Центральна, 1", latitude=48.4, longitude=35.2)
+
+
 def _url(world, key):
     name, params = project_urls()[key]
     values = {"pk": world.req.pk, "slug": world.a.slug}
+    if name.startswith(("planning:", "notifications:", "points:")):
+        _planning_objects(world)
+        values.update(week_pk=world.week.pk, request_pk=world.req.pk)
+        values["pk"] = {"planning:route_sheet": world.trip.pk, "notifications:retry": world.sms.pk,
+                        "points:detail": world.point.pk}.get(name, world.plan.pk)
     return reverse(name, kwargs={p: values[p] for p in params})
 
 
@@ -140,6 +190,10 @@ def _post_data(world, key):
         return {"action": Status.ACCEPTED}, None
     if key == "api/v1/requests/<int:pk>/decision":
         return json.dumps({"status": Status.ACCEPTED}), "application/json"
+    if key == "planning:plan_week":
+        return {"time_limit_s": "1"}, None
+    if key == "planning:pin":
+        return {"remove": "1"}, None
     return {}, None
 
 
