@@ -174,30 +174,28 @@ def plan_progress(request, pk):
     return render(request, "planning/_progress.html", {"plan": plan})
 
 
-@staff_required("planning.manage")
-@require_POST
-def plan_approve(request, pk):
+def _plan_step(request, pk, step, done):
     plan = _plan(request.user, pk)
     try:
-        actions.approve(plan, by=request.user)
+        step(plan, by=request.user)
     except actions.PlanningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("План затверджено. Тепер його можна оприлюднити."))
+        messages.success(request, done)
     return _back(plan.week, plan)
+
+
+@staff_required("planning.manage")
+@require_POST
+def plan_approve(request, pk):
+    return _plan_step(request, pk, actions.approve, _("План затверджено. Тепер його можна оприлюднити."))
 
 
 @staff_required("planning.manage")
 @require_POST
 def plan_publish(request, pk):
-    plan = _plan(request.user, pk)
-    try:
-        actions.publish(plan, by=request.user)
-    except actions.PlanningError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("План оприлюднено. Людям надсилаються SMS з датою і часом візиту."))
-    return _back(plan.week, plan)
+    return _plan_step(request, pk, actions.publish,
+                      _("План оприлюднено. Людям надсилаються SMS з датою і часом візиту."))
 
 
 @staff_required("planning.manage")
