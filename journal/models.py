@@ -179,6 +179,20 @@ class Case(models.Model):
     def is_refused(self):
         return self.granted is False
 
+    @property
+    def next_due(self):
+        """The deadline the case waits on now, or None once decided."""
+        if self.state == CaseState.ACCEPTED:
+            return min(self.handover_due, self.provider_due)
+        if self.state == CaseState.HANDED_OVER:
+            return self.provider_due
+        return None
+
+    def is_late_on(self, day):
+        """As CaseQuerySet.late_on, for one case already loaded."""
+        return self.next_due is not None and (
+            (self.state == CaseState.ACCEPTED and self.handover_due < day) or self.provider_due < day)
+
 
 class JournalChainHead(models.Model):
     """The end of one community's hash chain: the row appenders lock, so the chain never forks.
