@@ -36,6 +36,10 @@ CAPABILITIES = {
     # SMS to citizens: phones and visit times of the whole community.
     "outbox.view": {COORDINATOR},
     "outbox.retry": {COORDINATOR},
+    # The journal of cases: the operator answers "where is my certificate?", the coordinator
+    # records hand-over, decision and result.
+    "journal.view": {OPERATOR, COORDINATOR},
+    "journal.manage": {COORDINATOR},
 }
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +47,227 @@ class CalendarOverride(models.Model):
     def __str__(self):
         kind = _("робочий") if self.is_working else _("вихідний")
         return f"{self.date:%d.%m.%Y} — {kind}"
+
+
+class CaseState(models.TextChoices):
+    ACCEPTED = "accepted", _("Прийнято, чекає передачі")
+    HANDED_OVER = "handed_over", _("Передано суб'єкту надання")
+    DECIDED = "decided", _("Рішення прийнято")
+    RESULT_DELIVERED = "result_delivered", _("Результат видано")
+
+
+class Delivery(models.TextChoices):
+    """How the result goes back to the person (issue 4: the way the person chose)."""
+
+    POST = "post", _("Поштою")
+    COURIER = "courier", _("Кур'єром")
+    REPEAT_VISIT = "repeat_visit", _("Повторним виїздом")
+    OFFICE = "office", _("У ЦНАП")
+
+
+class JournalSequence(models.Model):
+    """The last registration number given out by one office in one year.
+
+    The row is locked (select_for_update) while a number is taken, so two registrations at the
+    same moment never share a number; a new year starts a new row, and so numbering restarts.
+    """
+
+    office = models.ForeignKey("communities.Office", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["office", "year"], name="journal_sequence_office_year"),
+        )
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Cases this member of staff may see: their own community, nothing else."""
+        if not getattr(user, "community_id", None):
+            return self.none()
+        return self.filter(community_id=user.community_id)
+
+    def due_on(self, day):
+        """Cases whose next deadline is `day`: hand-over, or the provider's decision."""
+        return self.filter(
+            Q(state=CaseState.ACCEPTED, handover_due=day)
+            | Q(state__in=(CaseState.ACCEPTED, CaseState.HANDED_OVER), provider_due=day)
+        )
+
+    def late_on(self, day):
+        """Not handed over by its hand-over day, or not decided by the end of the provider's term."""
+        return self.filter(
+            Q(state=CaseState.ACCEPTED, handover_due__lt=day)
+            | Q(state__in=(CaseState.ACCEPTED, CaseState.HANDED_OVER), provider_due__lt=day)
+        )
+
+
+class Case(models.Model):
+    """One accepted service: a line of the journal of applications received and services
+    provided (журнал обліку, seed 001 step 4), with its legal deadlines.
+
+    The registration number is given by the server from the office's yearly sequence; the
+    device's provisional number and clock are kept beside the server's, never in their place.
+    """
+
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="cases")
+    office = models.ForeignKey("communities.Office", verbose_name=_("офіс"), on_delete=models.PROTECT,
+                               related_name="cases")
+    # None for a case accepted at the desk without a visit request.
+    request = models.ForeignKey("visits.VisitRequest", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="cases")
+    service = models.ForeignKey("catalogue.Service", verbose_name=_("послуга"), on_delete=models.PROTECT,
+                                related_name="+")
+    # As it stood at acceptance: a later edit of the request must not rewrite the journal.
+    applicant_name = models.CharField(_("заявник"), max_length=200)
+
+    number = models.CharField(_("реєстраційний номер"), max_length=40, unique=True, editable=False)
+    provisional_number = models.CharField(_("тимчасовий номер пристрою"), max_length=40, null=True,
+                                          blank=True)
+    accepted_at = models.DateTimeField(_("прийнято (час сервера)"))
+    device_accepted_at = models.DateTimeField(_("прийнято (час пристрою)"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("прийняв"))
+    state = models.CharField(_("стан"), max_length=20, choices=CaseState.choices,
+                             default=CaseState.ACCEPTED, db_index=True)
+
+    handover_due = models.DateField(_("передати до"))
+    handed_over_at = models.DateTimeField(_("передано"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+
+    provider_due = models.DateField(_("строк надання до"))
+    granted = models.BooleanField(_("надано"), null=True, blank=True)
+    refusal_reason = models.TextField(_("підстава відмови"), blank=True)
+    decided_at = models.DateTimeField(_("рішення"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    preferred_delivery = models.CharField(_("як людина хоче отримати результат"), max_length=20,
+                                          choices=Delivery.choices, blank=True)
+    result_delivery = models.CharField(_("як видано результат"), max_length=20, choices=Delivery.choices,
+                                       blank=True)
+    result_delivered_at = models.DateTimeField(_("результат видано"), null=True, blank=True)
+    result_delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("справа")
+        verbose_name_plural = _("справи")
+        ordering = ("-accepted_at", "-id")
+        constraints = (
+            # register_cases is idempotent per (request, service): a replay finds the case.
+            models.UniqueConstraint(fields=["request", "service"], condition=Q(request__isnull=False),
+                                    name="journal_case_one_per_requested_service"),
+            models.UniqueConstraint(fields=["community", "provisional_number"],
+                                    condition=Q(provisional_number__isnull=False),
+                                    name="journal_case_unique_provisional_number"),
+        )
+        indexes = (
+            models.Index(fields=["community", "state", "handover_due"]),
+            models.Index(fields=["community", "state", "provider_due"]),
+        )
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_refused(self):
+        return self.granted is False
+
+    @property
+    def next_due(self):
+        """The deadline the case waits on now, or None once decided."""
+        if self.state == CaseState.ACCEPTED:
+            return min(self.handover_due, self.provider_due)
+        if self.state == CaseState.HANDED_OVER:
+            return self.provider_due
+        return None
+
+    def is_late_on(self, day):
+        """As CaseQuerySet.late_on, for one case already loaded."""
+        return self.next_due is not None and (
+            (self.state == CaseState.ACCEPTED and self.handover_due < day) or self.provider_due < day)
+
+
+class JournalChainHead(models.Model):
+    """The end of one community's hash chain: the row appenders lock, so the chain never forks.
+
+    It also remembers the last sequence and hash, so cutting entries off the end is noticed.
+    """
+
+    community = models.OneToOneField("communities.Community", on_delete=models.PROTECT,
+                                     related_name="+", primary_key=True)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+
+class JournalEntryQuerySet(models.QuerySet):
+    def delete(self):
+        raise JournalImmutable("Записи журналу не видаляються.")
+
+
+class JournalImmutable(Exception):
+    """An attempt to change or delete a journal entry."""
+
+
+class JournalEntry(models.Model):
+    """One event on a case, appended to its community's hash chain and never changed.
+
+    One chain per community, not one global chain: each community is its own data controller
+    and the journal is its own register, so a community's chain can be verified, exported or
+    handed to an auditor without another community's entries, and one community's busy day
+    never waits on another's lock. `hash` = SHA-256 over prev_hash + the canonical JSON payload
+    + the timestamp (UTC, ISO 8601 with microseconds) + the sequence (journal/chain.py).
+    """
+
+    REGISTERED = "registered"
+    HANDED_OVER = "handed_over"
+    DECIDED = "decided"
+    RESULT_DELIVERED = "result_delivered"
+    EVENT_LABELS = {
+        REGISTERED: _("Зареєстровано"),
+        HANDED_OVER: _("Передано суб'єкту надання"),
+        DECIDED: _("Рішення"),
+        RESULT_DELIVERED: _("Результат видано"),
+    }
+
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    sequence = models.PositiveBigIntegerField()
+    event = models.CharField(max_length=20)
+    payload = models.JSONField()
+    recorded_at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects = JournalEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("запис журналу")
+        verbose_name_plural = _("записи журналу")
+        ordering = ("community", "sequence")
+        constraints = (
+            models.UniqueConstraint(fields=["community", "sequence"], name="journal_entry_sequence"),
+        )
+
+    def __str__(self):
+        return f"{self.sequence}: {self.event}"
+
+    @property
+    def event_label(self):
+        return self.EVENT_LABELS.get(self.event, self.event)
+
+    def save(self, *args, **kwargs):
+        # Append-only: a stored entry is evidence; correcting it means appending a new one.
+        if not self._state.adding:
+            raise JournalImmutable("Запис журналу не можна змінити.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalImmutable("Записи журналу не видаляються.")

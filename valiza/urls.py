@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/access-log/", include("audit.urls")),
     path("staff/planning/", include("planning.urls")),
     path("staff/outbox/", include("notifications.urls")),
+    path("staff/journal/", include("journal.urls")),
     path("", include("planning.public_urls")),
     path("", include("visits.public_urls")),
 ]

@@ -33,6 +33,8 @@ AUDITORS = {"coordinator"}  # audit.view
 PLANNERS = {"operator", "coordinator"}  # planning.view
 PLAN_MANAGERS = {"coordinator"}  # planning.manage
 OUTBOX = {"coordinator"}  # outbox.view, outbox.retry
+JOURNAL = {"operator", "coordinator"}  # journal.view
+JOURNAL_MANAGERS = {"coordinator"}  # journal.manage
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,12 @@ ACCESS = {
     "points:detail": {"GET": everyone(200)},
     "points:book": {"GET": everyone(200)},
     "points:booked": {"GET": everyone(200)},
+    # Journal of cases: personal data and the legal deadlines
+    "journal:list": {"GET": staff(JOURNAL)},
+    "journal:detail": {"GET": staff(JOURNAL)},
+    "journal:hand_over": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:decision": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:result": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     "api/v1/openapi.json": {"GET": everyone(200)},  # the schema: no personal data
@@ -171,6 +179,15 @@ def _planning_objects(world):
                                             address="вул. Центральна, 1", latitude=48.4, longitude=35.2)
 
 
+def _journal_case(world):
+    """One registered case of community A, made once per world."""
+    if not hasattr(world, "case"):
+        from journal import actions
+
+        world.case = actions.register_cases(world.req, [world.svc_cert], by=world.users["field_admin"])[0]
+    return world.case
+
+
 def _url(world, key):
     name, params = project_urls()[key]
     values = {"pk": world.req.pk, "slug": world.a.slug}
@@ -179,6 +196,8 @@ def _url(world, key):
         values.update(week_pk=world.week.pk, request_pk=world.req.pk)
         values["pk"] = {"planning:route_sheet": world.trip.pk, "notifications:retry": world.sms.pk,
                         "points:detail": world.point.pk}.get(name, world.plan.pk)
+    if name.startswith("journal:"):
+        values["pk"] = _journal_case(world).pk
     return reverse(name, kwargs={p: values[p] for p in params})
 
 

@@ -1,0 +1,167 @@
+"""Every write to the journal goes through these functions: the field client's sync, the staff
+pages and commands call them, so numbering, deadlines, transitions and the hash chain hold
+whatever the entry point.
+
+Deadlines: hand-over is due the next working day after acceptance (Law «Про адміністративні
+послуги» art. 13). The provider's term counts from the day of ACCEPTANCE, not of hand-over:
+art. 10 runs a service's term «з дня подання суб'єктом звернення заяви та документів», and the
+person filed with the CNAP administrator at their door. Counting from hand-over would quietly
+give the provider the CNAP's own day(s) of transport, and the deadline would move if the
+hand-over were late; counting from acceptance fixes it at registration, where the person's
+receipt can already show it.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Office
+
+from . import chain
+from .models import Case, CaseState, Delivery, JournalEntry, JournalSequence
+from .workdays import WorkCalendar, as_local_date
+
+
+class JournalError(Exception):
+    """A change the journal's rules don't allow; the message is for the user."""
+
+
+def _next_number(office, year):
+    # Insert the year's row if missing (a no-op when it exists), then lock it: concurrent
+    # registrations in one office queue here and each gets the next number.
+    JournalSequence.objects.bulk_create([JournalSequence(office=office, year=year)], ignore_conflicts=True)
+    seq = JournalSequence.objects.select_for_update().get(office=office, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{office.pk}-{year}-{seq.last:06d}"
+
+
+def _provisional(provisional_numbers, index, service):
+    if not provisional_numbers:
+        return None
+    if isinstance(provisional_numbers, dict):
+        return provisional_numbers.get(service.pk) or provisional_numbers.get(service) or None
+    return provisional_numbers[index] or None
+
+
+@transaction.atomic
+def register_cases(request, services, *, by, accepted_at=None, device_accepted_at=None,
+                   provisional_numbers=None, office=None, preferred_delivery=""):
+    """One case per accepted service of `request`, numbered and in the journal.
+
+    Idempotent per (request, service): a replay (the device syncing again) returns the cases
+    already registered and appends nothing. `services` are catalogue services or the request's
+    RequestedService rows; `provisional_numbers` is a list beside `services` or a dict by
+    service id.
+    """
+    from visits.models import VisitRequest
+
+    services = [getattr(s, "service", s) for s in services]
+    if not services:
+        raise JournalError(_("Не вказано жодної прийнятої послуги."))
+    # Lock the request: two syncs of the same visit must not both find "no case yet".
+    request = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if office is None:
+        office = Office.objects.filter(community_id=request.community_id).order_by("pk").first()
+    if office is None or office.community_id != request.community_id:
+        raise JournalError(_("У громади заявки немає такого офісу ЦНАП."))
+    if preferred_delivery and preferred_delivery not in Delivery.values:
+        raise JournalError(_("Невідомий спосіб отримання результату."))
+
+    existing = {c.service_id: c for c in Case.objects.filter(request=request)}
+    accepted_at = accepted_at or timezone.now()
+    calendar = WorkCalendar(request.community_id)
+    handover_due = calendar.handover_deadline(accepted_at)
+    year = as_local_date(accepted_at).year
+    cases = []
+    for index, service in enumerate(services):
+        if service.pk in existing:
+            cases.append(existing[service.pk])
+            continue
+        case = Case(
+            community_id=request.community_id, office=office, request=request, service=service,
+            applicant_name=request.applicant_name, number=_next_number(office, year),
+            provisional_number=_provisional(provisional_numbers, index, service),
+            accepted_at=accepted_at, device_accepted_at=device_accepted_at, accepted_by=by,
+            handover_due=handover_due,
+            provider_due=calendar.add_term(accepted_at, service.term_days, service.term_kind),
+            preferred_delivery=preferred_delivery,
+        )
+        if case.provisional_number and Case.objects.filter(
+                community_id=case.community_id, provisional_number=case.provisional_number).exists():
+            raise JournalError(_("Тимчасовий номер %(n)s уже використано в іншій справі.")
+                               % {"n": case.provisional_number})
+        case.save(force_insert=True)
+        existing[service.pk] = case
+        chain.append(case, JournalEntry.REGISTERED, {
+            "number": case.number, "provisional_number": case.provisional_number,
+            "request": request.number, "service": service.code, "office": office.pk,
+            "applicant": case.applicant_name, "accepted_at": chain.timestamp(accepted_at),
+            "device_accepted_at": chain.timestamp(device_accepted_at) if device_accepted_at else None,
+            "handover_due": handover_due.isoformat(), "provider_due": case.provider_due.isoformat(),
+            "term": f"{service.term_days} {service.term_kind}",
+        }, by=by)
+        cases.append(case)
+    return cases
+
+
+def _locked(case, expected, message):
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.state != expected:
+        raise JournalError(message % {"state": locked.get_state_display()})
+    return locked
+
+
+def _refresh(case, locked):
+    # The caller's object shows the new state too.
+    case.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
+    return case
+
+
+@transaction.atomic
+def hand_over(case, *, by, at=None):
+    """The documents reached the provider."""
+    locked = _locked(case, CaseState.ACCEPTED,
+                     _("Передати можна лише прийняту справу; ця справа вже у стані «%(state)s»."))
+    at = at or timezone.now()
+    if at < locked.accepted_at:
+        raise JournalError(_("Справу не можна передати раніше, ніж її прийнято."))
+    locked.state, locked.handed_over_at, locked.handed_over_by = CaseState.HANDED_OVER, at, by
+    locked.save(update_fields=["state", "handed_over_at", "handed_over_by"])
+    late = as_local_date(at) > locked.handover_due
+    chain.append(locked, JournalEntry.HANDED_OVER, {"at": chain.timestamp(at), "late": late}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def record_decision(case, *, by, granted, reason=""):
+    """The provider's decision: granted, or refused with its reason (seed 000 §1.10)."""
+    reason = (reason or "").strip()
+    if not granted and not reason:
+        raise JournalError(_("Для відмови вкажіть підставу: людина має право її знати."))
+    locked = _locked(case, CaseState.HANDED_OVER,
+                     _("Рішення записують після передачі суб'єкту надання; справа у стані «%(state)s»."))
+    at = timezone.now()
+    locked.state, locked.granted, locked.decided_at, locked.decided_by = CaseState.DECIDED, bool(granted), at, by
+    locked.refusal_reason = "" if granted else reason
+    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_by"])
+    chain.append(locked, JournalEntry.DECIDED, {
+        "granted": bool(granted), "reason": locked.refusal_reason,
+        "late": as_local_date(at) > locked.provider_due,
+    }, by=by, at=at)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def record_result(case, *, by, delivery, at=None):
+    """The result (or the refusal letter) went back to the person the way given."""
+    if delivery not in Delivery.values:
+        raise JournalError(_("Оберіть, як видано результат."))
+    locked = _locked(case, CaseState.DECIDED,
+                     _("Результат видають після рішення; справа у стані «%(state)s»."))
+    at = at or timezone.now()
+    locked.state, locked.result_delivery = CaseState.RESULT_DELIVERED, delivery
+    locked.result_delivered_at, locked.result_delivered_by = at, by
+    locked.save(update_fields=["state", "result_delivery", "result_delivered_at", "result_delivered_by"])
+    chain.append(locked, JournalEntry.RESULT_DELIVERED, {"delivery": delivery, "at": chain.timestamp(at)}, by=by)
+    return _refresh(case, locked)

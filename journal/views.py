@@ -1,0 +1,122 @@
+"""The journal of cases: what is due today, what is late, and the coordinator's records of
+hand-over, decision and result. Every write goes through journal.actions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import has_capability
+from audit.log import VIEW, record_access
+from core.access import staff_required
+
+from . import actions
+from .forms import CaseFilterForm, DecisionForm, ResultForm
+from .models import Case, CaseState
+
+PAGE_SIZE = 50
+
+
+def _filtered(user, form, today):
+    cases = (Case.objects.for_user(user)
+             .select_related("office", "service", "service__provider", "request"))
+    if not form.is_valid():
+        return cases
+    data = form.cleaned_data
+    if data["when"] == CaseFilterForm.DUE_TODAY:
+        cases = cases.due_on(today)
+    elif data["when"] == CaseFilterForm.LATE:
+        cases = cases.late_on(today)
+    if data["state"]:
+        cases = cases.filter(state=data["state"])
+    if data["office"]:
+        cases = cases.filter(office=data["office"])
+    return cases
+
+
+@staff_required("journal.view")
+def case_list(request):
+    today = timezone.localdate()
+    form = CaseFilterForm(request.GET or None, community_id=request.user.community_id)
+    page = Paginator(_filtered(request.user, form, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        case.late = case.is_late_on(today)
+    base = Case.objects.for_user(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "journal/case_list.html", {
+        "form": form, "page": page, "today": today, "query": query.urlencode(),
+        "due_today": base.due_on(today).count(), "late": base.late_on(today).count(),
+    })
+
+
+def _case_for(user, pk):
+    # Another community's case answers 404, exactly like one that does not exist.
+    return get_object_or_404(
+        Case.objects.for_user(user).select_related("office", "service", "service__provider", "request",
+                                                   "accepted_by", "handed_over_by", "decided_by",
+                                                   "result_delivered_by"),
+        pk=pk,
+    )
+
+
+@staff_required("journal.view")
+def case_detail(request, pk):
+    case = _case_for(request.user, pk)
+    record_access(request, case, VIEW)
+    can_manage = has_capability(request.user, "journal.manage")
+    return render(request, "journal/case_detail.html", {
+        "case": case, "today": timezone.localdate(), "can_manage": can_manage,
+        "entries": case.entries.select_related("by").order_by("sequence"),
+        "decision_form": DecisionForm() if can_manage and case.state == CaseState.HANDED_OVER else None,
+        # The way the person chose at acceptance, if the device recorded one.
+        "result_form": (ResultForm(initial={"delivery": case.preferred_delivery or None})
+                        if can_manage and case.state == CaseState.DECIDED else None),
+    })
+
+
+def _act(request, pk, action, success):
+    case = _case_for(request.user, pk)
+    try:
+        action(case)
+    except actions.JournalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success % {"number": case.number})
+    return redirect("journal:detail", pk=case.pk)
+
+
+@staff_required("journal.manage")
+@require_POST
+def case_hand_over(request, pk):
+    return _act(request, pk, lambda case: actions.hand_over(case, by=request.user),
+                _("Справу %(number)s передано суб'єкту надання."))
+
+
+@staff_required("journal.manage")
+@require_POST
+def case_decision(request, pk):
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        case = _case_for(request.user, pk)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("journal:detail", pk=case.pk)
+    data = form.cleaned_data
+    return _act(request, pk, lambda case: actions.record_decision(
+        case, by=request.user, granted=data["granted"], reason=data["reason"]),
+        _("Рішення у справі %(number)s записано."))
+
+
+@staff_required("journal.manage")
+@require_POST
+def case_result(request, pk):
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        case = _case_for(request.user, pk)
+        messages.error(request, _("Оберіть, як видано результат."))
+        return redirect("journal:detail", pk=case.pk)
+    return _act(request, pk, lambda case: actions.record_result(
+        case, by=request.user, delivery=form.cleaned_data["delivery"]),
+        _("Видачу результату у справі %(number)s записано."))
