@@ -55,8 +55,31 @@ def book_session_slot(booking):
         if taken:
             raise SlotTaken from None
         raise
-    # No SMS here yet: a booking confirmation and a reminder wait for the notifications outbox.
+    _booking_sms(booking)
     return booking
+
+
+def _booking_sms(booking):
+    """The confirmation at once and a reminder the evening before, through the outbox."""
+    from notifications.models import Kind
+    from notifications.outbox import enqueue
+
+    point = booking.session.fixed_point
+    when = _("%(date)s о %(time)s") % {"date": booking.date.strftime("%d.%m"), "time": booking.start.strftime("%H:%M")}
+    where = f"{point.name}, {point.address}"
+    text = _("ЦНАП: ви записані на прийом %(when)s, %(where)s. Номер запису %(n)s.")
+    reminder = _("ЦНАП нагадує: завтра прийом %(when)s, %(where)s. Візьміть паспорт і документи. Запис %(n)s.")
+    values = {"when": when, "where": where, "n": booking.number}
+    evening = datetime.datetime.combine(
+        booking.date - datetime.timedelta(days=1), REMINDER_TIME, tzinfo=timezone.get_current_timezone()
+    )
+    with transaction.atomic():
+        enqueue(community=booking.community, recipient=booking.phone, text=text % values, kind=Kind.SCHEDULE,
+                related=booking, dedup_key=f"booking:{booking.pk}:confirm")
+        if evening > timezone.now():
+            enqueue(community=booking.community, recipient=booking.phone, text=reminder % values,
+                    kind=Kind.REMINDER, related=booking, dedup_key=f"booking:{booking.pk}:reminder",
+                    not_before=evening)
 
 
 def next_monday(today=None):

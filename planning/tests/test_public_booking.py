@@ -99,6 +99,21 @@ def test_citizen_books_a_slot_and_sees_number_date_and_time(client, world, sessi
     assert f"{slot.start:%H:%M}–{slot.end:%H:%M}" in html and "вул. Центральна, 12" in html
     assert "Паспорт" in html  # the chosen service's documents
     assert slot not in slots.free_slots(session, weeks=4)
+    from notifications.models import OutboxMessage
+
+    confirm = OutboxMessage.objects.get(dedup_key=f"booking:{booking.pk}:confirm")
+    assert confirm.recipient == "+380671234567" and booking.number in confirm.text
+    assert slot.start.strftime("%H:%M") in confirm.text and slot.date.strftime("%d.%m") in confirm.text
+    reminder = OutboxMessage.objects.get(dedup_key=f"booking:{booking.pk}:reminder")
+    assert reminder.next_attempt_at.date() < slot.date
+
+
+def test_a_refused_booking_sends_nothing(client, session):
+    from notifications.models import OutboxMessage
+
+    slot = first_free(session)
+    client.post(f"{A}/book/", post_data(session, slot, consent=None))
+    assert not SessionBooking.objects.exists() and not OutboxMessage.objects.exists()
 
 
 def test_a_slot_already_taken_is_refused_with_a_message(client, session):
