@@ -40,6 +40,12 @@ CAPABILITIES = {
     # records hand-over, decision and result.
     "journal.view": {OPERATOR, COORDINATOR},
     "journal.manage": {COORDINATOR},
+    # The offline field client: own team's published trips of the day, and the sync API.
+    "field.work": {FIELD_ADMIN},
+    # Items a device sent that wait for a decision (conflicts, quarantine), devices to revoke.
+    "field.review": {COORDINATOR},
+    # Session videos: the coordinator only, every view logged.
+    "field.video": {COORDINATOR},
 }
 
 

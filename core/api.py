@@ -33,10 +33,14 @@ api = NinjaAPI(
 
 def register_routers():
     from catalogue.api import router as catalogue_router
+    from field.api import router as field_router
+    from field.api_uploads import router as field_uploads_router
     from visits.api import router as visits_router
 
     api.add_router("/catalogue/", catalogue_router)
     api.add_router("/requests/", visits_router)
+    api.add_router("/field/attachments/", field_uploads_router)
+    api.add_router("/field/", field_router)
 
 
 register_routers()

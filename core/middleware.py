@@ -14,7 +14,12 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.VALIZA_MAX_BODY_BYTES:
+        limit = settings.VALIZA_MAX_BODY_BYTES
+        for prefix, path_limit in settings.VALIZA_BODY_LIMITS.items():
+            if request.path.startswith(prefix):
+                limit = path_limit
+                break
+        if length > limit:
             # Don't leave the unread body in the connection for the next request.
             request._stream = None
             html = render_to_string("413.html", request=None)

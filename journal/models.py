@@ -271,3 +271,26 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise JournalImmutable("Записи журналу не видаляються.")
+
+
+class CaseFile(models.Model):
+    """A document kept in the case: the intake inventory PDF, the document photos as one PDF."""
+
+    class Kind(models.TextChoices):
+        INVENTORY = "inventory", _("Опис вхідного пакета документів")
+        PHOTOS = "photos", _("Скани документів")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField()
+    # A hash of what the file was made from: a rebuild asked for by every photo that arrives
+    # skips a file whose sources did not change.
+    source = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("документ справи")
+        verbose_name_plural = _("документи справи")
+        constraints = (models.UniqueConstraint(fields=["case", "kind"], name="journal_case_file_kind"),)

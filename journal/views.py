@@ -3,7 +3,9 @@ hand-over, decision and result. Every write goes through journal.actions."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +16,7 @@ from core.access import staff_required
 
 from . import actions
 from .forms import CaseFilterForm, DecisionForm, ResultForm
-from .models import Case, CaseState
+from .models import Case, CaseFile, CaseState
 
 PAGE_SIZE = 50
 
@@ -70,6 +72,7 @@ def case_detail(request, pk):
     return render(request, "journal/case_detail.html", {
         "case": case, "today": timezone.localdate(), "can_manage": can_manage,
         "entries": case.entries.select_related("by").order_by("sequence"),
+        **_case_files_context(case),
         "decision_form": DecisionForm() if can_manage and case.state == CaseState.HANDED_OVER else None,
         # The way the person chose at acceptance, if the device recorded one.
         "result_form": (ResultForm(initial={"delivery": case.preferred_delivery or None})
@@ -120,3 +123,47 @@ def case_result(request, pk):
     return _act(request, pk, lambda case: actions.record_result(
         case, by=request.user, delivery=form.cleaned_data["delivery"]),
         _("Видачу результату у справі %(number)s записано."))
+
+
+def _case_files_context(case):
+    """The case's files, and for a case from the field client how many photos are still on the way."""
+    from field.models import Attachment
+
+    files = {f.kind: f for f in case.files.all()}
+    accepted = getattr(case, "accepted_service", None)
+    photos = {"expected": 0, "received": 0}
+    if accepted is not None:
+        ours = Attachment.objects.filter(visit_id=accepted.visit_id, kind=Attachment.Kind.PHOTO).filter(
+            Q(service=case.service_id) | Q(service__isnull=True))
+        photos = {"expected": ours.exclude(state=Attachment.State.REJECTED).count(),
+                  "received": ours.filter(state=Attachment.State.COMPLETE).count()}
+    return {"inventory_file": files.get(CaseFile.Kind.INVENTORY), "photos_file": files.get(CaseFile.Kind.PHOTOS),
+            "from_field": accepted is not None, "photos": photos}
+
+
+def _case_file(request, pk, kind, missing_title, missing_message):
+    from field.files_views import missing_page, private_file
+
+    case = _case_for(request.user, pk)
+    case_file = case.files.filter(kind=kind).first()
+    if case_file is None or not case_file.file:
+        return missing_page(request, missing_title, missing_message,
+                            back_url=reverse("journal:detail", args=[case.pk]),
+                            back_label=_("До справи %(number)s") % {"number": case.number})
+    record_access(request, case, VIEW)
+    return private_file(case_file.file, content_type="application/pdf",
+                        filename=f"{case.number}-{kind}.pdf")
+
+
+@staff_required("journal.view")
+def case_inventory_pdf(request, pk):
+    return _case_file(request, pk, CaseFile.Kind.INVENTORY, _("Опис ще не сформовано"),
+                      _("Опис вхідного пакета документів з'являється за кілька хвилин після того, як ноутбук "
+                        "виїзду передасть дані. Оновіть сторінку трохи згодом."))
+
+
+@staff_required("journal.view")
+def case_photos_pdf(request, pk):
+    return _case_file(request, pk, CaseFile.Kind.PHOTOS, _("Скани документів ще не готові"),
+                      _("Фото документів ще не надійшли з ноутбука виїзду або ще збираються в один файл. "
+                        "Оновіть сторінку трохи згодом."))

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import normalize_phone
+from core.tasks import enqueue_on_commit
 
 from .gateways import GatewayError, Outgoing, get_gateway
 from .models import Kind, OutboxMessage, State
@@ -77,15 +78,7 @@ def wake_sender(run_after=None):
     run, or for `manage.py send_outbox`."""
     from .tasks import send_outbox
 
-    def _enqueue():
-        task = send_outbox
-        if run_after is not None and run_after > timezone.now():
-            if not task.get_backend().supports_defer:
-                return  # the immediate backend cannot wait; the next run will pick it up
-            task = task.using(run_after=run_after)
-        task.enqueue()
-
-    transaction.on_commit(_enqueue, robust=True)
+    enqueue_on_commit(send_outbox, run_after=run_after if run_after is not None and run_after > timezone.now() else None)
 
 
 def backoff(attempts):

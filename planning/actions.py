@@ -330,4 +330,44 @@ def publish(plan, *, by):
     plan.published_by, plan.published_at = by, timezone.now()
     plan.save(update_fields=["state", "published_by", "published_at"])
     wake_sender()
+    from .tasks import schedule_return_unvisited
+
+    for day in sorted({stop.trip.day for stop in stops}):
+        schedule_return_unvisited(day)
     return plan
+
+
+def return_unvisited(today=None):
+    """Requests whose visit day has passed and that are still scheduled go back to the planning
+    pool with the reason in their history, so the next week's plan takes them again.
+
+    Still scheduled means no outcome reached the server: nobody got there, or the laptop has not
+    synced yet. A visit synced later still counts: the field sync moves the request on from the
+    pool (field/sync.py). A request also on a later published trip stays where it is.
+    Safe to run any number of times; returns how many requests went back.
+    """
+    today = today or timezone.localdate()
+    overdue = (Stop.objects.filter(trip__plan__state=Plan.State.PUBLISHED, trip__day__lt=today,
+                                   request__status=Status.SCHEDULED)
+               .select_related("trip").order_by("trip__day", "pk"))
+    returned = 0
+    for stop in overdue:
+        with transaction.atomic():
+            req = VisitRequest.objects.select_for_update().get(pk=stop.request_id)
+            if req.status != Status.SCHEDULED:
+                continue
+            if Stop.objects.filter(request=req, trip__plan__state=Plan.State.PUBLISHED,
+                                   trip__day__gte=today).exists():
+                continue
+            try:
+                visit_actions.change_status(req, Status.ACCEPTED, by=None, comment=_(
+                    "Візит %(d)s не відбувся або його результат не надійшов з ноутбука. Заявка повертається до "
+                    "планування.") % {"d": stop.trip.day.strftime("%d.%m.%Y")})
+            except visit_actions.TransitionError as exc:
+                # E.g. no longer eligible: the coordinator decides; the rest go on.
+                log.warning("request %s not returned to the pool: %s", req.pk, exc)
+                continue
+            returned += 1
+    if returned:
+        log.info("returned %d unvisited requests to the pool", returned)
+    return returned

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from visits.models import RequestedDocument, RequestedService
 
-from .models import Plan, Stop
+from .models import Plan, SessionBooking, Stop
 
 STATIC_SCHEME = "valiza-static:"
 FONTS = {"regular": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
@@ -44,8 +44,9 @@ def static_only_fetcher():
 
 
 def trip_stops(trip):
-    """The trip's stops in order, with everything a sheet prints, in a fixed number of queries."""
-    return list(
+    """The trip's stops in order, with everything a sheet prints, in a fixed number of queries.
+    A fixed-point session's stop carries `bookings`: who booked a slot there that day."""
+    stops = list(
         Stop.objects.filter(trip=trip).order_by("position").select_related(
             "request__settlement", "session__fixed_point__settlement",
         ).prefetch_related(
@@ -55,12 +56,22 @@ def trip_stops(trip):
             )),
         )
     )
+    sessions = {s.session_id for s in stops if s.session_id}
+    booked = {}
+    if sessions:
+        for booking in (SessionBooking.objects.filter(session_id__in=sessions, date=trip.day, cancelled=False)
+                        .select_related("service").order_by("start")):
+            booked.setdefault(booking.session_id, []).append(booking)
+    for stop in stops:
+        stop.bookings = booked.get(stop.session_id, []) if stop.session_id else []
+    return stops
 
 
 def _stop_rows(stops):
     rows = []
     for stop in stops:
-        row = {"stop": stop, "request": stop.request, "session": stop.session, "paid": [], "total": None}
+        row = {"stop": stop, "request": stop.request, "session": stop.session, "paid": [], "total": None,
+               "bookings": getattr(stop, "bookings", [])}
         if stop.request:
             services = list(stop.request.services.all())
             row["services"] = services

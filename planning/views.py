@@ -67,6 +67,9 @@ def board(request):
             Unplanned.objects.filter(plan=shown).select_related("request__settlement", "session__fixed_point")
         )
         _count_bookings(trips, unplanned)
+        # The board names each person on a trip or left unplanned, with the address.
+        record_access_many(request, [s.request for t in trips for s in t.stops.all() if s.request]
+                           + [u.request for u in unplanned if u.request])
     pool = VisitRequest.objects.filter(community=request.user.community, status=Status.ACCEPTED)
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
@@ -247,7 +250,8 @@ def route_sheet(request, pk):
         messages.error(request, _("Маршрутний лист не вдалося створити: на сервері бракує бібліотек для PDF. "
                                   "Повідомте адміністратора системи."))
         return _back(trip.plan.week, trip.plan)
-    record_access_many(request, [s.request for s in stops if s.request], action=PRINT)
+    record_access_many(request, [s.request for s in stops if s.request]
+                       + [b for s in stops for b in getattr(s, "bookings", [])], action=PRINT)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="route-sheet-{trip.day.isoformat()}-{trip.pk}.pdf"'
     patch_cache_control(response, private=True, no_store=True)

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "journal",
+    "field",
     "payments",
 ]
 
@@ -180,10 +181,14 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'valiza.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'valiza.sqlite3'}"),
-        conn_max_age=env_int("VALIZA_DB_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        # A new PostgreSQL connection costs more than a small request itself (the field client's
+        # upload chunks): keep it for a minute, checked before reuse. SQLite opens a file, nothing more.
+        conn_max_age=env_int("VALIZA_DB_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60),
+        conn_health_checks=True,
     )
 }
 if env("VALIZA_TEST_DB_NAME"):
@@ -193,7 +198,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the background worker read while one writes.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
+         # A transaction takes the write lock when it begins: two processes (web workers, the task
+         # worker) that read and then write would otherwise fail with "database is locked" at once
+         # instead of waiting their turn.
+         "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -255,6 +264,22 @@ VALIZA_MAX_BODY_BYTES = env_int("VALIZA_MAX_BODY_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = VALIZA_MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = VALIZA_MAX_BODY_BYTES
+
+# The field client (ADR 7): a day's outbox is sent in batches, photos and videos in chunks. These two
+# paths get their own body limits; their views read the body themselves within them.
+VALIZA_FIELD_SYNC_MAX_BYTES = env_int("VALIZA_FIELD_SYNC_MAX_BYTES", 2 * 1024 * 1024)
+VALIZA_FIELD_BATCH_MAX_ITEMS = env_int("VALIZA_FIELD_BATCH_MAX_ITEMS", 500)
+VALIZA_FIELD_CHUNK_BYTES = env_int("VALIZA_FIELD_CHUNK_BYTES", 1024 * 1024)
+VALIZA_FIELD_PHOTO_MAX_BYTES = env_int("VALIZA_FIELD_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
+VALIZA_FIELD_VIDEO_MAX_BYTES = env_int("VALIZA_FIELD_VIDEO_MAX_BYTES", 1024 * 1024 * 1024)
+# Session videos are kept this many days after the visit, then a background task deletes them.
+VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
+# Partial uploads live here until their hash is checked (local disk, also with object storage).
+VALIZA_UPLOAD_TMP = Path(env("VALIZA_UPLOAD_TMP", BASE_DIR / "var" / "uploads"))
+VALIZA_BODY_LIMITS = {
+    "/api/v1/field/sync": VALIZA_FIELD_SYNC_MAX_BYTES,
+    "/api/v1/field/attachments/": VALIZA_FIELD_CHUNK_BYTES,
+}
 
 # While martial law is in force public holidays are working days (Law 2136-IX); this is its last day.
 VALIZA_MARTIAL_LAW_UNTIL = env_martial_law_until("VALIZA_MARTIAL_LAW_UNTIL")

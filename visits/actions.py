@@ -34,8 +34,12 @@ TRANSITIONS = {
     Status.NEEDS_INFO: {Status.NEW, Status.ACCEPTED, Status.REJECTED},
     Status.ACCEPTED: {Status.NEEDS_INFO, Status.REJECTED, Status.SCHEDULED},
     # A published plan schedules a request; a revised plan without it puts it back in the pool.
-    Status.SCHEDULED: {Status.ACCEPTED, Status.NEEDS_INFO, Status.REJECTED},
+    Status.SCHEDULED: {Status.ACCEPTED, Status.NEEDS_INFO, Status.REJECTED, Status.SERVED,
+                       Status.PARTLY_SERVED},
     Status.REJECTED: set(),
+    # A served visit is closed; what was not done becomes a new request.
+    Status.SERVED: set(),
+    Status.PARTLY_SERVED: set(),
 }
 
 

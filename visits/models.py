@@ -15,7 +15,10 @@ class Status(models.TextChoices):
     ACCEPTED = "accepted", _("Прийнята, чекає планування")
     REJECTED = "rejected", _("Відхилена")
     SCHEDULED = "scheduled", _("Призначено дату візиту")
-    # Visit states (served, not at home, …) come with the field client.
+    # The field client's outcome; a visit that did not serve the person puts the request back
+    # to ACCEPTED (the planning pool) with the reason in its history.
+    SERVED = "served", _("Обслуговано")
+    PARTLY_SERVED = "partly_served", _("Обслуговано частково")
 
 
 OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.ACCEPTED, Status.SCHEDULED)

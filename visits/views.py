@@ -80,6 +80,9 @@ def request_detail(request, pk):
         "decision_form": DecisionForm(),
         "can_decide": has_capability(request.user, "requests.decide"),
         "can_edit": req.status != Status.REJECTED,
+        # What the field client reported from each visit (field app): outcome, acts, photos, videos.
+        "field_visits": req.visits.select_related("stop__trip", "recorded_by").prefetch_related(
+            "acts", "attachments", "accepted__case", "accepted__service").order_by("stop__trip__day", "pk"),
     })
 
 

@@ -35,6 +35,11 @@ PLAN_MANAGERS = {"coordinator"}  # planning.manage
 OUTBOX = {"coordinator"}  # outbox.view, outbox.retry
 JOURNAL = {"operator", "coordinator"}  # journal.view
 JOURNAL_MANAGERS = {"coordinator"}  # journal.manage
+FIELD_WORKERS = {"field_admin"}  # field.work
+FIELD_REVIEWERS = {"coordinator"}  # field.review
+VIDEO_VIEWERS = {"coordinator"}  # field.video
+FIELD_WORK = FIELD_WORKERS
+FIELD_REVIEW = FIELD_REVIEWERS
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,24 @@ ACCESS = {
     "journal:hand_over": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:decision": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:result": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    # The offline field client: the shell needs field.work; its service worker and manifest carry
+    # no personal data and must load (update checks) whoever is logged in or not.
+    "field:shell": {"GET": staff(FIELD_WORKERS)},
+    "field:sw": {"GET": everyone(200)},
+    "field:manifest": {"GET": everyone(200)},
+    # The case's files from the field (intake inventory, document photos as one PDF)
+    "journal:inventory_pdf": {"GET": staff(JOURNAL)},
+    "journal:photos_pdf": {"GET": staff(JOURNAL)},
+    # What the field client sent: a document photo, a session video (coordinator only), an act
+    "field_files:photo": {"GET": staff(JOURNAL)},
+    "field_files:video": {"GET": staff(VIDEO_VIEWERS)},
+    "field_files:act": {"GET": staff(FIELD_REVIEWERS)},
+    # Field sync: held items show what devices sent about people; devices can be revoked
+    "field_staff:attention": {"GET": staff(FIELD_REVIEW)},
+    "field_staff:apply": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    "field_staff:close": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    "field_staff:devices": {"GET": staff(FIELD_REVIEW)},
+    "field_staff:revoke": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     "api/v1/openapi.json": {"GET": everyone(200)},  # the schema: no personal data
@@ -115,6 +138,12 @@ ACCESS = {
     "api/v1/requests/": {"GET": api(REQUEST_STAFF)},
     "api/v1/requests/<int:pk>": {"GET": api(REQUEST_STAFF)},
     "api/v1/requests/<int:pk>/decision": {"GET": everyone(405), "POST": api(DECIDERS)},
+    # Resumable upload of the field client's photos and videos: the declaring field administrator only
+    "api/v1/field/attachments/<att_id>": {"GET": api(FIELD_WORKERS), "PUT": api(FIELD_WORKERS),
+                                          "POST": everyone(405)},
+    # The field client: the day's trips of the user's own team (personal data), and the outbox sync.
+    "api/v1/field/day": {"GET": api(FIELD_WORK)},
+    "api/v1/field/sync": {"GET": everyone(405), "POST": api(FIELD_WORK)},
 }
 
 API_NAMESPACE = "api-1"
@@ -188,6 +217,54 @@ def _journal_case(world):
     return world.case
 
 
+@pytest.fixture(autouse=True)
+def _files(settings, tmp_path):
+    # Photos, videos and case files made for the table go to a temporary folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VALIZA_UPLOAD_TMP = tmp_path / "uploads"
+
+
+# Every client sends a device id, as the field client does (the upload API requires one).
+MATRIX_DEVICE = "5f0c1a52-7c1e-4d5e-9a57-2d0f4b7e1c11"
+
+
+def _field_objects(world):
+    """A visit of community A with a case, its files built, a photo, a video, an act and an upload
+    in progress declared by the field administrator; made once per world."""
+    if not hasattr(world, "field"):
+        from django.utils import timezone
+
+        from field import documents
+        from field.models import IncidentAct
+        from field.tests.attachment_helpers import declare, jpeg_bytes, upload_all, visit_with_cases, webm_bytes
+
+        visit, cases = visit_with_cases(world)
+        photo = upload_all(declare(visit, jpeg_bytes(), service=cases[0].service), jpeg_bytes())
+        video = upload_all(declare(visit, webm_bytes(), kind="video", content_type="video/webm"), webm_bytes())
+        act = IncidentAct.objects.create(visit=visit, kind=IncidentAct.Kind.OTHER, description="Опис",
+                                         witness_name="Свідок", witness_role="сусід", happened_at=timezone.now())
+        documents.build_case_files(cases[0].pk)
+        uploading = declare(visit, jpeg_bytes(color=(1, 1, 1)))
+        world.field = {"case": cases[0], "photo": photo, "video": video, "act": act, "uploading": uploading}
+    return world.field
+
+
+def _sync_objects(world):
+    """A device of community A and an item it sent that waits for the coordinator, made once per world."""
+    if not hasattr(world, "sync_item"):
+        from django.utils import timezone
+
+        from field.models import Device, SyncItem
+
+        now = timezone.now()
+        world.device = Device.objects.create(id=MATRIX_DEVICE, community=world.a, user=world.users["field_admin"],
+                                             first_seen=now, last_seen=now)
+        world.sync_item = SyncItem.objects.create(
+            id="5a0c7e4e-1f7b-4d7e-9d51-3b1f0c2a9e01", community=world.a, device=world.device,
+            user=world.users["field_admin"], kind="visit.start", payload={"junk": True}, received_at=now,
+            state=SyncItem.State.QUARANTINED, code="invalid", message="Дані неправильні.")
+
+
 def _url(world, key):
     name, params = project_urls()[key]
     values = {"pk": world.req.pk, "slug": world.a.slug}
@@ -198,6 +275,15 @@ def _url(world, key):
                         "points:detail": world.point.pk}.get(name, world.plan.pk)
     if name.startswith("journal:"):
         values["pk"] = _journal_case(world).pk
+    if name in ("journal:inventory_pdf", "journal:photos_pdf"):
+        values["pk"] = _field_objects(world)["case"].pk
+    if name.startswith("field_files:"):
+        values["pk"] = _field_objects(world)[name.removeprefix("field_files:")].pk
+    if key == "api/v1/field/attachments/<att_id>":
+        values["att_id"] = str(_field_objects(world)["uploading"].pk)
+    if name.startswith("field_staff:"):
+        _sync_objects(world)
+        values["pk"] = world.device.pk if name == "field_staff:revoke" else world.sync_item.pk
     return reverse(name, kwargs={p: values[p] for p in params})
 
 
@@ -209,15 +295,22 @@ def _post_data(world, key):
         return {"action": Status.ACCEPTED}, None
     if key == "api/v1/requests/<int:pk>/decision":
         return json.dumps({"status": Status.ACCEPTED}), "application/json"
+    if key == "api/v1/field/sync":
+        from django.utils import timezone
+
+        return json.dumps({"device_id": MATRIX_DEVICE, "sent_at": timezone.now().isoformat(), "items": []}), \
+            "application/json"
     if key == "planning:plan_week":
         return {"time_limit_s": "1"}, None
     if key == "planning:pin":
         return {"remove": "1"}, None
+    if key == "api/v1/field/attachments/<att_id>":
+        return b"", "application/octet-stream"  # an empty chunk at offset 0: accepted, changes nothing
     return {}, None
 
 
 def _client(world, who):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, headers={"X-Valiza-Device": MATRIX_DEVICE})
     if who != ANONYMOUS:
         client.force_login(world.users[who])
     return client
@@ -252,9 +345,14 @@ def test_each_url_answers_each_role_as_the_table_says(world, key, method):
         history = StatusChange.objects.filter(request=world.req).count()
         if method == "GET":
             response = client.get(url)
+        elif method == "PUT":
+            data, content_type = _post_data(world, key)
+            response = client.put(url + "?offset=0", data, content_type=content_type)
         else:
             data, content_type = _post_data(world, key)
             kwargs = {"content_type": content_type} if content_type else {}
+            if key == "api/v1/field/sync":
+                kwargs["headers"] = {"X-Valiza-Device": MATRIX_DEVICE}
             response = client.post(url, data, **kwargs)
         problem = _mismatch(response, expected, url, world)
         if problem:

@@ -85,7 +85,16 @@ def test_demo_data_loads_twice_without_duplicates(db):
                       VisitRequest.objects.count(), StatusChange.objects.count())
     assert counts[0] == 1 and counts[3] == 30
     statuses = set(VisitRequest.objects.values_list("status", flat=True))
-    assert statuses == {"new", "needs_info", "accepted", "rejected"}
+    assert statuses == {"new", "needs_info", "accepted", "rejected", "scheduled"}
+    # The field administrator has today's published trip to load in the field client, made once.
+    from django.utils import timezone
+
+    from planning.models import Trip
+
+    trip = Trip.objects.get(day=timezone.localdate(), plan__state="published")
+    assert trip.team.members.filter(username="field").exists()
+    assert 1 <= trip.stops.count() <= 5
+    assert all(s.request.status == "scheduled" for s in trip.stops.all())
     community = Community.objects.get()
     assert community.settlements.filter(is_remote=True).exists()
     assert {u.role for u in User.objects.all()} == {"operator", "coordinator", "field_admin", "partner",

@@ -1,5 +1,6 @@
 import datetime
 
+from audit.models import AccessLog
 from planning.models import Pin, Plan
 from planning.tests.test_plan_week import MONDAY, accepted, team  # noqa: F401 (fixture)
 
@@ -21,6 +22,9 @@ def test_coordinator_plans_the_week_from_the_board(world, team, login, django_ca
     assert plan.state == Plan.State.DRAFT
     html = client.get(response["Location"]).content.decode()
     assert req.number in html and 'data-plan-state="draft"' in html
+    # Each person the board showed is in the access log.
+    logged = AccessLog.objects.filter(object_type="visits.visitrequest", action="view", user=world.users["coordinator"])
+    assert str(req.pk) in set(logged.values_list("object_id", flat=True))
 
 
 def test_bad_time_limit_is_refused_with_a_message(world, team, login):  # noqa: F811

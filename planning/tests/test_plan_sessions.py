@@ -109,3 +109,35 @@ def test_board_lists_an_unplanned_session(world, team, session, login):  # noqa:
     ).content.decode()
     assert 'id="unplanned"' in html and "Прийом за графіком 01.12" in html
     assert "10:00–13:00; записано: 1" in html and "Команда цього прийому в цей день не працює" in html
+
+
+def test_the_route_sheet_lists_who_booked_the_session_and_logs_each(world, team, session, login):  # noqa: F811
+    from audit.models import AccessLog
+    from planning.tests.test_route_sheet import pdf_text, sheet_url
+
+    first = book(world, session, TUESDAY, datetime.time(10, 20), applicant_name="Мельник Іван Петрович",
+                 service=world.svc_cert)
+    book(world, session, TUESDAY, datetime.time(10), applicant_name="Петренко Ольга Іванівна")
+    book(world, session, TUESDAY, datetime.time(10, 40), applicant_name="Скасований Запис", cancelled=True)
+    book(world, session, TUESDAY + datetime.timedelta(days=7), datetime.time(10), applicant_name="Наступний Тиждень")
+    plan = plan_now(world)
+    trip = Stop.objects.get(trip__plan=plan, session=session).trip
+    response = login(world.users["coordinator"]).get(sheet_url(trip))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Записані" in text and first.number in text
+    # In the order of their slots; cancelled and other days' bookings are not there.
+    assert text.index("Петренко Ольга") < text.index("Мельник Іван") and world.svc_cert.name in text
+    assert "Скасований" not in text and "Наступний" not in text
+    logged = AccessLog.objects.filter(action="print", object_type="planning.sessionbooking")
+    assert set(logged.values_list("object_id", flat=True)) == {
+        str(b.pk) for b in session.bookings.filter(date=TUESDAY, cancelled=False)}
+
+
+def test_a_session_nobody_booked_says_so_on_the_sheet(world, team, session, login):  # noqa: F811
+    from planning.tests.test_route_sheet import pdf_text, sheet_url
+
+    plan = plan_now(world)
+    trip = Stop.objects.get(trip__plan=plan, session=session).trip
+    text = pdf_text(login(world.users["coordinator"]).get(sheet_url(trip)).content)
+    assert "Ніхто не записався заздалегідь" in text

@@ -18,7 +18,8 @@ from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
-from planning.models import FixedPoint, Session
+from planning import handmade
+from planning.models import FixedPoint, Session, Trip
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
 from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
@@ -154,6 +155,7 @@ class Command(BaseCommand):
         self._teams(community, providers)
         if not VisitRequest.objects.filter(community=community).exists():
             self._requests(community, settlements, services, opts["requests"])
+        self._todays_trip(community)
         if not opts["quiet"]:
             self.stdout.write("Демо-громада: " + community.name)
             self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
@@ -181,6 +183,21 @@ class Command(BaseCommand):
                 if partner:
                     team.partner_providers.add(partner)
                     team.members.add(*User.objects.filter(username="partner"))
+
+    def _todays_trip(self, community):
+        """A published trip for today with a few accepted requests, so the field client
+        (/field/, login `field`) has a day to load. Skipped when the team already has one today."""
+        team = Team.objects.filter(community=community, name="Команда 1").first()
+        today = timezone.localdate()
+        if team is None or Trip.objects.filter(team=team, day=today).exists():
+            return
+        requests = list(VisitRequest.objects.filter(community=community, status=Status.ACCEPTED,
+                                                    latitude__isnull=False).order_by("created_at")[:5])
+        if not requests:
+            return
+        coordinator = User.objects.get(username="coordinator")
+        handmade.published_trip(team, today, requests, by=coordinator, hours=6, every=50,
+                                comment="Демо: виїзд на сьогодні для програми виїзду.")
 
     def _requests(self, community, settlements, services, count):
         rnd = random.Random(2026)

@@ -1,0 +1,97 @@
+"""Staff views of what the field client sent: a document photo, a session video, an incident act.
+
+Each shows a person's personal data, so each view is written to the access log; another
+community's file answers 404 like one that does not exist. Videos are the coordinator's only
+(`field.video`) and are never cached by the browser.
+"""
+
+import logging
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from audit.log import VIEW, record_access, record_access_many
+from core.access import staff_required
+
+from . import documents
+from .models import Attachment, IncidentAct
+
+logger = logging.getLogger(__name__)
+
+
+def missing_page(request, title, message, *, status=404, back_url=None, back_label=""):
+    """A plain page saying why a file is not here (not yet built, purged …)."""
+    return render(request, "field/file_missing.html", {
+        "title": title, "message": message, "back_url": back_url, "back_label": back_label,
+    }, status=status)
+
+
+def private_file(file, *, content_type, filename, as_attachment=False):
+    """Stream a stored file; the browser keeps no copy of it."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, OSError):
+        logger.exception("stored file %s is missing", file.name)
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _attachment(request, pk, kind):
+    return get_object_or_404(
+        Attachment.objects.select_related("visit__request"),
+        pk=pk, kind=kind, community_id=request.user.community_id,
+    )
+
+
+def _send(request, att):
+    """The received file itself; the person's request and the file are both in the access log."""
+    record_access_many(request, [att, att.visit.request], VIEW)
+    content_type = att.content_type.split(";", 1)[0].strip() or "application/octet-stream"
+    return private_file(att.file, content_type=content_type, filename=att.file.name.rsplit("/", 1)[-1])
+
+
+@staff_required("journal.view")
+def photo(request, pk):
+    att = _attachment(request, pk, Attachment.Kind.PHOTO)
+    if att.state != Attachment.State.COMPLETE or not att.file:
+        return missing_page(request, _("Фото ще не отримано"),
+                            _("Це фото ще завантажується з ноутбука виїзду або його відхилено. Спробуйте пізніше."))
+    return _send(request, att)
+
+
+@staff_required("field.video")
+def video(request, pk):
+    att = _attachment(request, pk, Attachment.Kind.VIDEO)
+    if att.state == Attachment.State.PURGED:
+        return missing_page(request, _("Відеозапис видалено"),
+                            _("Цей відеозапис видалено %(day)s: строк його зберігання (до %(until)s) минув.")
+                            % {"day": att.purged_at.strftime("%d.%m.%Y") if att.purged_at else "—",
+                               "until": att.keep_until.strftime("%d.%m.%Y") if att.keep_until else "—"},
+                            status=410)
+    if att.state != Attachment.State.COMPLETE or not att.file:
+        return missing_page(request, _("Відеозапис ще не отримано"),
+                            _("Відеозапис ще завантажується з ноутбука виїзду або його відхилено. Спробуйте пізніше."))
+    return _send(request, att)
+
+
+@staff_required("field.review")
+def act_pdf(request, pk):
+    act = get_object_or_404(
+        IncidentAct.objects.select_related("visit__request__community", "visit__request__settlement", "drawn_up_by"),
+        pk=pk, visit__community_id=request.user.community_id,
+    )
+    try:
+        body = documents.incident_act_pdf(act)
+    except (ImportError, OSError):
+        logger.exception("incident act %s could not be made", act.pk)
+        return missing_page(request, _("Акт не вдалося сформувати"),
+                            _("На сервері бракує бібліотек для PDF. Повідомте адміністратора системи."), status=503)
+    record_access(request, act.visit.request, VIEW)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="act-{act.happened_at:%Y%m%d}-{str(act.pk)[:8]}.pdf"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response

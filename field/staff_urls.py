@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import staff_views
+
+app_name = "field_staff"
+urlpatterns = [
+    path("", staff_views.attention, name="attention"),
+    path("items/<uuid:pk>/apply/", staff_views.apply_item, name="apply"),
+    path("items/<uuid:pk>/close/", staff_views.close_item, name="close"),
+    path("devices/", staff_views.devices, name="devices"),
+    path("devices/<uuid:pk>/revoke/", staff_views.revoke, name="revoke"),
+]

@@ -1,0 +1,105 @@
+"""The coordinator's pages for the field sync: items that wait for a decision, and the devices.
+
+Every write goes through field.sync (resolve_apply, resolve_close, revoke_device).
+"""
+
+import json
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from audit.log import VIEW, record_access_many
+from core.access import staff_required
+
+from . import sync
+from .models import Device, SyncItem
+
+KIND_LABELS = {
+    "visit.start": gettext_lazy("Початок візиту"),
+    "visit.accept": gettext_lazy("Прийняті заяви"),
+    "visit.payment": gettext_lazy("Оплата"),
+    "visit.act": gettext_lazy("Акт"),
+    "visit.outcome": gettext_lazy("Результат візиту"),
+    "attachment.declare": gettext_lazy("Фото або відео"),
+}
+SHOWN = 200
+
+
+def _decorate(items):
+    for item in items:
+        item.kind_label = KIND_LABELS.get(item.kind, item.kind or _("невідома дія"))
+        item.sent = json.dumps(item.payload, ensure_ascii=False, indent=2, sort_keys=True)
+        item.can_apply = item.state in (SyncItem.State.CONFLICT, SyncItem.State.REFUSED)
+    return items
+
+
+@staff_required("field.review")
+def attention(request):
+    resolved = request.GET.get("show") == "resolved"
+    if resolved:
+        items = (SyncItem.objects.filter(community_id=request.user.community_id, state=SyncItem.State.RESOLVED)
+                 .select_related("user", "device", "resolved_by", "stop__trip__team", "stop__request")
+                 .order_by("-resolved_at")[:SHOWN])
+    else:
+        items = sync.attention(request.user.community_id)[:SHOWN]
+    items = _decorate(list(items))
+    # What the device sent names people (the request, witnesses): each one shown is logged.
+    requests = {item.stop.request_id: item.stop.request for item in items if item.stop and item.stop.request_id}
+    record_access_many(request, list(requests.values()), VIEW)
+    return render(request, "field/staff/attention.html", {
+        "items": items, "resolved": resolved, "total": len(items), "limit": SHOWN,
+    })
+
+
+def _item(request, pk):
+    # Another community's item answers 404, exactly like one that does not exist.
+    return get_object_or_404(SyncItem, pk=pk, community_id=request.user.community_id)
+
+
+@staff_required("field.review")
+@require_POST
+def apply_item(request, pk):
+    item = _item(request, pk)
+    try:
+        sync.resolve_apply(item, request.user)
+    except sync.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Дію застосовано. Результат видно в журналі справ і в заявці."))
+    return redirect("field_staff:attention")
+
+
+@staff_required("field.review")
+@require_POST
+def close_item(request, pk):
+    item = _item(request, pk)
+    try:
+        sync.resolve_close(item, request.user, request.POST.get("note", ""))
+    except sync.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Дію закрито з вашою приміткою."))
+    return redirect("field_staff:attention")
+
+
+@staff_required("field.review")
+def devices(request):
+    rows = list(Device.objects.filter(community_id=request.user.community_id)
+                .select_related("user", "revoked_by").order_by("revoked_at", "-last_seen"))
+    return render(request, "field/staff/devices.html", {"devices": rows})
+
+
+@staff_required("field.review")
+@require_POST
+def revoke(request, pk):
+    device = get_object_or_404(Device, pk=pk, community_id=request.user.community_id)
+    try:
+        sync.revoke_device(device, request.user, request.POST.get("reason", ""))
+    except sync.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Доступ пристрою відкликано. Нові дії з нього не прийматимуться."))
+    return redirect("field_staff:devices")
