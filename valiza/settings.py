@@ -194,6 +194,11 @@ DATABASES = {
 if env("VALIZA_TEST_DB_NAME"):
     # Lets two test runs share one PostgreSQL server without dropping each other's database.
     DATABASES["default"]["TEST"] = {"NAME": env("VALIZA_TEST_DB_NAME")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests run on a file, as the product does: an in-memory database shared by the browser tests'
+    # server threads never waits for a lock, so two requests at once failed ("database table is
+    # locked") where a real server waits its turn. One file per run, removed at its end.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the background worker read while one writes.
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -5,11 +5,7 @@ The browser is started once per module; every test gets a fresh context (no cook
 Playwright never downloads a browser here: `make browser` installs the system chromium.
 """
 
-import threading
-
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
-from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,56 +13,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
-
-
-class _OneRequestAtATime:
-    """The SQLite test database lives in memory, shared by the live server's threads (pytest-django
-    starts the session-wide server before the test database exists, so each thread opens its own
-    connection to it). In-memory SQLite does not wait for a lock: two requests at once (a page
-    refreshing while a photo uploads) fail with "database table is locked" or "cannot start a
-    transaction within a transaction". The real servers run on a file or PostgreSQL and wait their
-    turn; here requests take turns, the body included, until the server closes the response."""
-
-    def __init__(self, app):
-        self.app = app
-        self.lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        self.lock.acquire()
-        try:
-            result = self.app(environ, start_response)
-        except BaseException:
-            self.lock.release()
-            raise
-        return _ReleasedOnClose(result, self.lock)
-
-
-class _ReleasedOnClose:
-    def __init__(self, result, lock):
-        self.result, self.lock = result, lock
-
-    def __iter__(self):
-        return iter(self.result)
-
-    def close(self):
-        try:
-            if hasattr(self.result, "close"):
-                self.result.close()
-        finally:
-            self.lock.release()
-
-
-class _LiveServer(ThreadedWSGIServer):
-    def set_app(self, application):
-        from django.conf import settings
-
-        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-            application = _OneRequestAtATime(application)
-        super().set_app(application)
-
-
-# pytest-django builds its live server from this class (session-wide, before any test runs).
-LiveServerThread.server_class = _LiveServer
 
 
 @pytest.fixture(scope="module")

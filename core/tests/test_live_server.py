@@ -1,5 +1,5 @@
 """The browser tests' live server answers requests that arrive together (a page refreshing while a
-photo uploads) even on the in-memory SQLite test database, whose one connection all its threads share."""
+photo uploads) as a real server does: on SQLite they wait for the write lock instead of failing."""
 
 import threading
 import urllib.request
