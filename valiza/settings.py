@@ -198,6 +198,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run on a file, as the product does: an in-memory database shared by the browser tests'
     # server threads never waits for a lock, so two requests at once failed ("database table is
     # locked") where a real server waits its turn. One file per run, removed at its end.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the background worker read while one writes.

@@ -2,6 +2,7 @@
 photo uploads) as a real server does: on SQLite they wait for the write lock instead of failing."""
 
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
