@@ -2,8 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from core.access import login_only, public
-
+from .access import login_only, public
 from .forms import LoginForm
 from .roles import has_capability
 

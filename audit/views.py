@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from core.access import staff_required
+from accounts.access import staff_required
 
 from .log import ACTION_LABELS
 from .models import AccessLog

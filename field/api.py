@@ -17,9 +17,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from accounts.access import Capability
 from audit.log import API_VIEW, record_access_many
 from catalogue.models import Service
-from core.api import Capability
 from journal.models import Case, Delivery
 from payments import nbu_qr
 from planning.models import Plan, Stop, Trip

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from core.api import Capability
+from accounts.access import Capability
 
 from . import attachments
 from .attachments import UploadError

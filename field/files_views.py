@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from accounts.access import staff_required
 from audit.log import VIEW, record_access, record_access_many
-from core.access import staff_required
 
 from . import documents
 from .models import Attachment, IncidentAct

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.access import staff_required
 from audit.log import VIEW, record_access_many
-from core.access import staff_required
 
 from . import sync
 from .models import Device, SyncItem

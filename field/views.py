@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from core.access import public, staff_required
+from accounts.access import public, staff_required
 
 # What the service worker keeps for offline use, beside the shell. Order does not matter.
 STATIC_ASSETS = (

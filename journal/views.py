@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import VIEW, record_access
-from core.access import staff_required
 
 from . import actions
 from .forms import CaseFilterForm, DecisionForm, ResultForm

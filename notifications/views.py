@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import staff_required
 from accounts.roles import has_capability
-from core.access import staff_required
 
 from . import outbox
 from .forms import RetryForm

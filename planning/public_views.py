@@ -7,8 +7,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import public
 from communities.models import Community
-from core.access import public
 from core.ratelimit import hit
 
 from . import actions, slots

@@ -13,9 +13,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
-from core.access import staff_required
 from visits.models import RequestedService, Status, VisitRequest
 
 from . import actions, pdf, tasks

@@ -159,7 +159,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "core.access.AccessMiddleware",
+    "accounts.access.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "valiza.urls"
@@ -175,7 +175,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.valiza",
+                "accounts.context_processors.valiza",
             ],
         },
     },

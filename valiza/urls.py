@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.api import api
+from valiza.api import api
 
 admin.site.site_header = "Валіза — налаштування"
 admin.site.site_title = "Валіза"

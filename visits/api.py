@@ -6,8 +6,8 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, field_validator
 
+from accounts.access import Capability
 from audit.log import API_VIEW, record_access
-from core.api import Capability
 
 from . import actions
 from .models import RejectReason, Status, VisitRequest

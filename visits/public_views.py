@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import public
 from catalogue.models import Service
 from communities.models import Community
-from core.access import public
 from core.ratelimit import hit
 from eligibility.models import EligibilityCategory
 

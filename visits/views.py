@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import EDIT, VIEW, record_access
-from core.access import staff_required
 from core.forms import parse_id
 from eligibility import rules
 from eligibility.models import EligibilityCategory

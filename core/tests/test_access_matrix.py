@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
+from accounts.access import public, staff_required
 from conftest import PASSWORD, intake_post_data
-from core.access import public, staff_required
 from valiza.urls import urlpatterns as project_urlpatterns
 from visits.models import Status, StatusChange
 

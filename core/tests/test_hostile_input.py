@@ -451,7 +451,6 @@ def _post_json(client, url, body):
 
 
 def test_the_api_decision_survives_every_hostile_json_value_and_a_refusal_changes_nothing(world):
-    # Imported here: visits.api and core.api import each other, core.api must load first.
     from visits.api import Decision
     client = _client(world.users["coordinator"])
     base = {"status": Status.NEEDS_INFO, "reason": None, "comment": "Уточнити під'їзд"}

@@ -1,7 +1,8 @@
 """Deny by default: every view says who may open it, or the middleware refuses it.
 
 A view is either `@public` (citizens, no login) or `@staff_required("capability")`. A view with
-neither answers 403, so a forgotten decorator is a closed door rather than an open one.
+neither answers 403, so a forgotten decorator is a closed door rather than an open one. API
+endpoints state theirs with `auth=Capability("capability")`.
 """
 
 from functools import wraps
@@ -9,11 +10,13 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from ninja.errors import HttpError
+from ninja.security import SessionAuth
 
-from accounts.roles import has_capability
+from .roles import has_capability
 
 # Apps that guard themselves: Django admin (is_staff + model permissions) and the API
-# (every endpoint declares its auth, see core.api).
+# (every endpoint declares its auth, see Capability).
 SELF_GUARDED_NAMESPACES = {"admin", "api-1"}
 
 
@@ -70,3 +73,19 @@ class AccessMiddleware:
         if request.path.startswith(settings.STATIC_URL):
             return None
         raise PermissionDenied
+
+
+class Capability(SessionAuth):
+    """Session login (with CSRF on writes) plus one capability from accounts.roles."""
+
+    def __init__(self, capability):
+        super().__init__()
+        self.capability = capability
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if not has_capability(user, self.capability):
+            raise HttpError(403, "Недостатньо прав.")
+        return user

@@ -1,4 +1,4 @@
-from accounts.roles import capabilities_of
+from .roles import capabilities_of
 
 
 def valiza(request):
