@@ -17,9 +17,9 @@ from accounts import roles
 from accounts.models import User
 from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
+from demo import trips
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
-from planning import handmade
 from teams.models import Suitcase, Team
 from visits import actions as visit_actions
 from visits.models import Channel, VisitRequest
@@ -84,7 +84,7 @@ def seed_trip(visits):
         visit_actions.accept(req, by=coordinator)
         requests.append(req)
     # A soak "day" is a new trip on today's date: the earlier ones step aside as a revised plan would.
-    trip = handmade.published_trip(team, today, requests, by=coordinator, supersede=True, leave=datetime.time(8),
+    trip = trips.published_trip(team, today, requests, by=coordinator, supersede=True, leave=datetime.time(8),
                                    hours=10, first_after=0, every=20, stay=20, window=(0, 120))
     stops = [{"stop_id": stop.pk, "request_id": stop.request_id, "services": [
         {"service_id": s.pk, "paid": s.is_paid, "fee": str(s.fee),

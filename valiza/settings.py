@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "journal",
     "field",
     "payments",
+    "demo",
 ]
 
 MIDDLEWARE = [

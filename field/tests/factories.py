@@ -6,7 +6,7 @@ from itertools import count
 from django.utils import timezone
 
 from conftest import make_request
-from planning import handmade
+from demo import trips
 from teams.models import Suitcase, Team
 from visits import actions as visit_actions
 
@@ -41,4 +41,4 @@ def published_trip(world, *, day=None, team=None, requests=None, plan=None):
     requests = requests if requests is not None else [scheduled_request(world, services=[world.svc_reg, world.svc_cert],
                                                                          docs={world.doc_passport.pk}),
                                                       scheduled_request(world)]
-    return handmade.published_trip(team, day, requests, by=world.users["coordinator"], plan=plan)
+    return trips.published_trip(team, day, requests, by=world.users["coordinator"], plan=plan)

@@ -9,11 +9,10 @@ import datetime
 
 from django.utils import timezone
 
+from planning import actions
+from planning.models import Plan, Stop, Trip
 from visits import actions as visit_actions
 from visits.models import Status
-
-from . import actions
-from .models import Plan, Stop, Trip
 
 
 def published_trip(team, day, requests, *, by=None, plan=None, leave=datetime.time(9), hours=8,

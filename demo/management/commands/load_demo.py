@@ -16,9 +16,9 @@ from accounts import roles
 from accounts.models import User
 from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
+from demo import trips
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
-from planning import handmade
 from planning.models import FixedPoint, Session, Trip
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
@@ -196,7 +196,7 @@ class Command(BaseCommand):
         if not requests:
             return
         coordinator = User.objects.get(username="coordinator")
-        handmade.published_trip(team, today, requests, by=coordinator, hours=6, every=50,
+        trips.published_trip(team, today, requests, by=coordinator, hours=6, every=50,
                                 comment="Демо: виїзд на сьогодні для програми виїзду.")
 
     def _requests(self, community, settlements, services, count):
