@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from eligibility.rules import ensure_mandatory_categories
 
-from .models import Community, Office, Settlement
+from .models import CalendarOverride, Community, Office, Settlement
 
 
 class OfficeInline(admin.TabularInline):
@@ -24,3 +24,11 @@ class CommunityAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         ensure_mandatory_categories(obj)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "community", "is_working", "note")
+    list_filter = ("is_working", "community")
+    date_hierarchy = "date"
+    search_fields = ("note",)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Office
+from communities.workdays import WorkCalendar, as_local_date
 
 from . import chain
 from .models import Case, CaseState, Delivery, JournalEntry, JournalSequence
-from .workdays import WorkCalendar, as_local_date
 
 
 class JournalError(Exception):

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.workdays import is_working_day
 from visits import actions as visit_actions
 from visits.models import Status, VisitRequest
 
@@ -89,10 +90,6 @@ def next_monday(today=None):
 
 def last_working_day_before(week):
     days = [week.monday - datetime.timedelta(days=i) for i in range(1, 8)]
-    try:
-        from journal.workdays import is_working_day
-    except ImportError:
-        return next(d for d in days if d.weekday() < 5)
     return next((d for d in days if is_working_day(d, community=week.community)), days[2])
 
 

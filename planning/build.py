@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from communities.workdays import is_working_day
 from eligibility.models import EligibilityCategory
 from planning import solver
 from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
@@ -16,7 +17,6 @@ from teams.models import Team
 from visits.models import Status, VisitRequest
 
 from .models import Pin, PlanningWeek, Session
-from .workdays import is_working_day
 
 
 def travel_provider():

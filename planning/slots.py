@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities.workdays import is_working_day
 from teams.models import TeamDayOff
 
 from .models import SessionBooking
-from .workdays import is_working_day
 
 SLOT_TAKEN = gettext_lazy("Цей час щойно зайняли. Оберіть, будь ласка, інший вільний час.")
 

@@ -66,7 +66,7 @@ def env_float(name, default):
 
 
 def env_martial_law_until(name):
-    # The last day of martial law, for the working-day calendar (journal/workdays.py): empty — still
+    # The last day of martial law, for the working-day calendar (communities/workdays.py): empty — still
     # in force; "none" — never applied, which is the same as ending before it began, hence date.min.
     value = (env(name) or "").strip()
     if not value:

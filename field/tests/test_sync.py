@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from communities.workdays import WorkCalendar
 from field import documents, sync
 from field.models import AcceptedService, Attachment, Device, IncidentAct, Payment, SyncItem, Visit
 from field.tests.factories import published_trip
 from field.tests.syncing import DEVICE, accept, item, one, outcome, payment, post, send
 from journal.models import Case, JournalEntry
-from journal.workdays import WorkCalendar
 from visits.models import Status
 
 

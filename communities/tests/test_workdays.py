@@ -8,10 +8,9 @@ import pytest
 from django.db import IntegrityError
 from holidays.constants import PUBLIC
 
-from communities.models import Community
-from journal import workdays
-from journal.models import CalendarOverride
-from journal.workdays import WorkCalendar
+from communities import workdays
+from communities.models import CalendarOverride, Community
+from communities.workdays import WorkCalendar
 
 pytestmark = pytest.mark.django_db
 

@@ -53,12 +53,13 @@ from django.utils import timezone
 from holidays.constants import PUBLIC, WORKDAY
 from holidays.countries.ukraine import UkraineStaticHolidays
 
+from .models import CalendarOverride
+
 # Law 2136-IX came into force on 24.03.2022; no holiday falls between it and 24.02.2022.
 MARTIAL_LAW_FROM = date(2022, 3, 24)
 
 WORKING = "working"
 CALENDAR = "calendar"
-TERM_KINDS = (WORKING, CALENDAR)
 
 # No real calendar has 400 days off in a row; a loop that gets here means overrides gone wrong.
 _MAX_SCAN_DAYS = 400
@@ -166,8 +167,6 @@ class WorkCalendar:
 
     def _overrides_for(self, year):
         if year not in self._overrides:
-            from .models import CalendarOverride
-
             scope = Q(community__isnull=True)
             if self.community_id is not None:
                 scope |= Q(community_id=self.community_id)
