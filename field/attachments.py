@@ -3,10 +3,10 @@
 Owned by the attachments work (ADR 7); sync.py calls `declare`, field/api_uploads.py calls
 `upload_status` and `receive_chunk`.
 
-The bytes of an upload in progress live in VALIZA_UPLOAD_TMP/<uuid>.part (local disk, so they
-survive a restart). The row's `received` is the truth about how far the upload got: the .part file
-may hold more bytes than that if the server died between writing them and saving `received`, so
-every chunk first cuts the file back to `received` and a re-sent chunk never duplicates bytes.
+The bytes of an upload in progress live in a .part file (field/storage.py). The row's `received`
+is the truth about how far the upload got: the .part file may hold more bytes than that if the
+server died between writing them and saving `received`, so every chunk first cuts the file back to
+`received` and a re-sent chunk never duplicates bytes.
 Chunks of one attachment are written under an exclusive lock on its .part file, and `received`
 moves by compare-and-swap, so two requests racing the same chunk cannot both append it.
 """
@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -25,7 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import tasks
 from .models import Attachment, Device
+from .storage import part_path, part_size
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -96,19 +97,8 @@ def status(att):
     """What the client needs to resume: how many bytes the server holds, and the state."""
     received = att.received
     if att.state == Attachment.State.UPLOADING:
-        received = min(att.size, _part_size(att.pk))
+        received = min(att.size, part_size(att.pk))
     return {"received": received, "size": att.size, "state": att.state, "reason": att.reason}
-
-
-def _part_size(att_id):
-    try:
-        return part_path(att_id).stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-def part_path(att_id):
-    return Path(settings.VALIZA_UPLOAD_TMP) / f"{att_id}.part"
 
 
 def find_for_upload(att_id, *, user, device_id):
@@ -301,10 +291,8 @@ def video_keep_until(visit):
 
 
 def _after_complete(att):
-    from . import documents, tasks
-
     if att.kind == Attachment.Kind.PHOTO:
-        documents.schedule_case_files(cases_of_photo(att))
+        tasks.schedule_case_files(cases_of_photo(att))
     else:
         tasks.schedule_purge(att.keep_until)
 

@@ -24,7 +24,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tasks import enqueue_on_commit
 from planning.pdf import FONTS, STATIC_SCHEME, static_only_fetcher
 
 log = logging.getLogger(__name__)
@@ -35,18 +34,6 @@ A4_PX = (1240, 1754)
 MARGIN_PX = 59
 CAPTION_PX = 40
 JPEG_QUALITY = 80
-
-
-def schedule_case_files(case_ids):
-    """Ask the worker to (re)build the files of these cases once the current transaction commits.
-
-    Robust: a queue that cannot be reached is logged and loses nothing the person gave; the files
-    can be built again at any time (they are made from the stored rows and photos).
-    """
-    from .tasks import build_case_files
-
-    for case_id in sorted({int(pk) for pk in case_ids if pk}):
-        enqueue_on_commit(build_case_files, case_id)
 
 
 def build_case_files(case_id):

@@ -5,8 +5,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from .attachments import part_path
 from .models import Attachment
+from .storage import part_path
 
 log = logging.getLogger(__name__)
 

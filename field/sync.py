@@ -47,7 +47,7 @@ from planning.models import Plan, Stop
 from visits import actions as visit_actions
 from visits.models import RequestedService, Status
 
-from . import attachments, documents
+from . import attachments, tasks
 from .models import (
     SERVED_OUTCOMES,
     AcceptedService,
@@ -580,7 +580,7 @@ def apply_accept(ctx):
                       "handover_due": case.handover_due.isoformat(), "provider_due": case.provider_due.isoformat(),
                       "already_registered": case.pk not in new_ids})
     if new_ids:
-        documents.schedule_case_files(new_ids)
+        tasks.schedule_case_files(new_ids)
     own = ("", "", {"visit_id": visit.pk, "cases": cases})
     if again:
         own = ("already_registered", _("Уже зареєстровано раніше: %(s)s. Повертаємо наявні номери справ, другої "

@@ -17,6 +17,16 @@ def build_case_files(case_id):
     return {"case": case_id, "files": sorted(built)}
 
 
+def schedule_case_files(case_ids):
+    """Ask the worker to (re)build the files of these cases once the current transaction commits.
+
+    Robust: a queue that cannot be reached is logged and loses nothing the person gave; the files
+    can be built again at any time (they are made from the stored rows and photos).
+    """
+    for case_id in sorted({int(pk) for pk in case_ids if pk}):
+        enqueue_on_commit(build_case_files, case_id)
+
+
 @task()
 def purge_videos():
     """Delete the session videos whose keeping period is over; safe to run any number of times."""

@@ -2,14 +2,14 @@
 
 import pytest
 
-from field import documents
+from field import tasks
 from field.tests.factories import published_trip
 
 
 @pytest.fixture
 def no_case_files(monkeypatch):
     """Case files are the worker's business; tests of the sync rules leave them out."""
-    monkeypatch.setattr(documents, "schedule_case_files", lambda ids: None)
+    monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
 
 
 @pytest.fixture

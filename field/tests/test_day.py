@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessLog
-from field import documents, sync
+from field import sync, tasks
 from field.models import Device
 from field.tests.factories import field_team, published_trip, scheduled_request
 from field.tests.syncing import DEVICE, accept, item, outcome, payment, send
@@ -76,7 +76,7 @@ def test_each_request_loaded_is_access_logged_once(world, trip, login):
 
 
 def test_a_reloaded_client_sees_what_already_synced(world, trip, login, monkeypatch):
-    monkeypatch.setattr(documents, "schedule_case_files", lambda ids: None)
+    monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
     stop = trip.stops.get(position=0)
     send(world.users["field_admin"], [item("visit.start", stop, seq=1), accept(world, stop, seq=2),
                                       payment(world, stop, seq=3), outcome(stop, "served", seq=4)])

@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from field import documents
+from field import documents, tasks
 from field.models import IncidentAct
 from field.tests.attachment_helpers import declare, files, jpeg_bytes, make_device, upload_all, visit_with_cases  # noqa: F401
 from journal.models import CaseFile
@@ -158,7 +158,7 @@ def test_the_incident_act_pdf(visit):
 def test_schedule_case_files_runs_after_commit(visit, django_capture_on_commit_callbacks):
     visit, cases = visit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        documents.schedule_case_files([cases[0].pk, cases[0].pk, cases[1].pk])
+        tasks.schedule_case_files([cases[0].pk, cases[0].pk, cases[1].pk])
     assert len(callbacks) == 2 and not CaseFile.objects.exists()
     for callback in callbacks:
         callback()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from communities.workdays import WorkCalendar
-from field import documents, sync
+from field import sync, tasks
 from field.models import AcceptedService, Attachment, Device, IncidentAct, Payment, SyncItem, Visit
 from field.tests.factories import published_trip
 from field.tests.syncing import DEVICE, accept, item, one, outcome, payment, post, send
@@ -29,7 +29,7 @@ def stop(trip):
 @pytest.fixture
 def scheduled(monkeypatch):
     calls = []
-    monkeypatch.setattr(documents, "schedule_case_files", lambda ids: calls.append(list(ids)))
+    monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: calls.append(list(ids)))
     return calls
 
 
@@ -101,13 +101,13 @@ def test_a_crash_mid_item_leaves_nothing_and_the_resend_applies_once(world, stop
     def die(ids):
         raise Crash
 
-    monkeypatch.setattr(documents, "schedule_case_files", die)
+    monkeypatch.setattr(tasks, "schedule_case_files", die)
     with pytest.raises(Crash):
         send(world.users["field_admin"], items)
     # The start committed on its own; the acceptance died with its SyncItem, so nothing of it is there.
     assert SyncItem.objects.count() == 1 and Visit.objects.count() == 1
     assert Case.objects.count() == 0 and JournalEntry.objects.count() == 0
-    monkeypatch.setattr(documents, "schedule_case_files", lambda ids: None)
+    monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
     answer, status = send(world.users["field_admin"], items)
     assert status == 200
     assert [r["replayed"] for r in answer["results"]] == [True, False]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from field import attachments
+from field import attachments, storage
 from field.models import Attachment
 from field.tests.attachment_helpers import declare, files, jpeg_bytes, make_device, visit_with_cases, webm_bytes  # noqa: F401
 from journal.models import CaseFile
@@ -44,14 +44,14 @@ def test_a_photo_arrives_in_chunks_survives_a_crash_and_resumes(field, django_ca
 
     # The server wrote half of the next chunk, then "crashed" before it could answer.
     half = third + third // 2
-    with open(attachments.part_path(att.pk), "ab") as part:
+    with open(storage.part_path(att.pk), "ab") as part:
         part.write(body[third:half])
     assert get(client, att, device).json()["received"] == half
     # The client never got an answer and sends the same chunk again: told where the server is, no
     # byte is duplicated, and it goes on from there.
     again = put(client, att, third, body[third:2 * third], device)
     assert again.status_code == 409 and again.json()["received"] == half
-    assert os.path.getsize(attachments.part_path(att.pk)) == half
+    assert os.path.getsize(storage.part_path(att.pk)) == half
     rest = put(client, att, half, body[half:2 * third], device)
     assert rest.status_code == 200 and rest.json()["received"] == 2 * third
 
@@ -71,7 +71,7 @@ def test_a_photo_arrives_in_chunks_survives_a_crash_and_resumes(field, django_ca
     assert att.completed_at is not None and att.keep_until is None
     with att.file.open("rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == att.sha256
-    assert not attachments.part_path(att.pk).exists()
+    assert not storage.part_path(att.pk).exists()
     # The photo went into its case's photos PDF (and the inventory was built too).
     kinds = set(cases[0].files.values_list("kind", flat=True))
     assert kinds == {CaseFile.Kind.INVENTORY, CaseFile.Kind.PHOTOS}
@@ -117,7 +117,7 @@ def test_a_file_whose_hash_does_not_match_is_discarded_and_can_be_sent_again(fie
     assert response.status_code == 200
     data = response.json()
     assert data["state"] == "rejected" and data["received"] == 0 and "контрольна сума" in data["reason"]
-    assert os.path.getsize(attachments.part_path(att.pk)) == 0
+    assert os.path.getsize(storage.part_path(att.pk)) == 0
     att.refresh_from_db()
     assert not att.file
     # The client may start again from 0 (here with the same wrong bytes: rejected again).
@@ -257,7 +257,7 @@ def test_a_lost_temporary_file_restarts_the_upload_from_zero(field):
     body = jpeg_bytes()
     att = declare(visit, body, device=device)
     put(client, att, 0, body[:100], device)
-    attachments.part_path(att.pk).unlink()
+    storage.part_path(att.pk).unlink()
     response = put(client, att, 100, body[100:], device)
     assert response.status_code == 409 and response.json()["received"] == 0
     assert put(client, att, 0, body, device).json()["state"] == "complete"
@@ -267,8 +267,8 @@ def test_a_crash_after_the_last_byte_but_before_the_check_finishes_on_the_next_r
     visit, cases, device, client = field
     body = jpeg_bytes()
     att = declare(visit, body, device=device)
-    attachments.part_path(att.pk).parent.mkdir(parents=True, exist_ok=True)
-    attachments.part_path(att.pk).write_bytes(body)
+    storage.part_path(att.pk).parent.mkdir(parents=True, exist_ok=True)
+    storage.part_path(att.pk).write_bytes(body)
     Attachment.objects.filter(pk=att.pk).update(received=len(body))
     # The client's retry of its last chunk now completes the file instead of a bare 409.
     response = put(client, att, len(body) - 10, body[-10:], device)
@@ -281,4 +281,4 @@ def test_a_replay_after_completion_leaves_no_temporary_file(field):
     att = declare(visit, body, device=device)
     assert put(client, att, 0, body, device).json()["state"] == "complete"
     assert put(client, att, 0, body, device).json()["state"] == "complete"
-    assert not attachments.part_path(att.pk).exists()
+    assert not storage.part_path(att.pk).exists()

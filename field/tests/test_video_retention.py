@@ -63,7 +63,7 @@ def test_a_video_that_never_finished_uploading_is_purged_too(world, files, setti
     body = webm_bytes(5000)
     att = declare(visit, body, kind="video", content_type="video/webm", device=make_device(W))
     upload_all(att, body[:1024])
-    from field.attachments import part_path
+    from field.storage import part_path
     assert part_path(att.pk).exists()
     assert retention.purge_videos(today=datetime.date(2026, 5, 1)) == 1
     att.refresh_from_db()
