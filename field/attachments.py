@@ -1,6 +1,6 @@
 """Photos and videos from the field client: declared by a sync item, then uploaded in chunks.
 
-Owned by the attachments work (ADR 7); sync.py calls `declare`, field/api_uploads.py calls
+Owned by the attachments work (ADR 7); field/sync/attachment.py calls `declare`, field/api_uploads.py calls
 `upload_status` and `receive_chunk`.
 
 The bytes of an upload in progress live in a .part file (field/storage.py). The row's `received`

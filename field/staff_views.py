@@ -1,6 +1,6 @@
 """The coordinator's pages for the field sync: items that wait for a decision, and the devices.
 
-Every write goes through field.sync (resolve_apply, resolve_close, revoke_device).
+Every write goes through field.sync (review.resolve_apply, review.resolve_close, devices.revoke_device).
 """
 
 import json
@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import staff_required
 from audit.log import VIEW, record_access_many
 
-from . import sync
 from .models import Device, SyncItem
+from .sync import review
+from .sync.devices import revoke_device
+from .sync.errors import ReviewError
 
 KIND_LABELS = {
     "visit.start": gettext_lazy("Початок візиту"),
@@ -44,7 +46,7 @@ def attention(request):
                  .select_related("user", "device", "resolved_by", "stop__trip__team", "stop__request")
                  .order_by("-resolved_at")[:SHOWN])
     else:
-        items = sync.attention(request.user.community_id)[:SHOWN]
+        items = review.attention(request.user.community_id)[:SHOWN]
     items = _decorate(list(items))
     # What the device sent names people (the request, witnesses): each one shown is logged.
     requests = {item.stop.request_id: item.stop.request for item in items if item.stop and item.stop.request_id}
@@ -64,8 +66,8 @@ def _item(request, pk):
 def apply_item(request, pk):
     item = _item(request, pk)
     try:
-        sync.resolve_apply(item, request.user)
-    except sync.ReviewError as exc:
+        review.resolve_apply(item, request.user)
+    except ReviewError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Дію застосовано. Результат видно в журналі справ і в заявці."))
@@ -77,8 +79,8 @@ def apply_item(request, pk):
 def close_item(request, pk):
     item = _item(request, pk)
     try:
-        sync.resolve_close(item, request.user, request.POST.get("note", ""))
-    except sync.ReviewError as exc:
+        review.resolve_close(item, request.user, request.POST.get("note", ""))
+    except ReviewError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Дію закрито з вашою приміткою."))
@@ -97,8 +99,8 @@ def devices(request):
 def revoke(request, pk):
     device = get_object_or_404(Device, pk=pk, community_id=request.user.community_id)
     try:
-        sync.revoke_device(device, request.user, request.POST.get("reason", ""))
-    except sync.ReviewError as exc:
+        revoke_device(device, request.user, request.POST.get("reason", ""))
+    except ReviewError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Доступ пристрою відкликано. Нові дії з нього не прийматимуться."))

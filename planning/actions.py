@@ -340,7 +340,7 @@ def return_unvisited(today=None):
 
     Still scheduled means no outcome reached the server: nobody got there, or the laptop has not
     synced yet. A visit synced later still counts: the field sync moves the request on from the
-    pool (field/sync.py). A request also on a later published trip stays where it is.
+    pool (field/sync/outcome.py). A request also on a later published trip stays where it is.
     Safe to run any number of times; returns how many requests went back.
     """
     today = today or timezone.localdate()

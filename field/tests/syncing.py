@@ -6,7 +6,7 @@ import uuid
 
 from django.utils import timezone
 
-from field import sync
+from field.sync import batch
 
 DEVICE = uuid.UUID("11111111-2222-4333-8444-555555555555")
 OTHER_DEVICE = uuid.UUID("99999999-2222-4333-8444-555555555555")
@@ -38,7 +38,7 @@ def payment(world, stop, *, seq=1, method="terminal", amount="25.50", receipt="R
 def send(user, items, *, device=DEVICE, sent_at=None, received_at=None):
     """process_batch as the API calls it; returns (answer, status)."""
     received_at = received_at or timezone.now()
-    return sync.process_batch(user, device, sent_at or received_at, items, received_at=received_at)
+    return batch.process_batch(user, device, sent_at or received_at, items, received_at=received_at)
 
 
 def post(client, items, *, device=DEVICE, sent_at=None, header=None, raw=None):

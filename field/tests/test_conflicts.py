@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from field import sync
 from field.models import Device, Payment, SyncItem, Visit
+from field.sync import devices, review
+from field.sync.errors import ReviewError
 from field.tests.factories import field_team, published_trip, scheduled_request
 from field.tests.syncing import DEVICE, OTHER_DEVICE, accept, item, one, outcome, payment, send
 from journal.models import Case, JournalEntry
@@ -31,7 +32,7 @@ def test_device_revoked_refuses_and_stores_every_item(world, stop):
     earlier = accept(world, stop)
     send(admin, [earlier])
     device = Device.objects.get()
-    sync.revoke_device(device, world.users["coordinator"], "Ноутбук загубили в автобусі")
+    devices.revoke_device(device, world.users["coordinator"], "Ноутбук загубили в автобусі")
     before = _counts()
     later = [outcome(stop, seq=2), item("visit.payment", stop, {"junk": 1}, seq=3)]
     answer, status = send(admin, [earlier, *later])
@@ -49,10 +50,10 @@ def test_device_revoked_refuses_and_stores_every_item(world, stop):
 def test_revoking_needs_a_reason_and_the_own_community(world, stop):
     send(world.users["field_admin"], [item("visit.start", stop)])
     device = Device.objects.get()
-    with pytest.raises(sync.ReviewError):
-        sync.revoke_device(device, world.users["coordinator"], "  ")
-    with pytest.raises(sync.ReviewError):
-        sync.revoke_device(device, world.b_coordinator, "чужий")
+    with pytest.raises(ReviewError):
+        devices.revoke_device(device, world.users["coordinator"], "  ")
+    with pytest.raises(ReviewError):
+        devices.revoke_device(device, world.b_coordinator, "чужий")
     device.refresh_from_db()
     assert device.revoked_at is None
 
@@ -111,7 +112,7 @@ def test_request_withdrawn_is_held_and_the_coordinator_registers_it_anyway(world
     assert req.number in result["message"] and "координатору" in result["message"]
     assert _counts() == before
     held = SyncItem.objects.get()
-    resolved = sync.resolve_apply(held, world.users["coordinator"])
+    resolved = review.resolve_apply(held, world.users["coordinator"])
     assert resolved.state == "resolved" and resolved.resolved_by == world.users["coordinator"]
     case = Case.objects.get()
     assert case.accepted_by == world.users["field_admin"] and case.accepted_at == held.effective_at
@@ -120,19 +121,19 @@ def test_request_withdrawn_is_held_and_the_coordinator_registers_it_anyway(world
     # The device's replay now learns the resolution and stops sending it.
     again, status = send(world.users["field_admin"], [SyncItem.objects.get().payload])
     assert status == 200 and one(again)["state"] == "resolved" and one(again)["replayed"]
-    with pytest.raises(sync.ReviewError):
-        sync.resolve_apply(held, world.users["coordinator"])
+    with pytest.raises(ReviewError):
+        review.resolve_apply(held, world.users["coordinator"])
 
 
 def test_the_coordinator_closes_a_held_item_with_a_note(world, stop):
     visit_actions.reject(stop.request, by=world.users["coordinator"], reason=RejectReason.FALSE_CALL)
     send(world.users["field_admin"], [outcome(stop)])
     held = SyncItem.objects.get()
-    with pytest.raises(sync.ReviewError):
-        sync.resolve_close(held, world.users["coordinator"], " ")
-    with pytest.raises(sync.ReviewError):
-        sync.resolve_close(held, world.b_coordinator, "чужа громада")
-    sync.resolve_close(held, world.users["coordinator"], "Хибний виклик, візит не рахуємо")
+    with pytest.raises(ReviewError):
+        review.resolve_close(held, world.users["coordinator"], " ")
+    with pytest.raises(ReviewError):
+        review.resolve_close(held, world.b_coordinator, "чужа громада")
+    review.resolve_close(held, world.users["coordinator"], "Хибний виклик, візит не рахуємо")
     held.refresh_from_db()
     assert held.state == "resolved" and held.resolution == "Хибний виклик, візит не рахуємо"
     assert not Visit.objects.filter(outcome__gt="").exists()
@@ -181,7 +182,7 @@ def test_outcome_edited_twice_from_another_device_is_held_showing_both(world, st
     assert status == 422 and result["state"] == "conflict" and result["code"] == "edited_twice"
     assert "Людини не було вдома" in result["message"] and "Людина відмовилася" in result["message"]
     assert Visit.objects.get().outcome == "not_at_home"
-    sync.resolve_apply(SyncItem.objects.get(pk=result["id"]), world.users["coordinator"])
+    review.resolve_apply(SyncItem.objects.get(pk=result["id"]), world.users["coordinator"])
     assert Visit.objects.get().outcome == "refused"
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AccessLog
-from field import sync, tasks
+from field import tasks
 from field.models import Device
+from field.sync import devices
 from field.tests.factories import field_team, published_trip, scheduled_request
 from field.tests.syncing import DEVICE, accept, item, outcome, payment, send
 from payments import nbu_qr
@@ -130,7 +131,7 @@ def test_another_date(world, login):
 def test_a_revoked_device_cannot_load_the_day(world, trip, login):
     client = login(world.users["field_admin"])
     _day(client)
-    sync.revoke_device(Device.objects.get(), world.users["coordinator"], "Вкрали")
+    devices.revoke_device(Device.objects.get(), world.users["coordinator"], "Вкрали")
     response = _day(client)
     assert response.status_code == 403 and "відкликав координатор" in response.json()["detail"]
     assert client.get("/api/v1/field/day", headers={"X-Valiza-Device": "не uuid"}).status_code == 400

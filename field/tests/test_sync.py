@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from communities.workdays import WorkCalendar
-from field import sync, tasks
+from field import tasks
 from field.models import AcceptedService, Attachment, Device, IncidentAct, Payment, SyncItem, Visit
+from field.sync import batch
 from field.tests.factories import published_trip
 from field.tests.syncing import DEVICE, accept, item, one, outcome, payment, post, send
 from journal.models import Case, JournalEntry
@@ -237,7 +238,7 @@ def test_an_unexpected_error_holds_the_item_instead_of_answering_500(world, stop
     def broken(ctx):
         raise RuntimeError("bug")
 
-    monkeypatch.setitem(sync.APPLY, "visit.start", broken)
+    monkeypatch.setitem(batch.APPLY, "visit.start", broken)
     answer, status = send(world.users["field_admin"], [item("visit.start", stop)])
     assert status == 422 and one(answer)["state"] == "conflict" and one(answer)["code"] == "server_error"
     assert not Visit.objects.exists()

@@ -1,0 +1,95 @@
+"""`visit.outcome`: how the visit ended, and what that does to the request."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from visits import actions as visit_actions
+from visits.models import Status
+
+from ..models import SERVED_OUTCOMES, Outcome, SyncItem
+from .errors import ItemProblem, State
+from .rules import SUPERSEDED_MESSAGE, check_withdrawn, combine, request_moved, second_edit, visit_for
+
+
+def _day(moment):
+    return timezone.localtime(moment).strftime("%d.%m.%Y")
+
+
+def _status_for(ctx, outcome, moved_elsewhere):
+    """The request's new status for an outcome, and the comment for its history."""
+    when = _day(ctx.effective_at)
+    if outcome == Outcome.SERVED:
+        return Status.SERVED, _("Візит %(d)s: обслуговано.") % {"d": when}
+    if outcome == Outcome.PARTLY_SERVED:
+        return Status.PARTLY_SERVED, _("Візит %(d)s: обслуговано частково.") % {"d": when}
+    if moved_elsewhere:
+        return None, ""
+    comment = _("Візит %(d)s: %(reason)s. Заявка повертається до планування.") % {
+        "d": when, "reason": str(Outcome(outcome).label).lower()}
+    if ctx.data.note:
+        comment += " " + _("Примітка: %(n)s") % {"n": ctx.data.note}
+    return Status.ACCEPTED, comment
+
+
+def _move_request(ctx, target, comment):
+    """Change the request's status for the outcome; (ok, message)."""
+    req = ctx.request
+    req.refresh_from_db(fields=["status", "reject_reason", "eligibility"])
+    if target is None or req.status == target:
+        return True, ""
+    try:
+        if req.status == Status.ACCEPTED and target in (Status.SERVED, Status.PARTLY_SERVED):
+            # A newer plan dropped it back into the pool, yet the visit happened: it is served.
+            visit_actions.change_status(req, Status.SCHEDULED, by=ctx.user,
+                                        comment=_("Візит відбувся за попередньою версією плану."))
+        visit_actions.change_status(req, target, by=ctx.user, comment=comment)
+    except visit_actions.TransitionError as exc:
+        return False, str(exc)
+    return True, ""
+
+
+def apply(ctx):
+    data = ctx.data
+    check_withdrawn(ctx)
+    visit = visit_for(ctx)
+    moved = request_moved(ctx)
+    notes = []
+    if visit.outcome:
+        if visit.outcome == data.outcome and visit.outcome_note == data.note:
+            return combine(("", _("Цей результат уже записано; нічого не змінено."),
+                            {"visit_id": visit.pk, "outcome": visit.outcome}), moved)
+        earlier = SyncItem.objects.filter(pk=visit.outcome_item_id).first() if visit.outcome_item_id else None
+        rule = second_edit(ctx, earlier)
+        if rule is None:
+            raise ItemProblem(State.CONFLICT, "edited_twice", _(
+                "Результат цього візиту вже записано з іншого ноутбука: «%(o1)s» (%(who)s, %(when)s). Ваш запис "
+                "(«%(o2)s») збережено й передано координатору, він вирішить, який правильний.") % {
+                "o1": Outcome(visit.outcome).label, "who": visit.recorded_by or "—",
+                "when": timezone.localtime(visit.finished_at).strftime("%d.%m.%Y %H:%M") if visit.finished_at else "—",
+                "o2": Outcome(data.outcome).label},
+                {"visit_id": visit.pk, "recorded": {"outcome": visit.outcome, "note": visit.outcome_note}})
+        if rule == "superseded":
+            return "superseded", SUPERSEDED_MESSAGE, {"visit_id": visit.pk, "outcome": visit.outcome}
+        notes.append(_("Попередній результат візиту замінено цим (історію збережено)."))
+    moved_elsewhere = bool(moved[2].get("moved_to"))
+    target, comment = _status_for(ctx, data.outcome, moved_elsewhere)
+    ok, why = _move_request(ctx, target, comment)
+    if not ok and not ctx.force:
+        raise ItemProblem(State.CONFLICT, "edited_twice" if visit.outcome else "request_status", _(
+            "Результат «%(o)s» не можна застосувати до заявки %(n)s: %(why)s Запис збережено й передано координатору.")
+            % {"o": Outcome(data.outcome).label, "n": ctx.request.number, "why": why})
+    if not ok:
+        notes.append(_("Стан заявки не змінено: %(why)s") % {"why": why})
+    visit.outcome, visit.outcome_note = data.outcome, data.note
+    visit.finished_at, visit.device_finished_at = ctx.effective_at, ctx.at
+    visit.outcome_item, visit.recorded_by, visit.device = ctx.item, ctx.user, ctx.device
+    visit.video_consent_at = ctx.effective_at if data.video_consent else None
+    visit.save(update_fields=["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
+                              "recorded_by", "device", "video_consent_at"])
+    if target == Status.ACCEPTED and ok:
+        notes.append(_("Заявка повернулася до планування."))
+    elif moved_elsewhere and data.outcome not in SERVED_OUTCOMES:
+        notes.append(_("Заявка лишається на новому виїзді."))
+    # _move_request read the request afresh and change_status kept it current: no third read.
+    own = ("", " ".join(notes), {"visit_id": visit.pk, "outcome": visit.outcome, "request_status": ctx.request.status})
+    return combine(own, moved)

@@ -1,0 +1,149 @@
+"""What an item kind is applied with (`Ctx`) and the rules the kinds share: the visit row, a
+request withdrawn or moved meanwhile, the services a visit may deal with, a second edit of a
+record, and how several (code, message, result) answers combine."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from catalogue.models import Service
+from planning.models import Plan, Stop
+from visits.models import RequestedService, Status
+
+from ..models import SyncItem, Visit
+from .errors import ItemProblem, State, quarantine
+
+# Status a request may be in when the device's acceptance or outcome arrives and is held instead:
+# rejected / withdrawn, or sent back for information (and maybe back to "new" after it).
+WITHDRAWN = (Status.REJECTED, Status.NEEDS_INFO, Status.NEW)
+
+
+@dataclass
+class Ctx:
+    """What one item's apply function works with."""
+
+    user: object  # who did it at the door
+    device: object
+    item: SyncItem
+    head: object
+    data: object
+    stop: Stop
+    at: datetime  # device clock
+    effective_at: datetime  # our best belief of when it happened
+    force: bool = False  # the coordinator said "apply anyway"
+    # Catalogue rows read once per batch (a day's batch names the same few services again and
+    # again); the sync itself never changes them.
+    memo: dict = field(default_factory=dict)
+
+    @property
+    def request(self):
+        return self.stop.request
+
+    def corrected(self, device_time):
+        """Another device time of this item (a photo's), corrected like `at`."""
+        return min(device_time + timedelta(seconds=self.item.clock_offset_s), self.item.received_at)
+
+
+def visit_for(ctx):
+    visit, created = Visit.objects.get_or_create(
+        stop=ctx.stop,
+        defaults={"community_id": ctx.item.community_id,
+                  "request_id": ctx.stop.request_id, "recorded_by": ctx.user, "device": ctx.device},
+    )
+    # A new row is ours; SQLite's transactions already hold the write lock (IMMEDIATE), so only a
+    # server with row locks reads it again, locked.
+    if created or not connection.features.has_select_for_update:
+        return visit
+    return Visit.objects.select_for_update().get(pk=visit.pk)
+
+
+def check_withdrawn(ctx):
+    """Hold an acceptance, payment or outcome for a request withdrawn while the device was offline."""
+    if ctx.force:
+        return
+    req = ctx.request
+    req.refresh_from_db(fields=["status", "reject_reason"])
+    if req.status not in WITHDRAWN:
+        return
+    if req.status == Status.REJECTED:
+        what = _("відхилено або відкликано")
+    else:
+        what = _("повернуто на уточнення")
+    raise ItemProblem(State.CONFLICT, "request_withdrawn", _(
+        "Поки ноутбук був без зв'язку, заявку %(n)s %(what)s. Вашу дію збережено й передано координатору: він "
+        "вирішить, чи зареєструвати прийняте біля дверей. Повторювати нічого не потрібно.")
+        % {"n": req.number, "what": what})
+
+
+def request_moved(ctx):
+    """(code, message, result) when a newer plan took the request elsewhere; the visit still counts."""
+    plan = ctx.stop.trip.plan
+    if plan.state != Plan.State.SUPERSEDED:
+        return "", "", {}
+    other = (Stop.objects.select_related("trip__team")
+             .filter(request_id=ctx.stop.request_id, trip__plan__state=Plan.State.PUBLISHED)
+             .exclude(pk=ctx.stop.pk).first())
+    if other is not None:
+        message = _("У новій версії плану заявку %(n)s поставлено на %(day)s (команда «%(team)s»). Ваш візит "
+                    "записано; той виїзд до цієї людини вже не потрібен, координатор це побачить.") % {
+            "n": ctx.request.number, "day": other.trip.day.strftime("%d.%m.%Y"), "team": other.trip.team.name}
+        return "request_moved", message, {"moved_to": {"stop_id": other.pk, "day": other.trip.day.isoformat(),
+                                                       "team": other.trip.team.name}}
+    message = _("Заявку %(n)s знято з нової версії плану, але ваш візит записано.") % {"n": ctx.request.number}
+    return "request_moved", message, {"moved_to": None}
+
+
+def memo(ctx, key, load):
+    if key not in ctx.memo:
+        ctx.memo[key] = load()
+    return ctx.memo[key]
+
+
+def allowed_service(ctx, service_id):
+    """The catalogue service a visit may deal with (see the package docstring), else "not found"."""
+    community_id = ctx.item.community_id
+    service = memo(ctx, ("service", service_id), lambda: (
+        Service.objects.select_related("provider")
+        .filter(pk=service_id)
+        .filter(Q(provider__community_id=community_id) | Q(provider__community__isnull=True))
+        .first()))
+    if service is None:
+        raise quarantine("not_found", _("Послугу №%(id)s не знайдено в каталозі громади.") % {"id": service_id})
+    requested = memo(ctx, ("requested", ctx.stop.request_id), lambda: set(
+        RequestedService.objects.filter(request_id=ctx.stop.request_id).values_list("service_id", flat=True)))
+    if service.pk in requested:
+        return service
+    if not (service.is_active and service.mobile_allowed):
+        raise quarantine("service_not_mobile", _("Послугу «%(s)s» не можна надати мобільною валізою, тож її не "
+                                                 "прийнято. Людині потрібно звернутися до ЦНАП.") % {"s": service.name})
+    if service.needs_partner and not ctx.stop.trip.team.partner_providers.filter(pk=service.provider_id).exists():
+        raise quarantine("needs_partner", _("Послугу «%(s)s» приймає фахівець-партнер від «%(p)s», а його немає в "
+                                            "команді цього виїзду.") % {"s": service.name, "p": service.provider})
+    return service
+
+
+def second_edit(ctx, earlier):
+    """What to do when a stop already has this record: "replace" or "superseded", or raise edited_twice.
+
+    `earlier` is the SyncItem that wrote the record (None when a coordinator did, or it is gone).
+    """
+    if ctx.force:
+        return "replace"
+    if earlier is not None and earlier.device_id == ctx.device.pk:
+        return "replace" if ctx.head.seq > earlier.device_seq else "superseded"
+    return None
+
+
+def combine(*parts):
+    codes = [p[0] for p in parts if p[0]]
+    message = " ".join(p[1] for p in parts if p[1])
+    result = {}
+    for p in parts:
+        result.update(p[2])
+    return (codes[0] if codes else ""), message, result
+
+
+SUPERSEDED_MESSAGE = _("Пізніший запис з цього ноутбука вже змінив це; цей, давніший, збережено в історії без змін.")
