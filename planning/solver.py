@@ -567,15 +567,16 @@ def solve(
     return Solution(
         routes=routes,
         unplanned=unplanned,
-        totals=_totals(routes),
-        objective=_objective(problem, routes),
+        totals=totals(routes),
+        objective=objective(problem, routes),
         feasible=feasible,
         runtime_s=time.perf_counter() - started,
         iterations=iterations,
     )
 
 
-def _totals(routes: Iterable[Route]) -> Totals:
+def totals(routes: Iterable[Route]) -> Totals:
+    """The sums over the routes that visit anyone (also for the benchmarks' own plans)."""
     routes = [r for r in routes if r.stops]
     return Totals(
         visits=sum(len(r.stops) for r in routes),
@@ -587,7 +588,8 @@ def _totals(routes: Iterable[Route]) -> Totals:
     )
 
 
-def _objective(problem: Problem, routes: Iterable[Route]) -> int:
+def objective(problem: Problem, routes: Iterable[Route]) -> int:
+    """What the routes cost by the problem's weights (prizes of visits left out not counted)."""
     return sum(
         problem.travel_time_cost * r.travel
         + problem.distance_cost * r.distance

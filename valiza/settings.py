@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "field",
     "payments",
     "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

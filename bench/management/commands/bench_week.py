@@ -3,7 +3,7 @@
 A long city of about 650,000 people in 7 districts plus villages around it (as Kryvyi Rih, seed
 004), 500 accepted requests over 5 days with time windows, 4 teams from 4 district offices. The
 data is created in the database and rolled back at the end; the plan is made by the same code as
-the "plan the week" button (planning.actions.run_planning). The hand plan (planning.handplan) uses
+the "plan the week" button (planning.actions.run_planning). The hand plan (bench.planning.hand_plan) uses
 the same travel times. Both are checked by planning.checks.
 """
 
@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from bench.planning.hand_plan import hand_plan
 from catalogue.models import Provider, Service
 from communities.models import Community, Office, Settlement
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
 from planning import actions, build, solver
 from planning.checks import check_solution
-from planning.handplan import hand_plan
 from planning.models import Stop
 from teams.models import Suitcase, Team, TeamShift
 from visits.models import Channel, RequestedService, Status, StatusChange, VisitRequest
@@ -204,4 +204,4 @@ def _solution_from_db(plan, built):
         routes.append(solver.schedule_route(shift, rows, depot_index[shift.depot], durations, distances))
     served = {s.visit_id for r in routes for s in r.stops}
     unplanned = [solver.Unplanned(v.id, "no_capacity") for v in built.problem.visits if v.id not in served]
-    return solver.Solution(routes=routes, unplanned=unplanned, totals=solver._totals(routes))
+    return solver.Solution(routes=routes, unplanned=unplanned, totals=solver.totals(routes))

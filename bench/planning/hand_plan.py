@@ -10,7 +10,7 @@ by day, each team's day ordered by nearest neighbour from the office.
    bring the team back too late, is dropped (in reality: a phone call and another week).
 """
 
-from planning.solver import Solution, Unplanned, _totals, integer_matrices, schedule_route
+from planning.solver import Solution, Unplanned, integer_matrices, schedule_route, totals
 
 DAY = 24 * 60
 
@@ -68,4 +68,4 @@ def hand_plan(problem):
         routes.append(schedule_route(shift, kept, depot, durations, distances))
         served.update(v.id for v, _w, _l in kept)
     unplanned = [Unplanned(v.id, "no_capacity") for v in problem.visits if v.id not in served]
-    return Solution(routes=routes, unplanned=unplanned, totals=_totals(routes))
+    return Solution(routes=routes, unplanned=unplanned, totals=totals(routes))

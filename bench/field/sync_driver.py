@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from PIL import Image
 
 
-class FieldClient:
+class SyncDriver:
     def __init__(self, base_url, session_key, *, session_cookie="sessionid", device_id=None):
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port

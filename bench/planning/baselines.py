@@ -17,10 +17,10 @@ from planning.solver import (
     Problem,
     Solution,
     Unplanned,
-    _objective,
-    _totals,
     integer_matrices,
+    objective,
     schedule_route,
+    totals,
 )
 
 
@@ -46,8 +46,8 @@ def _solution(problem, sequences, depot_index, visit_index, durations, distances
     return Solution(
         routes=routes,
         unplanned=unplanned,
-        totals=_totals(routes),
-        objective=_objective(problem, routes),
+        totals=totals(routes),
+        objective=objective(problem, routes),
         runtime_s=time.perf_counter() - started,
         **kw,
     )

@@ -30,7 +30,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-class LiveSite:
+class ThrowawaySite:
     def __init__(self, *, database_url=None, workers=2, threads=None, keep=False, log=None):
         self.dir = Path(tempfile.mkdtemp(prefix="valiza-site-"))
         self.port = free_port()

@@ -1,11 +1,11 @@
-"""Support for bench_sync and soak_sync, run inside their throwaway site (field/livesite.py)."""
+"""Support for bench_sync and soak_sync, run inside their throwaway site (bench/field/throwaway_site.py)."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from field import benchdata
+from bench.field import stand_data
 
 
 class Command(BaseCommand):
@@ -21,15 +21,15 @@ class Command(BaseCommand):
         from communities.models import Community
 
         # A guard against running it on a real database: the stand's community must be the only one.
-        if Community.objects.exclude(slug=benchdata.SLUG).exists():
+        if Community.objects.exclude(slug=stand_data.SLUG).exists():
             raise CommandError("This database holds real communities; field_bench_data runs only on a stand.")
         if action == "seed":
-            result = benchdata.seed_trip(visits)
+            result = stand_data.seed_trip(visits)
         elif action == "session":
-            benchdata._world()
-            result = {"session": benchdata.session_for("bench-field")}
+            stand_data._world()
+            result = {"session": stand_data.session_for("bench-field")}
         else:
             if not expected:
                 raise CommandError("--expected is required for check")
-            result = benchdata.check(json.loads(Path(expected).read_text()))
+            result = stand_data.check(json.loads(Path(expected).read_text()))
         self.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -4,7 +4,7 @@
         --best-known ../shared/benchmarks/solomon/best_known_distance.csv --time-limit 5 \
         [--baselines] [--csv OUT] [--only c101,r201]
 
-Each instance is read by `planning.solomon` into a Valiza `Problem` and solved by
+Each instance is read by `bench.planning.solomon` into a Valiza `Problem` and solved by
 `planning.solver.solve`; every route is then checked by `planning.checks` with exact Euclidean
 distances and exact times (windows, capacity, shift hours). The objective is total distance only
 (the vehicle count is free), so the reference is the distance-only best known value, convention
@@ -22,8 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bench.planning.solomon import DEFAULT_SCALE, read_best_known, read_solomon, to_problem
 from planning.checks import check_solution
-from planning.solomon import DEFAULT_SCALE, read_best_known, read_solomon, to_problem
 from planning.solver import solve
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "benchmarks" / "solomon"
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         limit, scale = opts["time_limit"], opts["scale"]
         solvers = [("valiza", lambda p: solve(p, limit, seed=opts["seed"]))]
         if opts["baselines"]:
-            from planning.baselines import solve_ortools, solve_vroom
+            from bench.planning.baselines import solve_ortools, solve_vroom
 
             solvers += [
                 ("ortools", lambda p: solve_ortools(p, limit)),

@@ -1,7 +1,7 @@
 """Sync a field day's outbox on loopback and print the time (issue 4: ≤ 5 s).
 
-A throwaway site (field/livesite.py: its own SQLite or PostgreSQL database, gunicorn) gets a
-published trip of 30 visits. The client (field/syncclient.py) sends what a day produces: 300
+A throwaway site (bench/field/throwaway_site.py: its own SQLite or PostgreSQL database, gunicorn) gets a
+published trip of 30 visits. The client (bench/field/sync_driver.py) sends what a day produces: 300
 actions in batches of 50 and 60 document photos of about 1.5 MB each in 1 MB chunks on a second
 connection as soon as their declarations are in. The timed part is from the first batch to the last photo's hash check. The
 case files (intake inventories, photo PDFs) are built afterwards by the worker and timed apart.
@@ -17,8 +17,8 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from field.livesite import LiveSite
-from field.syncclient import FieldClient, noise_jpeg
+from bench.field.sync_driver import SyncDriver, noise_jpeg
+from bench.field.throwaway_site import ThrowawaySite
 
 
 def day_items(client, stops, photos_per_visit, now):
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the temporary site for a look")
 
     def handle(self, *args, **opts):
-        site = LiveSite(database_url=opts["database_url"], workers=opts["workers"], keep=opts["keep"],
+        site = ThrowawaySite(database_url=opts["database_url"], workers=opts["workers"], keep=opts["keep"],
                         log=self.stdout.write)
         try:
             self.run(site, opts)
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         session = site.manage_json("field_bench_data", "session")["session"]
         out(f"site ready in {time.monotonic() - started:.1f} s ({site.env['DATABASE_URL'].split(':')[0]})")
         site.start()
-        client = FieldClient(site.url, session)
+        client = SyncDriver(site.url, session)
         day = client.load_day()
         if not day.get("trips"):
             raise CommandError("the day has no trips for the bench administrator")
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         # declaration the server has already accepted, uploaded meanwhile on a second connection.
         blobs = dict(uploads)
         ready = queue.Queue()
-        uploader = FieldClient(site.url, session, device_id=client.device_id)
+        uploader = SyncDriver(site.url, session, device_id=client.device_id)
         uploader.cookies, uploader.csrf = dict(client.cookies), client.csrf
         done = {"complete": 0, "error": None}
 

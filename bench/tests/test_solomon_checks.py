@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from bench.planning.solomon import parse_solomon, read_best_known, read_solomon, to_problem
 from planning.checks import check_solution
-from planning.solomon import parse_solomon, read_best_known, read_solomon, to_problem
 from planning.solver import solve
 
 SOLOMON = Path(settings.BASE_DIR).parent / "shared" / "benchmarks" / "solomon"

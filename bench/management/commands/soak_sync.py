@@ -20,8 +20,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from field.livesite import LiveSite
-from field.syncclient import noise_jpeg
+from bench.field.sync_driver import noise_jpeg
+from bench.field.throwaway_site import ThrowawaySite
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -98,7 +98,7 @@ class Command(BaseCommand):
         from playwright.sync_api import sync_playwright
 
         rnd = random.Random(opts["seed"])
-        site = LiveSite(database_url=opts["database_url"], workers=2, keep=opts["keep"], log=self.stdout.write)
+        site = ThrowawaySite(database_url=opts["database_url"], workers=2, keep=opts["keep"], log=self.stdout.write)
         started = time.monotonic()
         try:
             site.prepare()

@@ -91,10 +91,6 @@ def to_problem(instance: SolomonInstance, scale: int = DEFAULT_SCALE) -> Problem
     )
 
 
-def load_problem(path: str | Path, scale: int = DEFAULT_SCALE) -> Problem:
-    return to_problem(read_solomon(path), scale)
-
-
 @dataclass(frozen=True)
 class BestKnown:
     vehicles: int
