@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -56,9 +56,3 @@ def filtered_requests(user, filters, today=None):
             )
         qs = qs.filter(cond)
     return qs.order_by("-created_at", "-id")
-
-
-def age_today(birth_date: date, today=None):
-    from eligibility.rules import age_on
-
-    return age_on(birth_date, today or timezone.localdate())
