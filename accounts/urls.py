@@ -6,5 +6,4 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
-    path("", views.home, name="home"),
 ]

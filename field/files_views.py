@@ -7,37 +7,19 @@ community's file answers 404 like one that does not exist. Videos are the coordi
 
 import logging
 
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
 from audit.log import VIEW, record_access, record_access_many
+from core.files import missing_page, private_file
 
 from . import documents
 from .models import Attachment, IncidentAct
 
 logger = logging.getLogger(__name__)
-
-
-def missing_page(request, title, message, *, status=404, back_url=None, back_label=""):
-    """A plain page saying why a file is not here (not yet built, purged …)."""
-    return render(request, "field/file_missing.html", {
-        "title": title, "message": message, "back_url": back_url, "back_label": back_label,
-    }, status=status)
-
-
-def private_file(file, *, content_type, filename, as_attachment=False):
-    """Stream a stored file; the browser keeps no copy of it."""
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, OSError):
-        logger.exception("stored file %s is missing", file.name)
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _attachment(request, pk, kind):

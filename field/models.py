@@ -145,6 +145,14 @@ class AcceptedService(models.Model):
     class Meta:
         constraints = (models.UniqueConstraint(fields=["visit", "service"], name="field_one_accept_per_service"),)
 
+    def photo_progress(self):
+        """How many document photos of this service (or of the whole visit) are expected and received;
+        the journal's case page shows it while the photos PDF is not ready."""
+        ours = Attachment.objects.filter(visit_id=self.visit_id, kind=Attachment.Kind.PHOTO).filter(
+            Q(service=self.service_id) | Q(service__isnull=True))
+        return {"expected": ours.exclude(state=Attachment.State.REJECTED).count(),
+                "received": ours.filter(state=Attachment.State.COMPLETE).count()}
+
 
 class Payment(models.Model):
     """The fee for one paid service (seed 000 §1.5)."""

@@ -3,7 +3,6 @@ hand-over, decision and result. Every write goes through journal.actions."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import VIEW, record_access
+from core.files import missing_page, private_file
 
 from . import actions
 from .forms import CaseFilterForm, DecisionForm, ResultForm
@@ -127,23 +127,15 @@ def case_result(request, pk):
 
 def _case_files_context(case):
     """The case's files, and for a case from the field client how many photos are still on the way."""
-    from field.models import Attachment
-
     files = {f.kind: f for f in case.files.all()}
+    # Set by the field client's acceptance (field.AcceptedService); the journal reads it, never imports it.
     accepted = getattr(case, "accepted_service", None)
-    photos = {"expected": 0, "received": 0}
-    if accepted is not None:
-        ours = Attachment.objects.filter(visit_id=accepted.visit_id, kind=Attachment.Kind.PHOTO).filter(
-            Q(service=case.service_id) | Q(service__isnull=True))
-        photos = {"expected": ours.exclude(state=Attachment.State.REJECTED).count(),
-                  "received": ours.filter(state=Attachment.State.COMPLETE).count()}
+    photos = accepted.photo_progress() if accepted is not None else {"expected": 0, "received": 0}
     return {"inventory_file": files.get(CaseFile.Kind.INVENTORY), "photos_file": files.get(CaseFile.Kind.PHOTOS),
             "from_field": accepted is not None, "photos": photos}
 
 
 def _case_file(request, pk, kind, missing_title, missing_message):
-    from field.files_views import missing_page, private_file
-
     case = _case_for(request.user, pk)
     case_file = case.files.filter(kind=kind).first()
     if case_file is None or not case_file.file:

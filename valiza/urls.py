@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from valiza.api import api
+from accounts import urls as accounts_urls
+
+from . import views
+from .api import api
 
 admin.site.site_header = "Валіза — налаштування"
 admin.site.site_title = "Валіза"
@@ -10,7 +13,9 @@ admin.site.index_title = "Громади, каталог, категорії, п
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("staff/", include("accounts.urls")),
+    # The staff home sends each role to its work in any app, so the project holds it; it keeps its
+    # name in the accounts namespace (accounts:home), beside login and logout.
+    path("staff/", include((accounts_urls.urlpatterns + [path("", views.home, name="home")], accounts_urls.app_name))),
     path("staff/requests/", include("visits.urls")),
     path("staff/access-log/", include("audit.urls")),
     path("staff/planning/", include("planning.urls")),
