@@ -66,8 +66,10 @@ test: system-libs install-dev browser .env
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# Style and the layer contracts (.importlinter, ADR 8).
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
