@@ -7,6 +7,7 @@ interpreter has after setup, so a circular import shows up as the ImportError it
 worker, a management command or a test run on its own.
 """
 
+import configparser
 import json
 import os
 import subprocess
@@ -59,10 +60,14 @@ print(json.dumps(failures))
 """
 
 
+def our_packages():
+    """The project package and every app of ours (the third-party ones live in the virtualenv)."""
+    return {"valiza"} | {app.name for app in apps.get_app_configs() if Path(app.path).parent == BASE_DIR}
+
+
 def product_modules():
     """Every module of our own apps and of the project package, but not tests or migrations."""
-    roots = {Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == BASE_DIR}
-    roots.add(BASE_DIR / "valiza")
+    roots = {BASE_DIR / name for name in our_packages()}
     modules = []
     for root in sorted(roots):
         for path in sorted(root.rglob("*.py")):
@@ -82,3 +87,13 @@ def test_every_product_module_imports_first_in_a_fresh_interpreter():
     assert result.returncode == 0, result.stderr
     failures = json.loads(result.stdout.strip().splitlines()[-1])
     assert not failures, "\n".join(f"{module}:\n{error}" for module, error in sorted(failures.items()))
+
+
+def test_every_app_is_in_the_import_contracts():
+    # An app missing from .importlinter is not checked at all: its imports would break no contract.
+    config = configparser.ConfigParser()
+    config.read(BASE_DIR / ".importlinter")
+    roots = set(config["importlinter"]["root_packages"].split())
+    layered = {name.strip() for line in config["importlinter:contract:layers"]["layers"].split("\n")
+               for name in line.split("|") if name.strip()}
+    assert our_packages() == roots == layered
