@@ -2,12 +2,13 @@
 
 Each shows a person's personal data, so each view is written to the access log; another
 community's file answers 404 like one that does not exist. Videos are the coordinator's only
-(`field.video`) and are never cached by the browser.
+(`field.video`) and are never cached by the browser; photos and videos answer Range requests
+(field/ranges.py), so a video can be sought without downloading it whole.
 """
 
 import logging
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from core.access import staff_required
 
 from . import documents
 from .models import Attachment, IncidentAct
+from .ranges import private_file
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +30,6 @@ def missing_page(request, title, message, *, status=404, back_url=None, back_lab
     }, status=status)
 
 
-def private_file(file, *, content_type, filename, as_attachment=False):
-    """Stream a stored file; the browser keeps no copy of it."""
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, OSError):
-        logger.exception("stored file %s is missing", file.name)
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 def _attachment(request, pk, kind):
     return get_object_or_404(
         Attachment.objects.select_related("visit__request"),
@@ -48,10 +38,13 @@ def _attachment(request, pk, kind):
 
 
 def _send(request, att):
-    """The received file itself; the person's request and the file are both in the access log."""
+    """The received file itself, or the range of it a video player seeks to; the person's request and
+    the file are both in the access log, for every range too."""
     record_access_many(request, [att, att.visit.request], VIEW)
     content_type = att.content_type.split(";", 1)[0].strip() or "application/octet-stream"
-    return private_file(att.file, content_type=content_type, filename=att.file.name.rsplit("/", 1)[-1])
+    # The SHA-256 checked on upload names this content exactly: a strong validator for If-Range.
+    return private_file(request, att.file, content_type=content_type, filename=att.file.name.rsplit("/", 1)[-1],
+                        etag=att.sha256)
 
 
 @staff_required("journal.view")

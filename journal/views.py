@@ -142,7 +142,8 @@ def _case_files_context(case):
 
 
 def _case_file(request, pk, kind, missing_title, missing_message):
-    from field.files_views import missing_page, private_file
+    from field.files_views import missing_page
+    from field.ranges import private_file
 
     case = _case_for(request.user, pk)
     case_file = case.files.filter(kind=kind).first()
@@ -151,7 +152,7 @@ def _case_file(request, pk, kind, missing_title, missing_message):
                             back_url=reverse("journal:detail", args=[case.pk]),
                             back_label=_("До справи %(number)s") % {"number": case.number})
     record_access(request, case, VIEW)
-    return private_file(case_file.file, content_type="application/pdf",
+    return private_file(request, case_file.file, content_type="application/pdf",
                         filename=f"{case.number}-{kind}.pdf")
 
 

@@ -280,6 +280,15 @@ VALIZA_FIELD_PHOTO_MAX_BYTES = env_int("VALIZA_FIELD_PHOTO_MAX_BYTES", 15 * 1024
 VALIZA_FIELD_VIDEO_MAX_BYTES = env_int("VALIZA_FIELD_VIDEO_MAX_BYTES", 1024 * 1024 * 1024)
 # Session videos are kept this many days after the visit, then a background task deletes them.
 VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
+# Photos and videos for staff: sent by Django with Range support (""), or by nginx ("nginx"): Django
+# checks the permission, writes the access log and answers X-Accel-Redirect to VALIZA_SENDFILE_URL +
+# the file's name, an `internal` nginx location aliased to MEDIA_ROOT (README, "Production").
+VALIZA_SENDFILE = env("VALIZA_SENDFILE", "") or ""
+if VALIZA_SENDFILE not in ("", "nginx"):
+    raise ImproperlyConfigured(f"VALIZA_SENDFILE must be empty or nginx, not {VALIZA_SENDFILE!r}")
+VALIZA_SENDFILE_URL = env("VALIZA_SENDFILE_URL", "/protected-media/") or "/protected-media/"
+if not VALIZA_SENDFILE_URL.startswith("/"):
+    raise ImproperlyConfigured(f"VALIZA_SENDFILE_URL must be a path starting with /, not {VALIZA_SENDFILE_URL!r}")
 # Partial uploads live here until their hash is checked (local disk, also with object storage).
 VALIZA_UPLOAD_TMP = Path(env("VALIZA_UPLOAD_TMP", BASE_DIR / "var" / "uploads"))
 VALIZA_BODY_LIMITS = {
