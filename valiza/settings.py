@@ -214,9 +214,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("VALIZA_CACHE_URL"):
+    # Shared by every web and worker process (rate-limit counters); needs the `redis` package.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("VALIZA_CACHE_URL"),
+        # Several sites (or test runs) can share one Redis database without reading each other's keys.
+        "KEY_PREFIX": env("VALIZA_CACHE_KEY_PREFIX", "valiza") or "",
     }
 
 AUTH_USER_MODEL = "accounts.User"
