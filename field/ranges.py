@@ -19,6 +19,8 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
+from core.logs import Safe
+
 logger = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
@@ -110,7 +112,7 @@ def _served_here(request, file, *, content_type, filename, as_attachment, etag):
         handle = file.open("rb")
         size = file.size
     except (FileNotFoundError, OSError):
-        logger.exception("stored file %s is missing", file.name)
+        logger.exception("stored file %s is missing", Safe(file.name))  # our own name: folder/uuid
         raise Http404 from None
     header = request.headers.get("Range") if request.method in ("GET", "HEAD") else None
     try:

@@ -148,6 +148,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (a 413 too) and every log line carries the request id.
+    "core.logs.RequestIdMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -395,11 +397,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One JSON line per event on stderr, web and worker alike, with no personal data (core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("VALIZA_LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every step of every PDF at INFO; fontTools every font it subsets.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers print text (and runserver's request lines bypass the root): through ours.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint reports every step of every PDF at INFO; fontTools every font it subsets.
+        "axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+    },
 }
+
+# The error reporter: Sentry (or a compatible service such as GlitchTip), only when a DSN is set, with
+# personal data scrubbed before anything leaves the server (core/errors.py).
+VALIZA_SENTRY_DSN = env("VALIZA_SENTRY_DSN", "") or ""
+if VALIZA_SENTRY_DSN:
+    from core.errors import start_error_reporter
+
+    start_error_reporter(VALIZA_SENTRY_DSN, environment=env("VALIZA_SENTRY_ENVIRONMENT", "") or "production")
