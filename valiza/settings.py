@@ -2,6 +2,7 @@
 (or a `.env` file beside manage.py, which `make run` creates); a wrong value stops the start."""
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -381,6 +382,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS in production (`make check-deploy` runs Django's deployment checks with these on). Behind a
+# proxy that ends TLS, name the header it sets (HTTP_X_FORWARDED_PROTO) so Django knows a request was
+# https — and make sure the proxy overwrites that header, or a client could claim https itself.
+SECURE_SSL_REDIRECT = env_bool("VALIZA_SSL_REDIRECT", False)
+_proxy_ssl_header = env("VALIZA_PROXY_SSL_HEADER", "") or ""
+if _proxy_ssl_header and not re.fullmatch(r"HTTP_[A-Z0-9_]+", _proxy_ssl_header):
+    raise ImproperlyConfigured(
+        f"VALIZA_PROXY_SSL_HEADER must be a request header as Django names it, such as "
+        f"HTTP_X_FORWARDED_PROTO, not {_proxy_ssl_header!r}"
+    )
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+# HSTS: browsers refuse plain http for this long once they have seen the site over https. Start small
+# (300) and raise it to a year once everything works over https; it cannot be taken back quickly.
+SECURE_HSTS_SECONDS = env_int("VALIZA_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VALIZA_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("VALIZA_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
