@@ -69,6 +69,9 @@ test: system-libs install-dev browser .env
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+clean:
+	rm -rf $(VENV) var .pytest_cache
+
 # Models and migrations agree, and production settings (from the environment, as on a server: no .env,
 # debug off, HTTPS, HSTS, a throwaway secret) pass Django's deployment checks with not one warning.
 PRODUCTION_ENV := VALIZA_ENV_FILE=/nonexistent VALIZA_DEBUG=false VALIZA_ALLOWED_HOSTS=valiza.example.gov.ua \
@@ -79,6 +82,3 @@ check-deploy: install-dev
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PRODUCTION_ENV) VALIZA_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-
-clean:
-	rm -rf $(VENV) var .pytest_cache

@@ -3,7 +3,7 @@
 Each shows a person's personal data, so each view is written to the access log; another
 community's file answers 404 like one that does not exist. Videos are the coordinator's only
 (`field.video`) and are never cached by the browser; photos and videos answer Range requests
-(field/ranges.py), so a video can be sought without downloading it whole.
+(core/ranges.py), so a video can be sought without downloading it whole.
 """
 
 import logging
@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from audit.log import VIEW, record_access, record_access_many
 from core.access import staff_required
+from core.ranges import private_file
 
 from . import documents
 from .models import Attachment, IncidentAct
-from .ranges import private_file
 
 logger = logging.getLogger(__name__)
 

@@ -142,8 +142,8 @@ def _case_files_context(case):
 
 
 def _case_file(request, pk, kind, missing_title, missing_message):
+    from core.ranges import private_file
     from field.files_views import missing_page
-    from field.ranges import private_file
 
     case = _case_for(request.user, pk)
     case_file = case.files.filter(kind=kind).first()

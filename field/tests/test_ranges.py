@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from audit.models import AccessLog
-from field.ranges import Unsatisfiable, parse_range
+from core.ranges import Unsatisfiable, parse_range
 from field.tests.attachment_helpers import declare, files, jpeg_bytes, upload_all, visit_with_cases  # noqa: F401
 
 SIZE = 1000

@@ -12,8 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from planning import handmade
-from planning.models import Plan, Session, Stop, Trip
+from planning.models import Plan, PlanningWeek, Session, Stop, Trip
 from teams.models import Team
 
 KYIV = timezone.get_fixed_timezone(120)  # winter time, matching the frozen date below
@@ -32,13 +31,30 @@ def team(world):
     return Team.objects.create(community=world.a, name="Команда 1", office=world.a.offices.get())
 
 
-@pytest.fixture
-def trip(world, team):
-    return handmade.published_trip(team, DAY, [world.req])
-
-
 def _at(hour, minute=0):
     return datetime.datetime.combine(DAY, datetime.time(hour, minute), tzinfo=KYIV)
+
+
+def published_trip(team, requests, *, supersede=False):
+    """A new published version of the week's plan with one trip of `team` on DAY, a stop per request,
+    written as the planner writes them (positions from 1); the previous version superseded, if asked."""
+    monday = DAY - datetime.timedelta(days=DAY.weekday())
+    week, _new = PlanningWeek.objects.get_or_create(community=team.community, monday=monday,
+                                                    defaults={"cutoff_at": NOW, "publish_by": NOW})
+    if supersede:
+        week.plans.filter(state=Plan.State.PUBLISHED).update(state=Plan.State.SUPERSEDED)
+    plan = Plan.objects.create(week=week, version=week.plans.count() + 1, state=Plan.State.PUBLISHED)
+    trip = Trip.objects.create(plan=plan, team=team, day=DAY, leave_at=_at(9), return_at=_at(17))
+    for position, request in enumerate(requests, start=1):
+        at = _at(9 + position)
+        Stop.objects.create(trip=trip, position=position, request=request, arrival=at, start=at, end=at,
+                            window_start=at, window_end=at)
+    return trip
+
+
+@pytest.fixture
+def trip(world, team):
+    return published_trip(team, [world.req])
 
 
 def _stop(trip, position, **what):
@@ -103,8 +119,8 @@ def test_a_revised_plan_numbers_its_stops_anew_beside_the_old_version(world, tea
 
     second = make_request(world, applicant_name="Друга Людина", applicant_phone="+380671110000",
                           street="вул. Інша")
-    first_trip = handmade.published_trip(team, DAY, [world.req, second])
-    revised = handmade.published_trip(team, DAY, [second, world.req], supersede=True)
+    first_trip = published_trip(team, [world.req, second])
+    revised = published_trip(team, [second, world.req], supersede=True)
     assert revised.plan.version == first_trip.plan.version + 1
     first_trip.plan.refresh_from_db()
     assert first_trip.plan.state == Plan.State.SUPERSEDED
@@ -120,13 +136,13 @@ def test_stops_reordered_in_place_in_two_steps_keep_positions_unique(world, team
 
     people = [world.req] + [make_request(world, applicant_name=f"Людина {i}", applicant_phone=f"+38067111000{i}",
                                          street=f"Вулиця {i}") for i in range(2)]
-    trip = handmade.published_trip(team, DAY, people)
+    trip = published_trip(team, people)
     stops = list(trip.stops.order_by("position"))
     with pytest.raises(IntegrityError), transaction.atomic():
         Stop.objects.filter(pk=stops[0].pk).update(position=stops[1].position)
     new_order = list(reversed(stops))
     with transaction.atomic():
         Stop.objects.filter(trip=trip).update(position=F("position") + 1000)
-        for position, stop in enumerate(new_order):
+        for position, stop in enumerate(new_order, start=1):
             Stop.objects.filter(pk=stop.pk).update(position=position)
     assert [s.pk for s in trip.stops.order_by("position")] == [s.pk for s in new_order]

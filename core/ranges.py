@@ -1,8 +1,8 @@
-"""Private stored files sent to staff, with HTTP Range (RFC 9110 §14) so a video can be sought without
+"""Private stored files sent to staff (photos, videos, case PDFs), with HTTP Range (RFC 9110 §14) so a video can be sought without
 downloading it whole — or handed to nginx (X-Accel-Redirect), which does the same itself.
 
 Neither django-sendfile2's "simple" backend nor Django's FileResponse answers a Range, and
-django-ranged-response has had no release since 2017 (ADR 8); this is the small part we need: one
+django-ranged-response has had no release since 2017 (ADR 9); this is the small part we need: one
 range per request. A request for several ranges gets the whole file (a server may ignore Range), so
 nobody can make us build a multipart body of many tiny pieces.
 
@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
-from core.logs import Safe
+from .logs import Safe
 
 logger = logging.getLogger(__name__)
 
