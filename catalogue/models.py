@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import validate_recipient_code, validate_ua_iban
+
 
 class Provider(models.Model):
     """A body that provides services (суб'єкт надання): a council department, УСЗН, a registrar."""
@@ -20,8 +22,10 @@ class Provider(models.Model):
     )
     name = models.CharField(_("назва"), max_length=300)
     short_name = models.CharField(_("коротка назва"), max_length=60, blank=True)
-    edrpou = models.CharField(_("код ЄДРПОУ"), max_length=10, blank=True)
-    iban = models.CharField(_("рахунок IBAN для оплати"), max_length=34, blank=True)
+    # Checked down to the check digit: a typo here would send citizens' payments nowhere.
+    edrpou = models.CharField(_("код ЄДРПОУ"), max_length=10, blank=True, validators=[validate_recipient_code],
+                              help_text=_("8 цифр коду ЄДРПОУ (або 10 цифр РНОКПП для фізичної особи-підприємця)."))
+    iban = models.CharField(_("рахунок IBAN для оплати"), max_length=34, blank=True, validators=[validate_ua_iban])
     payment_recipient = models.CharField(_("отримувач платежу"), max_length=140, blank=True)
 
     class Meta:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Valiza"
+
+    def ready(self):
+        from . import logs
+
+        logs.connect_signals()

@@ -2,7 +2,8 @@
 
 Each shows a person's personal data, so each view is written to the access log; another
 community's file answers 404 like one that does not exist. Videos are the coordinator's only
-(`field.video`) and are never cached by the browser.
+(`field.video`) and are never cached by the browser; photos and videos answer Range requests
+(core/ranges.py), so a video can be sought without downloading it whole.
 """
 
 import logging
@@ -30,10 +31,13 @@ def _attachment(request, pk, kind):
 
 
 def _send(request, att):
-    """The received file itself; the person's request and the file are both in the access log."""
+    """The received file itself, or the range of it a video player seeks to; the person's request and
+    the file are both in the access log, for every range too."""
     record_access_many(request, [att, att.visit.request], VIEW)
     content_type = att.content_type.split(";", 1)[0].strip() or "application/octet-stream"
-    return private_file(att.file, content_type=content_type, filename=att.file.name.rsplit("/", 1)[-1])
+    # The SHA-256 checked on upload names this content exactly: a strong validator for If-Range.
+    return private_file(request, att.file, content_type=content_type, filename=att.file.name.rsplit("/", 1)[-1],
+                        etag=att.sha256)
 
 
 @staff_required("journal.view")

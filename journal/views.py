@@ -143,7 +143,7 @@ def _case_file(request, pk, kind, missing_title, missing_message):
                             back_url=reverse("journal:detail", args=[case.pk]),
                             back_label=_("До справи %(number)s") % {"number": case.number})
     record_access(request, case, VIEW)
-    return private_file(case_file.file, content_type="application/pdf",
+    return private_file(request, case_file.file, content_type="application/pdf",
                         filename=f"{case.number}-{kind}.pdf")
 
 

@@ -20,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.logs import Safe
+
 logger = logging.getLogger(__name__)
 
 
@@ -68,7 +70,9 @@ class ConsoleGateway(Gateway):
 
     def send(self, message):
         message_id = f"console-{uuid.uuid4().hex[:12]}"
-        logger.info("SMS %s to %s: %s", message_id, _masked(message.recipient), message.text)
+        # The texts are ours (planning.actions): a date, a time window, a request number, a public
+        # place; no name, address or phone. The number is masked.
+        logger.info("SMS %s to %s: %s", Safe(message_id), Safe(_masked(message.recipient)), Safe(message.text))
         return message_id
 
 

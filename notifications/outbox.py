@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import normalize_phone
+from core.logs import Safe
 from core.tasks import enqueue_on_commit
 
 from .gateways import GatewayError, Outgoing, get_gateway
@@ -154,7 +155,7 @@ def _send(message, gateway, clock):
     except GatewayError as exc:
         return _after_error(message, gateway, exc, clock)
     except Exception as exc:  # whatever broke, the gateway may have sent it
-        logger.exception("SMS gateway %s failed on outbox message %s", gateway.name, message.pk)
+        logger.exception("SMS gateway %s failed on outbox message %s", Safe(gateway.name), message.pk)
         exc = GatewayError(_("Несподівана помилка: %(error)s") % {"error": exc or type(exc).__name__},
                            retry=False, maybe_sent=True)
         return _after_error(message, gateway, exc, clock)
@@ -166,7 +167,7 @@ def _send(message, gateway, clock):
     )
     if not done:
         logger.error("Outbox message %s was sent (gateway id %s) after its claim was taken over",
-                     message.pk, gateway_id)
+                     message.pk, Safe(gateway_id))
     return "sent", None
 
 

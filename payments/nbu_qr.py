@@ -36,7 +36,7 @@ code holds.
 | 6  | отримувач                        | 140 chars | required                                | KT PHP   |
 | 7  | рахунок отримувача (IBAN)        | 29 B      | UA + 27 digits, ISO 7064 mod 97-10      | KT PHP   |
 | 8  | сума                             | 15 B      | UAH25 / UAH25.50 or empty (payer types) | KT       |
-| 9  | код отримувача (ЄДРПОУ / РНОКПП) | 10 B      | 8 or 10 digits                          | KT PHP   |
+| 9  | код отримувача (ЄДРПОУ / РНОКПП) | 10 B      | 8 or 10 digits, with their check digit  | KT PHP   |
 | 10 | категорія / ціль (ISO 20022)     | 9 chars   | CCCC/PPPP, default OTHR/OTHR            | KT       |
 | 11 | reference                        | 35, ASCII | optional                                | KT PHP   |
 | 12 | призначення платежу              | 420 chars | required                                | KT PHP   |
@@ -93,6 +93,8 @@ import segno
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import identifiers
+
 SERVICE_TAG = "BCD"
 FORMAT_VERSION = "003"
 ENCODING_UTF8 = "1"
@@ -115,8 +117,6 @@ KYIV = ZoneInfo("Europe/Kyiv")
 _KOPECK = Decimal("0.01")
 _WHITE_SPACE = re.compile(r"\s+")
 _TEXT_REPLACEMENTS = str.maketrans({"\u02bc": "\u2019"})
-_UA_IBAN = re.compile(r"UA[0-9]{27}")
-_RECIPIENT_CODE = re.compile(r"[0-9]{8}|[0-9]{10}")
 _CATEGORY = re.compile(r"[A-Z0-9]{4}/[A-Z0-9]{4}")
 _REFERENCE = re.compile(r"[\x20-\x7e]*")
 
@@ -213,39 +213,25 @@ def clean_text(value, field, *, required=False):
     return text
 
 
-def iban_remainder(iban):
-    """ISO 7064 mod 97-10 of an IBAN (ISO 13616): 1 for a valid one."""
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(char, 36)) for char in rearranged)) % 97
-
-
 def normalize_iban(value):
-    """The IBAN without spaces and in capitals, or InvalidIBAN saying what is wrong."""
-    iban = _WHITE_SPACE.sub("", str(value or "")).upper()
-    if not iban:
+    """The IBAN without spaces and in capitals, or InvalidIBAN saying what is wrong (check digits by
+    python-stdnum, core/identifiers.py)."""
+    if not _WHITE_SPACE.sub("", str(value or "")):
         raise MissingField(_("%(field)s: заповніть це поле.") % {"field": _label("iban")}, "iban")
-    if not iban.startswith("UA"):
-        raise InvalidIBAN(_("Рахунок має бути українським IBAN, що починається з UA."), "iban")
-    if not _UA_IBAN.fullmatch(iban):
-        raise InvalidIBAN(
-            _("IBAN має 29 символів: UA і 27 цифр; введено %(count)d.") % {"count": len(iban)},
-            "iban",
-        )
-    if iban_remainder(iban) != 1:
-        raise InvalidIBAN(_("У IBAN помилка: контрольні цифри не збігаються. Перевірте рахунок."),
-                          "iban")
-    return iban
+    try:
+        return identifiers.clean_ua_iban(value)
+    except identifiers.IdentifierError as exc:
+        raise InvalidIBAN(exc.message, "iban") from None
 
 
 def clean_recipient_code(value):
-    code = _WHITE_SPACE.sub("", str(value or ""))
-    if not code:
+    """ЄДРПОУ (8 digits) or РНОКПП (10 digits), check digit included, or InvalidRecipientCode."""
+    if not _WHITE_SPACE.sub("", str(value or "")):
         raise MissingField(_("%(field)s: заповніть це поле.") % {"field": _label("edrpou")}, "edrpou")
-    if not _RECIPIENT_CODE.fullmatch(code):
-        raise InvalidRecipientCode(
-            _("Код отримувача — 8 цифр коду ЄДРПОУ або 10 цифр РНОКПП."), "edrpou"
-        )
-    return code
+    try:
+        return identifiers.clean_recipient_code(value)
+    except identifiers.IdentifierError as exc:
+        raise InvalidRecipientCode(exc.message, "edrpou") from None
 
 
 def format_amount(amount):

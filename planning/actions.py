@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.workdays import is_working_day
+from core.logs import Safe
 from visits import actions as visit_actions
 from visits.models import Status, VisitRequest
 
@@ -362,7 +363,8 @@ def return_unvisited(today=None):
                     "планування.") % {"d": stop.trip.day.strftime("%d.%m.%Y")})
             except visit_actions.TransitionError as exc:
                 # E.g. no longer eligible: the coordinator decides; the rest go on.
-                log.warning("request %s not returned to the pool: %s", req.pk, exc)
+                # The rule's own words (a status, a category), no one's data.
+                log.warning("request %s not returned to the pool: %s", req.pk, Safe(str(exc)))
                 continue
             returned += 1
     if returned:

@@ -101,6 +101,12 @@ class Trip(models.Model):
 
     class Meta:
         ordering = ["day", "team__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "team", "day"], name="one_trip_per_plan_team_day",
+                violation_error_message=_("У цій версії плану команда вже має виїзд цього дня."),
+            ),
+        ]
 
 
 class Stop(models.Model):
@@ -122,6 +128,22 @@ class Stop(models.Model):
 
     class Meta:
         ordering = ["trip", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, session__isnull=True)
+                | models.Q(request__isnull=True, session__isnull=False),
+                name="stop_is_request_or_session",
+                violation_error_message=_("Зупинка — це або візит за заявкою, або прийом за графіком, "
+                                          "не обидва і не жоден."),
+            ),
+            # Not deferrable (SQLite has none): a plan's stops are written once and a revision is a
+            # new plan version, so no write moves a position. Reordering in place would have to
+            # renumber in two steps (first out of the way, e.g. +1000, then to the final numbers).
+            models.UniqueConstraint(
+                fields=["trip", "position"], name="one_stop_per_trip_position",
+                violation_error_message=_("У цьому виїзді вже є зупинка з таким порядковим номером."),
+            ),
+        ]
 
 
 class Unplanned(models.Model):
@@ -200,6 +222,12 @@ class Session(models.Model):
         verbose_name = _("сесія прийому")
         verbose_name_plural = _("сесії прийому")
         ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="session_starts_before_end",
+                violation_error_message=_("Кінець прийому має бути пізніше за початок."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.fixed_point}: {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
@@ -210,9 +238,8 @@ class Session(models.Model):
         return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
 
     def clean(self):
-        if self.start and self.end and self.start >= self.end:
-            raise ValidationError(_("Кінець прийому має бути пізніше за початок."))
-        if self.start and self.end and self.slot_minutes and self.minutes < self.slot_minutes:
+        # start < end is the database's check (Meta.constraints); the form shows its message.
+        if self.start and self.end and self.start < self.end and self.slot_minutes and self.minutes < self.slot_minutes:
             raise ValidationError(_("Прийом коротший за час на одну людину: записатися не можна буде жодного разу."))
         # An unsaved fixed point (added together with its sessions in the admin) has no id yet.
         if self.team_id and self.fixed_point_id and self.team.community_id != self.fixed_point.community_id:

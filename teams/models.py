@@ -94,11 +94,17 @@ class TeamShift(models.Model):
         verbose_name = _("робочі години")
         verbose_name_plural = _("робочі години")
         ordering = ["weekday", "start"]
-        constraints = [models.UniqueConstraint(fields=["team", "weekday"], name="one_shift_per_weekday")]
-
-    def clean(self):
-        if self.start and self.end and self.start >= self.end:
-            raise ValidationError(_("Кінець робочого дня має бути пізніше за початок."))
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "weekday"], name="one_shift_per_weekday",
+                violation_error_message=_("Для цього дня тижня робочі години команди вже вказано."),
+            ),
+            # In the database, not only in the form: the planner builds a day from these hours.
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="team_shift_starts_before_end",
+                violation_error_message=_("Кінець робочого дня має бути пізніше за початок."),
+            ),
+        ]
 
 
 class TeamDayOff(models.Model):
@@ -112,4 +118,9 @@ class TeamDayOff(models.Model):
         verbose_name = _("вихідний команди")
         verbose_name_plural = _("вихідні команди")
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["team", "date"], name="one_day_off_per_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "date"], name="one_day_off_per_date",
+                violation_error_message=_("Цей день уже позначено як вихідний команди."),
+            ),
+        ]

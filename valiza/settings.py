@@ -2,6 +2,7 @@
 (or a `.env` file beside manage.py, which `make run` creates); a wrong value stops the start."""
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -150,6 +151,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (a 413 too) and every log line carries the request id.
+    "core.logs.RequestIdMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -216,9 +219,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("VALIZA_CACHE_URL"):
+    # Shared by every web and worker process (rate-limit counters); needs the `redis` package.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("VALIZA_CACHE_URL"),
+        # Several sites (or test runs) can share one Redis database without reading each other's keys.
+        "KEY_PREFIX": env("VALIZA_CACHE_KEY_PREFIX", "valiza") or "",
     }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -282,6 +288,15 @@ VALIZA_FIELD_PHOTO_MAX_BYTES = env_int("VALIZA_FIELD_PHOTO_MAX_BYTES", 15 * 1024
 VALIZA_FIELD_VIDEO_MAX_BYTES = env_int("VALIZA_FIELD_VIDEO_MAX_BYTES", 1024 * 1024 * 1024)
 # Session videos are kept this many days after the visit, then a background task deletes them.
 VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
+# Photos and videos for staff: sent by Django with Range support (""), or by nginx ("nginx"): Django
+# checks the permission, writes the access log and answers X-Accel-Redirect to VALIZA_SENDFILE_URL +
+# the file's name, an `internal` nginx location aliased to MEDIA_ROOT (README, "Production").
+VALIZA_SENDFILE = env("VALIZA_SENDFILE", "") or ""
+if VALIZA_SENDFILE not in ("", "nginx"):
+    raise ImproperlyConfigured(f"VALIZA_SENDFILE must be empty or nginx, not {VALIZA_SENDFILE!r}")
+VALIZA_SENDFILE_URL = env("VALIZA_SENDFILE_URL", "/protected-media/") or "/protected-media/"
+if not VALIZA_SENDFILE_URL.startswith("/"):
+    raise ImproperlyConfigured(f"VALIZA_SENDFILE_URL must be a path starting with /, not {VALIZA_SENDFILE_URL!r}")
 # Partial uploads live here until their hash is checked (local disk, also with object storage).
 VALIZA_UPLOAD_TMP = Path(env("VALIZA_UPLOAD_TMP", BASE_DIR / "var" / "uploads"))
 VALIZA_BODY_LIMITS = {
@@ -369,6 +384,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS in production (`make check-deploy` runs Django's deployment checks with these on). Behind a
+# proxy that ends TLS, name the header it sets (HTTP_X_FORWARDED_PROTO) so Django knows a request was
+# https — and make sure the proxy overwrites that header, or a client could claim https itself.
+SECURE_SSL_REDIRECT = env_bool("VALIZA_SSL_REDIRECT", False)
+_proxy_ssl_header = env("VALIZA_PROXY_SSL_HEADER", "") or ""
+if _proxy_ssl_header and not re.fullmatch(r"HTTP_[A-Z0-9_]+", _proxy_ssl_header):
+    raise ImproperlyConfigured(
+        f"VALIZA_PROXY_SSL_HEADER must be a request header as Django names it, such as "
+        f"HTTP_X_FORWARDED_PROTO, not {_proxy_ssl_header!r}"
+    )
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+# HSTS: browsers refuse plain http for this long once they have seen the site over https. Start small
+# (300) and raise it to a year once everything works over https; it cannot be taken back quickly.
+SECURE_HSTS_SECONDS = env_int("VALIZA_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VALIZA_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("VALIZA_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -385,11 +416,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One JSON line per event on stderr, web and worker alike, with no personal data (core/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("VALIZA_LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every step of every PDF at INFO; fontTools every font it subsets.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers print text (and runserver's request lines bypass the root): through ours.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint reports every step of every PDF at INFO; fontTools every font it subsets.
+        "axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+    },
 }
+
+# The error reporter: Sentry (or a compatible service such as GlitchTip), only when a DSN is set, with
+# personal data scrubbed before anything leaves the server (core/errors.py).
+VALIZA_SENTRY_DSN = env("VALIZA_SENTRY_DSN", "") or ""
+if VALIZA_SENTRY_DSN:
+    from core.errors import start_error_reporter
+
+    start_error_reporter(VALIZA_SENTRY_DSN, environment=env("VALIZA_SENTRY_ENVIRONMENT", "") or "production")

@@ -4,7 +4,7 @@ loader call them, so the rules (history, eligibility, transitions) hold whatever
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,10 @@ from .models import (
 
 class TransitionError(Exception):
     """A status change the rules don't allow; the message is for the user."""
+
+
+class EditConflict(TransitionError):
+    """Someone else saved the request after this editor opened it; this edit is not saved."""
 
 
 # Who may move a request where. Planning adds its own states later.
@@ -128,12 +132,21 @@ def create_request(req, choices, *, by=None, today=None):
 
 @transaction.atomic
 def update_request(req, choices, *, by, today=None):
-    """Save an operator's edit. A request that was waiting for information goes back to 'new'."""
+    """Save an operator's edit. A request that was waiting for information goes back to 'new'.
+
+    `req.version` is the version the editor read. The save goes through only while the stored one
+    is the same: one conditional UPDATE decides, so of two people (or processes) saving at once the
+    first is kept and the second gets EditConflict, even if both read the request at one moment.
+    """
+    bumped = VisitRequest.objects.filter(pk=req.pk, version=req.version).update(version=F("version") + 1)
+    if not bumped:
+        raise EditConflict(_conflict_message(req))
     locked = VisitRequest.objects.select_for_update().get(pk=req.pk)
     if locked.status == Status.REJECTED:
         raise TransitionError(_("Відхилену заявку змінити не можна."))
     _apply_verdict(req, evaluate_request(req, today))
     req.status = locked.status
+    req.version = locked.version
     req.save()
     _save_services(req, choices)
     comment = _("Дані заявки змінено.")
@@ -145,6 +158,16 @@ def update_request(req, choices, *, by, today=None):
         request=req, from_status=locked.status, to_status=req.status, by=by, comment=comment
     )
     return req
+
+
+def _conflict_message(req):
+    last = StatusChange.objects.filter(request_id=req.pk).select_related("by").order_by("-at", "-pk").first()
+    who = (last.by.get_full_name() or last.by.username) if last and last.by else _("інший працівник")
+    when = timezone.localtime(last.at).strftime("%d.%m о %H:%M") if last else ""
+    return _(
+        "Ваші зміни не збережено: поки ви заповнювали форму, цю заявку змінив(ла) %(who)s %(when)s. "
+        "Щоб не затерти їхні зміни, відкрийте заявку заново, перегляньте її і внесіть свої зміни ще раз."
+    ) % {"who": who, "when": when}
 
 
 @transaction.atomic

@@ -99,6 +99,17 @@ class VisitRequestForm(forms.ModelForm):
         label=_("Людину попереджено про відповідальність за надання недостовірних відомостей"),
         error_messages={"required": _("Попередьте людину про відповідальність за недостовірні відомості і позначте це.")},
     )
+    # The version of the request this page was opened with (edits only): saving is refused if someone
+    # else saved in between (visits.actions.update_request).
+    version = forms.IntegerField(
+        label=_("Версія заявки"), widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1,
+        error_messages={
+            "required": _("Сторінку відкрито неповністю: відкрийте заявку заново і внесіть зміни ще раз."),
+            "invalid": _("Сторінку відкрито неповністю: відкрийте заявку заново і внесіть зміни ще раз."),
+            "min_value": _("Сторінку відкрито неповністю: відкрийте заявку заново і внесіть зміни ще раз."),
+            "max_value": _("Сторінку відкрито неповністю: відкрийте заявку заново і внесіть зміни ще раз."),
+        },
+    )
 
     class Meta:
         model = VisitRequest
@@ -136,6 +147,8 @@ class VisitRequestForm(forms.ModelForm):
             .select_related("provider")
             .prefetch_related("documents")
         )
+        if not self.instance.pk:
+            del self.fields["version"]  # a new request has nothing to conflict with
         for name in ("street", "building"):
             self.fields[name].error_messages["required"] = _("Це поле потрібне для виїзду.")
         self.fields["applicant_name"].error_messages["required"] = _("Напишіть, як звати людину.")
@@ -146,6 +159,7 @@ class VisitRequestForm(forms.ModelForm):
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = _("Задовго: не більше %(limit_value)d знаків.")
         if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
             self.fields["for_someone_else"].initial = "1" if self.instance.requester_name else "0"
             self.fields["services"].initial = [rs.service_id for rs in self.instance.services.all()]
             self.fields["consent"].initial = True
@@ -239,6 +253,8 @@ class VisitRequestForm(forms.ModelForm):
             req.consent_at = now
             req.warning_acknowledged_at = now
             req.consent_by = self.cleaned_data.get("requester_name") or req.applicant_name
+        if "version" in self.cleaned_data:
+            req.version = self.cleaned_data["version"]
         req.requester_name = self.cleaned_data["requester_name"]
         req.requester_phone = self.cleaned_data["requester_phone"]
         req.requester_relation = self.cleaned_data["requester_relation"]

@@ -169,6 +169,9 @@ class VisitRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every edit of the request's data (visits.actions.update_request), which saves only if
+    # the version is still the one the editor read: two people editing at once cannot lose a save.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     # Comparison keys for duplicate detection, kept in step by save().
     name_key = models.CharField(max_length=200, editable=False, db_index=True)

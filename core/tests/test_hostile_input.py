@@ -290,12 +290,18 @@ def test_the_intake_live_check_survives_every_hostile_value_and_stores_nothing(w
     assert not failures, _report(failures)
 
 
+def _opened_version(req):
+    """The version an edit page opened now carries (its hidden field), for a post that saves."""
+    return str(VisitRequest.objects.values_list("version", flat=True).get(pk=req.pk))
+
+
 def test_the_edit_form_survives_every_hostile_value_and_a_refused_edit_changes_nothing(world):
     client = _client(world.users["operator"])
     req = world.req
     url = f"/staff/requests/{req.pk}/edit/"
     base = _intake_base(world)
-    assert client.post(url, base).status_code == 302, "the base form must be valid"
+    assert client.post(url, {**base, "version": _opened_version(req)}).status_code == 302, \
+        "the base form must be valid"
 
     def judge(response, value, fields, before):
         label = f"edit {response.status_code} {','.join(fields)[:40]}={_show(value)}"
@@ -308,7 +314,7 @@ def test_the_edit_form_survives_every_hostile_value_and_a_refused_edit_changes_n
 
     form = VisitRequestForm(instance=req, community=world.a)
     failures = _hostile_rounds(
-        post=lambda data: client.post(url, {**base, **data}),
+        post=lambda data: client.post(url, {**base, "version": _opened_version(req), **data}),
         state=lambda: (_counts(), _row(req)), judge=judge, form=form,
         fields=_fields(form, world, "not_duplicate", "instance_pk"),
     )
@@ -322,7 +328,7 @@ def test_document_checkboxes_with_hostile_names_are_ignored(world):
                 "doc_" + "9" * 5000, "doc_\x00"):
         for url in ("/staff/requests/new/", "/staff/requests/check/", f"/staff/requests/{world.req.pk}/edit/"):
             before = _counts()
-            response = client.post(url, {**base, key: "1"})
+            response = client.post(url, {**base, "version": _opened_version(world.req), key: "1"})
             assert response.status_code in (*REFUSED, 302), (url, key, response.status_code)
             assert response.status_code == 302 or _counts() == before
 

@@ -156,7 +156,7 @@ def test_iban_is_accepted_with_spaces_and_in_lower_case():
 
 
 def test_iban_check_digits_catch_every_single_digit_typo():
-    assert nbu_qr.iban_remainder(IBAN) == 1
+    assert nbu_qr.normalize_iban(IBAN) == IBAN
     for position in range(2, 29):
         digit = IBAN[position]
         typo = IBAN[:position] + str((int(digit) + 1) % 10) + IBAN[position + 1:]
@@ -175,9 +175,18 @@ def test_iban_of_wrong_shape_is_refused_with_the_reason(iban, message):
         build_payload(**fields(iban=iban))
 
 
-@pytest.mark.parametrize("code", ["37955989", "3795598912", " 3795 5989 "])
+@pytest.mark.parametrize("code", ["37955989", "1759013776", " 3795 5989 "])
 def test_recipient_code_is_edrpou_or_rnokpp(code):
     assert lines(edrpou=code)[8] == code.replace(" ", "")
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("37955988", "У коді ЄДРПОУ помилка: остання, контрольна цифра не збігається"),
+    ("1759013770", "У РНОКПП помилка: остання, контрольна цифра не збігається"),
+])
+def test_recipient_code_with_a_wrong_check_digit_is_refused(code, message):
+    with pytest.raises(InvalidRecipientCode, match=message):
+        build_payload(**fields(edrpou=code))
 
 
 @pytest.mark.parametrize("code", ["3795598", "379559891", "37955989123", "АБ123456", "3795598X"])

@@ -1,7 +1,14 @@
+import re
+
 from conftest import intake_post_data
 from visits.models import VisitRequest
 
 URL = "/staff/requests/new/"
+
+
+def opened_version(page):
+    """The request version an edit page was opened with (its hidden field), as the browser posts it."""
+    return re.search(r'<input type="hidden" name="version" value="(\d+)"', page).group(1)
 
 
 def test_operator_saves_request_with_services_documents_and_consent(world, login):
@@ -99,7 +106,7 @@ def test_edit_keeps_history_and_returns_needs_info_to_new(world, login):
     assert 'value="Коваленко Марія Іванівна"' in page
     data = intake_post_data(world, applicant_name="Коваленко Марія Іванівна",
                             applicant_phone="067 123 45 67", street="вул. Шевченка", building="10",
-                            flat="5", applicant_birth_date="01.05.1940")
+                            flat="5", applicant_birth_date="01.05.1940", version=opened_version(page))
     response = client.post(f"/staff/requests/{world.req.pk}/edit/", data)
     assert response.status_code == 302
     world.req.refresh_from_db()
