@@ -3,7 +3,7 @@
 Each shows a person's personal data, so each view is written to the access log; another
 community's file answers 404 like one that does not exist. Videos are the coordinator's only
 (`field.video`) and are never cached by the browser; photos and videos answer Range requests
-(core/ranges.py), so a video can be sought without downloading it whole.
+(core/files.py), so a video can be sought without downloading it whole.
 """
 
 import logging
