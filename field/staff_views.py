@@ -8,7 +8,6 @@ import json
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.log import VIEW, record_access_many
@@ -17,14 +16,7 @@ from core.access import staff_required
 from . import sync
 from .models import Device, SyncItem
 
-KIND_LABELS = {
-    "visit.start": gettext_lazy("Початок візиту"),
-    "visit.accept": gettext_lazy("Прийняті заяви"),
-    "visit.payment": gettext_lazy("Оплата"),
-    "visit.act": gettext_lazy("Акт"),
-    "visit.outcome": gettext_lazy("Результат візиту"),
-    "attachment.declare": gettext_lazy("Фото або відео"),
-}
+KIND_LABELS = dict(SyncItem.Kind.choices)
 SHOWN = 200
 
 

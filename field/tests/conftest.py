@@ -1,9 +1,27 @@
 """Fixtures shared by the field tests."""
 
 import pytest
+from django.test import Client
 
 from field import documents
+from field.tests import openapi
 from field.tests.factories import published_trip
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_the_published_schema(monkeypatch):
+    """Every answer of /api/v1/field/… that a test client gets here is checked against the published
+    OpenAPI schema (field/tests/openapi.py): a mismatch fails the test that got it."""
+    request = Client.request
+
+    def checked(self, **environ):
+        response = request(self, **environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(openapi.PREFIX):
+            openapi.check_response(environ.get("REQUEST_METHOD", "GET"), path, response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
 
 
 @pytest.fixture
