@@ -17,13 +17,18 @@ from django.views.decorators.cache import never_cache
 
 from core.access import public, staff_required
 
-# What the service worker keeps for offline use, beside the shell. Order does not matter.
+# What the service worker keeps for offline use, beside the shell: every ES module of the client
+# (a test checks each one imported is listed) and the vendored modules they import. Order does not matter.
+CLIENT_MODULES = (
+    "main", "dom", "db", "net", "hash", "storage", "state", "limits", "sync", "day", "stop", "payment", "act",
+    "photos", "video", "outbox",
+)
 STATIC_ASSETS = (
     "css/valiza.css",
     "field/field.css",
-    "field/db.js",
-    "field/sync.js",
-    "field/app.js",
+    *(f"field/{name}.js" for name in CLIENT_MODULES),
+    "vendor/idb-8.0.4/index.js",
+    "vendor/noble-hashes-2.4.0/sha256.js",
     "field/icon.svg",
     "favicon.svg",
 )

@@ -305,7 +305,7 @@ def test_a_logged_out_laptop_keeps_its_outbox_and_says_what_to_do(field_day, pag
     # The refused answers are what this test is about, not a fault of the page (the "online" event
     # and the button may both have asked).
     page.wait_for_timeout(500)
-    until(page, "!window.FieldSync.isRunning()")
+    until(page, "!document.body.dataset.syncing")
     assert all("/api/v1/field/sync" in p for p in page.problems), page.problems
     page.problems.clear()
 
@@ -388,7 +388,7 @@ def test_a_refused_photo_can_be_replaced_from_the_outbox(field_day, page, staff_
     # The new photo went (sent files leave the list); the refused one stays, as it was.
     expect(page.locator("[data-testid=outbox-item][data-kind='attachment.declare'][data-state=sent]")).to_have_count(
         2, timeout=20_000)
-    until(page, "!window.FieldSync.isRunning()", timeout_ms=20_000)
+    until(page, "!document.body.dataset.syncing", timeout_ms=20_000)
     expect(page.locator("[data-testid=outbox-file]")).to_have_count(1)
     expect(refused).to_have_count(1)
     stop = trip.stops.order_by("position").first()
