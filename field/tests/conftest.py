@@ -5,6 +5,7 @@ from django.test import Client
 
 from field import documents
 from field.tests import openapi
+from field.tests.browser_client import browser, field_day  # noqa: F401 - fixtures of the browser tests
 from field.tests.factories import published_trip
 
 

@@ -216,6 +216,15 @@ export function updateFile(fileId, fields) {
   });
 }
 
+// The server has the whole file: its bytes leave the laptop's disk; the record (and thumbnail) stays.
+export function completeFile(fileId, fields) {
+  return tx(["blobs", "chunks"], "readwrite", async (t) => {
+    const row = await t.objectStore("blobs").get(fileId);
+    if (row) { await t.objectStore("blobs").put(Object.assign(row, fields)); }
+    await t.objectStore("chunks").delete(chunkRange(fileId));
+  });
+}
+
 export function deleteFile(fileId) {
   return tx(["blobs", "chunks"], "readwrite", async (t) => {
     await t.objectStore("blobs").delete(fileId);

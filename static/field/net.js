@@ -17,7 +17,7 @@ export class SyncError extends Error {
 // fetch + its JSON answer within the deadline: {status, ok, body} (body null if not JSON).
 // `failed` is the message when no answer comes (no network, or none in time).
 export async function requestJson(url, options, failed, sendBytes = 0) {
-  const ms = baseMs + Math.ceil(sendBytes / SLOWEST_BYTES_PER_S) * 1000;
+  const ms = baseMs + Math.ceil(sendBytes * 1000 / SLOWEST_BYTES_PER_S);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ms);
   try {

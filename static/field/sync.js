@@ -3,6 +3,7 @@
 // waiting; a refused or held item stays on the laptop with the server's reason.
 import * as DB from "./db.js";
 import { SyncError, requestJson } from "./net.js";
+import { isQuotaError } from "./storage.js";
 
 const API = "/api/v1/field/";
 // Items per request: small enough for a weak line, never more than the server takes.
@@ -170,7 +171,7 @@ async function uploadFile(file, chunkSize, progress) {
     await DB.updateFile(file.id, {uploaded: offset, state: "uploading"});
   }
   if (info.state === "complete") {
-    await DB.updateFile(file.id, {uploaded: file.size, state: "complete", reason: ""});
+    await DB.completeFile(file.id, {uploaded: file.size, state: "complete", reason: ""});
   } else if (info.state === "rejected") {
     await DB.updateFile(file.id, {state: "rejected", reason: info.reason || "Сервер не прийняв файл."});
   }
@@ -220,12 +221,20 @@ export function syncNow(onProgress) {
       await DB.setMeta("sync_problem", null);
       return {ok: true, changed: changedAll};
     } catch (e) {
-      const err = e instanceof SyncError ? e : new SyncError("client", "Помилка під час надсилання: " + e.message);
+      let err = e instanceof SyncError ? e : new SyncError("client", "Помилка під час надсилання: " + e.message);
+      if (isQuotaError(e)) {
+        // The answers could not be written down: the items stay waiting and are sent again (the
+        // server answers a repeat with what it already did).
+        err = new SyncError("disk", "На комп'ютері закінчилося місце, тож відповідь сервера не збережено. Нічого не " +
+          "втрачено: записи надішлються ще раз. Попросіть техніка звільнити місце на диску.");
+      }
       if (err.kind === "network" || err.kind === "server") {
         failures += 1;
         nextTry = Date.now() + Math.min(300000, 5000 * Math.pow(2, failures - 1));  // back off, up to 5 minutes
       }
-      await DB.setMeta("sync_problem", {kind: err.kind, message: err.message, at: new Date().toISOString()});
+      try {
+        await DB.setMeta("sync_problem", {kind: err.kind, message: err.message, at: new Date().toISOString()});
+      } catch (x) { /* a full disk: runSync still shows the message */ }
       return {ok: false, error: err};
     } finally {
       running = null;
