@@ -1,5 +1,7 @@
 """Fixtures shared by the field tests."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.test import Client
 
@@ -23,6 +25,29 @@ def _answers_match_the_published_schema(monkeypatch):
         return response
 
     monkeypatch.setattr(Client, "request", checked)
+
+
+@pytest.fixture
+def page(page):
+    """The browser tests' page (core.tests.browser), whose API answers are checked against the published
+    schema too: what the real client receives is what the schema says. A mismatch is a page problem."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    def on_response(response):
+        path = urlsplit(response.url).path
+        if not path.startswith(openapi.PREFIX):
+            return
+        try:
+            body = response.body()
+        except PlaywrightError:
+            return  # the page went away or cut the request: nothing to check
+        try:
+            openapi.check(response.request.method, path, response.status, response.header_value("content-type"), body)
+        except openapi.SchemaMismatch as exc:
+            page.problems.append(f"schema: {exc}")
+
+    page.on("response", on_response)
+    return page
 
 
 @pytest.fixture
