@@ -4,11 +4,12 @@ import { bytes, h, money } from "./dom.js";
 import { limits } from "./state.js";
 
 // A text field (input or textarea) no longer than the server takes, with a counter under it.
-// `field` names the limit: description, note, witness_name, witness_role, receipt.
-export function textField(tag, field, attrs) {
+// `field` names the limit: description, note, witness_name, witness_role, receipt; the counter's
+// testid is "count-" + (`key` or the field).
+export function textField(tag, field, attrs, key) {
   const max = limits().text_max[field];
   const input = h(tag, Object.assign({maxlength: String(max)}, attrs));
-  const counter = h("span", {class: "counter", testid: "count-" + field, "aria-live": "polite"});
+  const counter = h("span", {class: "counter", testid: "count-" + (key || field), "aria-live": "polite"});
   const update = () => {
     const n = input.value.length;
     counter.textContent = n >= max ? "Досягнуто найбільшої довжини: " + max + " знаків. Далі текст не додається."

@@ -15,8 +15,8 @@
 //         pay-receipt-S, pay-amount-S, pay-qr-S, pay-link-S, pay-save-S, pay-saved-S, extra-service,
 //         extra-service-add, act-open, act-kind, act-description, act-witness-name, act-witness-role,
 //         act-save, act-print-K, video-consent, video-start, video-stop, video-status, videos,
-//         outcome-VALUE (radio), outcome-note, outcome-save, outcome-saved, count-FIELD (characters
-//         left in a text field: description, note, witness_name, witness_role, receipt)
+//         outcome-VALUE (radio), outcome-note, outcome-save, outcome-saved, count-FIELD (the counter of a
+//         text field: description, note, witness_name, witness_role, receipt-S)
 //         (S service id, D document id)
 //   outbox: sync-now, sync-progress, sync-problem, outbox-summary, outbox-items, outbox-item
 //         (data-state waiting|sent|quarantined|refused|conflict, data-kind, data-id), item-state, outbox-file,

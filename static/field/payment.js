@@ -14,7 +14,7 @@ export function paymentBlock(stop, service, sstate) {
       onchange: () => { qr.hidden = c.value !== "online"; }}),
     h("label", {for: base + "-" + c.value}, c.label)));
   const receipt = textField("input", "receipt", {type: "text", id: base + "-receipt", value: p.receipt || "",
-    autocomplete: "off", testid: "pay-receipt-" + service.id});
+    autocomplete: "off", testid: "pay-receipt-" + service.id}, "receipt-" + service.id);
   const amount = h("input", {type: "text", inputmode: "decimal", id: base + "-amount",
     value: String(p.amount ?? service.fee).replace(".", ","), testid: "pay-amount-" + service.id});
   const provider = service.provider;
