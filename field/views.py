@@ -51,7 +51,8 @@ def _cache_version():
 @never_cache
 @staff_required("field.work")
 def shell(request):
-    return render(request, "field/shell.html", {"assets": STATIC_ASSETS})
+    modules = [a for a in STATIC_ASSETS if a.endswith(".js") and a != "field/main.js"]
+    return render(request, "field/shell.html", {"modules": modules})
 
 
 @never_cache

@@ -29,6 +29,7 @@ def test_field_administrator_gets_the_shell_with_its_scripts_and_manifest(world,
     html = response.content.decode()
     # One entry module; it imports the others (the service worker keeps them all, see below).
     assert '<script type="module" src="/static/field/main.js"></script>' in html
+    assert '<link rel="modulepreload" href="/static/field/db.js">' in html
     assert 'rel="manifest" href="/field/manifest.webmanifest"' in html
     assert 'lang="uk"' in html
     # The service worker keeps its own copy; the browser's HTTP cache must not.
