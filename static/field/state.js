@@ -100,7 +100,10 @@ export async function record(kind, stop, data, {visit, file, chunk, id, what} = 
   const item = await saving(what || kindLabel.toLowerCase(), () => DB.addItem(kind, stop.id, data,
     {visit: visit, blob: file, chunk: chunk, id: id, label: kindLabel === kind ? "" : kindLabel}));
   if (visit) { state.visits.set(visit.stop_id, visit); }
-  if (file) { state.files = state.files.filter((f) => f.id !== file.id).concat([file]); }
+  if (file) {
+    state.files = state.files.filter((f) => f.id !== file.id).concat([file]);
+    document.dispatchEvent(new CustomEvent("field:storage"));  // the free space shown changed
+  }
   state.outbox.push(item);
   updateBadge();
   hooks.syncSoon();
