@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 class BodySizeLimitMiddleware:
@@ -22,6 +23,10 @@ class BodySizeLimitMiddleware:
         if length > limit:
             # Don't leave the unread body in the connection for the next request.
             request._stream = None
+            if request.path.startswith("/api/"):
+                # The API's own answer shape ({"detail"}), as its published schema says.
+                return JsonResponse({"detail": _("Надіслано забагато даних за один раз (понад %(kb)d КБ).")
+                                     % {"kb": limit // 1024}}, status=413)
             html = render_to_string("413.html", request=None)
             return HttpResponse(html, status=413)
         return self.get_response(request)

@@ -18,6 +18,7 @@ from accounts.access import Capability
 
 from . import attachments
 from .attachments import UploadError
+from .schemas import AttachmentStateValue, problems
 
 router = Router(tags=["field"])
 DEVICE_HEADER = "HTTP_X_VALIZA_DEVICE"
@@ -26,12 +27,8 @@ DEVICE_HEADER = "HTTP_X_VALIZA_DEVICE"
 class UploadStatus(Schema):
     received: int
     size: int
-    state: str
+    state: AttachmentStateValue
     reason: str
-
-
-class Refused(Schema):
-    detail: str
 
 
 class Behind(UploadStatus):
@@ -55,14 +52,13 @@ def _attachment(request, att_id):
         raise HttpError(exc.status, exc.message) from None
 
 
-@router.get("/{att_id}", response={200: UploadStatus, 400: Refused, 403: Refused, 404: Refused},
+@router.get("/{att_id}", response={200: UploadStatus, **problems(400, 401, 403, 404)},
             auth=Capability("field.work"), url_name="field_attachment")
 def upload_status(request, att_id: str):
     return attachments.status(_attachment(request, att_id))
 
 
-@router.put("/{att_id}", response={200: UploadStatus, 400: Refused, 403: Refused, 404: Refused, 409: Behind,
-                                   413: Refused},
+@router.put("/{att_id}", response={200: UploadStatus, 409: Behind, **problems(400, 401, 403, 404, 413)},
             auth=Capability("field.work"), url_name="field_attachment_chunk")
 def upload_chunk(request, att_id: str, offset: str = ""):
     att = _attachment(request, att_id)

@@ -58,6 +58,14 @@ class Device(models.Model):
 class SyncItem(models.Model):
     """One action from a device's outbox, with what the server made of it."""
 
+    class Kind(models.TextChoices):
+        START = "visit.start", _("Початок візиту")
+        ACCEPT = "visit.accept", _("Прийняті заяви")
+        PAYMENT = "visit.payment", _("Оплата")
+        ACT = "visit.act", _("Акт")
+        OUTCOME = "visit.outcome", _("Результат візиту")
+        ATTACHMENT = "attachment.declare", _("Фото або відео")
+
     class State(models.TextChoices):
         APPLIED = "applied", _("Прийнято")
         QUARANTINED = "quarantined", _("Відхилено: помилка в даних")
@@ -69,7 +77,8 @@ class SyncItem(models.Model):
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey(Device, null=True, on_delete=models.PROTECT, related_name="items")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(max_length=30)
+    # An item the contract cannot read is stored too, with the kind it claimed (cut to 30 characters).
+    kind = models.CharField(max_length=30, choices=Kind.choices)
     stop = models.ForeignKey("planning.Stop", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     device_seq = models.PositiveBigIntegerField(default=0)
     payload = models.JSONField()

@@ -28,14 +28,32 @@ from pydantic import (
 
 from journal.models import Delivery
 
-from .models import Attachment, IncidentAct, Outcome, PaymentMethod
+from .models import Attachment, IncidentAct, Outcome, PaymentMethod, SyncItem
 
 MAX_ID = 2**53  # what a JavaScript number holds exactly; far below PostgreSQL's bigint
 MAX_AMOUNT = Decimal("100000.00")  # no administrative fee comes near; a typo or junk does
 MAX_SHEETS = 500
 MAX_SERVICES = 50
 MAX_DOCUMENTS = 100
-KINDS = ("visit.start", "visit.accept", "visit.payment", "visit.act", "visit.outcome", "attachment.declare")
+
+
+def literal_of(choices, *, blank=False):
+    """A `Literal` of a model's choice values (a TextChoices class or (value, label) pairs), with ""
+    first when the field may be blank: each enum of the contract is written once, in its model."""
+    values = tuple(choices.values) if isinstance(choices, type) else tuple(value for value, _label in choices)
+    if blank and "" not in values:
+        values = ("", *values)
+    return Literal[values]
+
+
+ItemKind = literal_of(SyncItem.Kind)
+ItemState = literal_of(SyncItem.State)
+OutcomeValue = literal_of(Outcome)
+PaymentMethodValue = literal_of(PaymentMethod)
+ActKind = literal_of(IncidentAct.Kind)
+AttachmentKind = literal_of(Attachment.Kind)
+AttachmentStateValue = literal_of(Attachment.State)
+DeliveryValue = literal_of(Delivery, blank=True)
 
 
 def _clean_text(value):
@@ -86,7 +104,7 @@ class DocumentLine(_Strict):
 class AcceptedLine(_Strict):
     service_id: Id
     provisional_number: Annotated[Text(40), AfterValidator(_strip)] = ""
-    delivery: Literal["", "post", "courier", "repeat_visit", "office"] = ""
+    delivery: DeliveryValue = ""
     documents: Annotated[list[DocumentLine], Field(max_length=MAX_DOCUMENTS)] = []
 
     @field_validator("provisional_number")
@@ -117,14 +135,14 @@ class AcceptData(_Strict):
 
 class PaymentData(_Strict):
     service_id: Id
-    method: Literal["prepaid", "online", "terminal"]
+    method: PaymentMethodValue
     receipt: Annotated[Text(60), AfterValidator(_strip)] = ""
     amount: Amount
 
 
 class ActData(_Strict):
     act_id: uuid.UUID
-    kind: Literal["capacity_doubt", "aggression", "refusal", "other"]
+    kind: ActKind
     description: Annotated[Text(5000), AfterValidator(_strip), Field(min_length=1)]
     witness_name: Annotated[Text(200), AfterValidator(_strip), Field(min_length=1)]
     witness_role: Annotated[Text(200), AfterValidator(_strip), Field(min_length=1)]
@@ -138,14 +156,14 @@ class ActData(_Strict):
 
 
 class OutcomeData(_Strict):
-    outcome: Literal["served", "partly_served", "not_at_home", "refused", "capacity_doubt", "technical_failure"]
+    outcome: OutcomeValue
     note: Annotated[Text(2000), AfterValidator(_strip)] = ""
     video_consent: StrictBool = False
 
 
 class AttachmentData(_Strict):
     attachment_id: uuid.UUID
-    kind: Literal["photo", "video"]
+    kind: AttachmentKind
     service_id: Id | None = None
     content_type: Annotated[Text(100), Field(pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")]
     size: Annotated[int, Field(ge=1, le=2**40, strict=True)]
@@ -154,19 +172,19 @@ class AttachmentData(_Strict):
 
 
 DATA_MODELS = {
-    "visit.start": StartData,
-    "visit.accept": AcceptData,
-    "visit.payment": PaymentData,
-    "visit.act": ActData,
-    "visit.outcome": OutcomeData,
-    "attachment.declare": AttachmentData,
+    SyncItem.Kind.START: StartData,
+    SyncItem.Kind.ACCEPT: AcceptData,
+    SyncItem.Kind.PAYMENT: PaymentData,
+    SyncItem.Kind.ACT: ActData,
+    SyncItem.Kind.OUTCOME: OutcomeData,
+    SyncItem.Kind.ATTACHMENT: AttachmentData,
 }
 
 
 class ItemHead(_Strict):
     id: uuid.UUID
     seq: Annotated[int, Field(ge=0, le=MAX_ID, strict=True)]
-    kind: Literal["visit.start", "visit.accept", "visit.payment", "visit.act", "visit.outcome", "attachment.declare"]
+    kind: ItemKind
     stop_id: Id
     at: AwareDatetime
     data: dict
@@ -272,7 +290,7 @@ def validate_item(raw):
 
 class ItemResult(Schema):
     id: str | None
-    state: Literal["applied", "quarantined", "refused", "conflict", "resolved"]
+    state: ItemState
     replayed: bool
     code: str
     message: str
@@ -293,7 +311,14 @@ class SyncAnswer(Schema):
 
 
 class Problem(Schema):
+    """An answer that is not the endpoint's own: why, for the person (401, 403, 413…)."""
+
     detail: str
+
+
+def problems(*statuses):
+    """`{status: Problem}` for the error answers an endpoint may give, so the published schema has them."""
+    return dict.fromkeys(statuses, Problem)
 
 
 class SyncItemDoc(BaseModel):
@@ -301,7 +326,7 @@ class SyncItemDoc(BaseModel):
 
     id: uuid.UUID
     seq: int = Field(ge=0)
-    kind: Literal["visit.start", "visit.accept", "visit.payment", "visit.act", "visit.outcome", "attachment.declare"]
+    kind: ItemKind
     stop_id: int
     at: AwareDatetime
     data: StartData | AcceptData | PaymentData | ActData | OutcomeData | AttachmentData
@@ -330,11 +355,3 @@ def inline_schema(model):
 
     return walk(schema)
 
-
-# Keep the choice lists of the models and of the contract in step: a new outcome or method in
-# field.models must be added to the Literal above too, or the server would refuse it.
-assert set(Outcome.values) == set(OutcomeData.model_fields["outcome"].annotation.__args__)
-assert set(PaymentMethod.values) == set(PaymentData.model_fields["method"].annotation.__args__)
-assert set(IncidentAct.Kind.values) == set(ActData.model_fields["kind"].annotation.__args__)
-assert set(Attachment.Kind.values) == set(AttachmentData.model_fields["kind"].annotation.__args__)
-assert set(Delivery.values) | {""} == set(AcceptedLine.model_fields["delivery"].annotation.__args__)

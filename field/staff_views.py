@@ -8,7 +8,6 @@ import json
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import staff_required
@@ -19,14 +18,7 @@ from .sync import review
 from .sync.devices import revoke_device
 from .sync.errors import ReviewError
 
-KIND_LABELS = {
-    "visit.start": gettext_lazy("Початок візиту"),
-    "visit.accept": gettext_lazy("Прийняті заяви"),
-    "visit.payment": gettext_lazy("Оплата"),
-    "visit.act": gettext_lazy("Акт"),
-    "visit.outcome": gettext_lazy("Результат візиту"),
-    "attachment.declare": gettext_lazy("Фото або відео"),
-}
+KIND_LABELS = dict(SyncItem.Kind.choices)
 SHOWN = 200
 
 

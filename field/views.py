@@ -17,13 +17,18 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import public, staff_required
 
-# What the service worker keeps for offline use, beside the shell. Order does not matter.
+# What the service worker keeps for offline use, beside the shell: every ES module of the client
+# (a test checks each one imported is listed) and the vendored modules they import. Order does not matter.
+CLIENT_MODULES = (
+    "main", "dom", "db", "net", "hash", "storage", "state", "limits", "sync", "day", "stop", "payment", "act",
+    "photos", "video", "outbox",
+)
 STATIC_ASSETS = (
     "css/valiza.css",
     "field/field.css",
-    "field/db.js",
-    "field/sync.js",
-    "field/app.js",
+    *(f"field/{name}.js" for name in CLIENT_MODULES),
+    "vendor/idb-8.0.4/index.js",
+    "vendor/noble-hashes-2.4.0/sha256.js",
     "field/icon.svg",
     "favicon.svg",
 )
@@ -46,7 +51,8 @@ def _cache_version():
 @never_cache
 @staff_required("field.work")
 def shell(request):
-    return render(request, "field/shell.html", {"assets": STATIC_ASSETS})
+    modules = [a for a in STATIC_ASSETS if a.endswith(".js") and a != "field/main.js"]
+    return render(request, "field/shell.html", {"modules": modules})
 
 
 @never_cache

@@ -286,6 +286,9 @@ VALIZA_FIELD_BATCH_MAX_ITEMS = env_int("VALIZA_FIELD_BATCH_MAX_ITEMS", 500)
 VALIZA_FIELD_CHUNK_BYTES = env_int("VALIZA_FIELD_CHUNK_BYTES", 1024 * 1024)
 VALIZA_FIELD_PHOTO_MAX_BYTES = env_int("VALIZA_FIELD_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 VALIZA_FIELD_VIDEO_MAX_BYTES = env_int("VALIZA_FIELD_VIDEO_MAX_BYTES", 1024 * 1024 * 1024)
+# The laptop gives up on a request with no answer after this many seconds (plus time for the bytes
+# of an upload chunk) and tries again later: a stalled line never holds the sync.
+VALIZA_FIELD_REQUEST_TIMEOUT_S = env_int("VALIZA_FIELD_REQUEST_TIMEOUT_S", 30)
 # Session videos are kept this many days after the visit, then a background task deletes them.
 VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
 # Photos and videos for staff: sent by Django with Range support (""), or by nginx ("nginx"): Django

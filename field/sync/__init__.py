@@ -29,9 +29,3 @@ Decisions beyond the ADR, in one place:
 - A not-served outcome on a request that a newer plan already put on another trip leaves it
   scheduled there instead of sending it back to the pool.
 """
-
-# What the API calls (field/api.py).
-from .batch import CLOCK_NOTICE_S, process_batch
-from .devices import ForeignDevice, register_device, revoked_message
-
-__all__ = ["CLOCK_NOTICE_S", "ForeignDevice", "process_batch", "register_device", "revoked_message"]

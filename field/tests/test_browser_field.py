@@ -11,72 +11,18 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from core.tests.browser import CHROMIUM, CHROMIUM_ARGS
 from field.models import Attachment
-from field.tests.factories import published_trip, scheduled_request
+from field.tests.browser_client import (
+    SYNC_TIMEOUT_MS,
+    by,
+    go_offline,
+    load_first_stop,
+    open_client,
+    photo,
+    until,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SYNC_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium as core.tests.browser starts it, plus a fake camera that needs no permission prompt."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
-        yield browser
-        browser.close()
-
-
-def jpeg(color, size=(64, 48)):
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG", quality=80)
-    return out.getvalue()
-
-
-def photo(name, color):
-    return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(color)}
-
-
-def by(page, testid):
-    return page.get_by_test_id(testid)
-
-
-def until(page, js, timeout_ms=10_000):
-    """Wait for a JS expression to be true. `page.wait_for_function` evals a string, which the
-    strict CSP forbids; `page.evaluate` goes through the debugger and is not blocked."""
-    waited = 0
-    while not page.evaluate(js):
-        if waited >= timeout_ms:
-            raise AssertionError(f"still false after {timeout_ms} ms: {js}")
-        page.wait_for_timeout(100)
-        waited += 100
-
-
-def open_client(page, staff_login, user):
-    """Log in, open /field/ and wait until the service worker controls the page (offline-ready)."""
-    staff_login(page, user)
-    page.goto("/field/")
-    page.wait_for_selector("[data-testid=app][data-ready='1']")
-    until(page, "navigator.serviceWorker.ready.then(() => true)")
-    # The first load is not controlled yet; a reload is (clients.claim makes it quicker).
-    page.reload()
-    until(page, "!!navigator.serviceWorker.controller")
-    page.wait_for_selector("[data-testid=app][data-ready='1']")
-    # What the administrator checks before leaving the office.
-    page.wait_for_selector("[data-testid=offline-ready][data-ready='1']")
-    expect(by(page, "offline-ready")).to_contain_text("можна відкрити й без інтернету")
-
-
-def go_offline(page):
-    page.context.set_offline(True)
-    until(page, "!navigator.onLine")
 
 
 def test_the_shell_opens_offline_after_one_visit_online(live_world, page, staff_login):
@@ -107,23 +53,6 @@ def test_a_shell_not_saved_at_install_is_saved_when_the_network_returns(live_wor
     page.context.set_offline(False)
     page.wait_for_selector("[data-testid=offline-ready][data-ready='1']", timeout=20_000)
     assert page.evaluate("caches.match('/field/').then((r) => !!r)")
-
-
-@pytest.fixture
-def field_day(live_world):
-    w = live_world
-    provider = w.svc_reg.provider
-    provider.iban, provider.edrpou = "UA213223130000026007233566001", "12345678"
-    provider.payment_recipient = "Відділ реєстрації громади"
-    provider.save()
-    reqs = [
-        scheduled_request(w, services=[w.svc_reg, w.svc_cert], docs={w.doc_passport.pk}, intercom="15К",
-                          access_notes="Хвіртка праворуч"),
-        scheduled_request(w, services=[w.svc_reg]),
-        scheduled_request(w, services=[w.svc_cert]),
-    ]
-    trip = published_trip(w, requests=reqs)
-    return w, trip, reqs
 
 
 def test_a_day_worked_offline_reaches_the_journal(field_day, page, staff_login, settings):
@@ -281,20 +210,9 @@ def _check_database(w, reqs, provisional):
         assert case_file.file.read(5) == b"%PDF-"
 
 
-def _load_first_stop(page, staff_login, w):
-    """Load the day online, then start the first visit offline (nothing is sent yet)."""
-    open_client(page, staff_login, w.users["field_admin"])
-    by(page, "load-day").click()
-    by(page, "stop-1").wait_for()
-    go_offline(page)
-    by(page, "open-stop-1").click()
-    by(page, "visit-start").click()
-    by(page, "visit-started").wait_for()
-
-
 def test_a_logged_out_laptop_keeps_its_outbox_and_says_what_to_do(field_day, page, staff_login):
     w, trip, reqs = field_day
-    _load_first_stop(page, staff_login, w)
+    load_first_stop(page, staff_login, w)
     page.context.clear_cookies()  # the session is gone (logged out elsewhere, expired)
     page.context.set_offline(False)
     by(page, "nav-outbox").click()
@@ -305,14 +223,14 @@ def test_a_logged_out_laptop_keeps_its_outbox_and_says_what_to_do(field_day, pag
     # The refused answers are what this test is about, not a fault of the page (the "online" event
     # and the button may both have asked).
     page.wait_for_timeout(500)
-    until(page, "!window.FieldSync.isRunning()")
+    until(page, "!document.body.dataset.syncing")
     assert all("/api/v1/field/sync" in p for p in page.problems), page.problems
     page.problems.clear()
 
 
 def test_logging_out_erases_the_day_but_never_unsent_work(field_day, page, staff_login):
     w, trip, reqs = field_day
-    _load_first_stop(page, staff_login, w)
+    load_first_stop(page, staff_login, w)
     by(page, f"accept-{w.svc_cert.pk}").click()
     by(page, f"number-{w.svc_cert.pk}").wait_for()
     page.route("**/api/v1/field/**", lambda route: route.abort("internetdisconnected"))
@@ -342,7 +260,7 @@ def test_logging_out_erases_the_day_but_never_unsent_work(field_day, page, staff
 def test_session_video_with_consent_is_hashed_kept_and_uploaded(field_day, page, staff_login, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     w, trip, reqs = field_day
-    _load_first_stop(page, staff_login, w)
+    load_first_stop(page, staff_login, w)
     page.locator("summary", has_text="Відеозапис").click()
     by(page, "video-consent").check()
     by(page, "video-start").click()
@@ -370,7 +288,7 @@ def test_a_refused_photo_can_be_replaced_from_the_outbox(field_day, page, staff_
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     w, trip, reqs = field_day
     reg = w.svc_reg.pk
-    _load_first_stop(page, staff_login, w)
+    load_first_stop(page, staff_login, w)
     # Not a picture at all, though named and typed as one (a broken camera file).
     by(page, f"photo-{reg}").set_input_files([{"name": "zlamane.jpg", "mimeType": "image/jpeg",
                                                "buffer": b"this is not a photo " * 50}])
@@ -388,7 +306,7 @@ def test_a_refused_photo_can_be_replaced_from_the_outbox(field_day, page, staff_
     # The new photo went (sent files leave the list); the refused one stays, as it was.
     expect(page.locator("[data-testid=outbox-item][data-kind='attachment.declare'][data-state=sent]")).to_have_count(
         2, timeout=20_000)
-    until(page, "!window.FieldSync.isRunning()", timeout_ms=20_000)
+    until(page, "!document.body.dataset.syncing", timeout_ms=20_000)
     expect(page.locator("[data-testid=outbox-file]")).to_have_count(1)
     expect(refused).to_have_count(1)
     stop = trip.stops.order_by("position").first()

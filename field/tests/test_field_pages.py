@@ -1,6 +1,7 @@
 """The field client's pages: the app shell (login and field.work), its service worker and manifest."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -26,8 +27,9 @@ def test_field_administrator_gets_the_shell_with_its_scripts_and_manifest(world,
     response = login(world.users["field_admin"]).get("/field/")
     assert response.status_code == 200
     html = response.content.decode()
-    for script in ("field/db.js", "field/sync.js", "field/app.js"):
-        assert f'src="/static/{script}"' in html
+    # One entry module; it imports the others (the service worker keeps them all, see below).
+    assert '<script type="module" src="/static/field/main.js"></script>' in html
+    assert '<link rel="modulepreload" href="/static/field/db.js">' in html
     assert 'rel="manifest" href="/field/manifest.webmanifest"' in html
     assert 'lang="uk"' in html
     # The service worker keeps its own copy; the browser's HTTP cache must not.
@@ -75,6 +77,24 @@ def test_service_worker_caches_every_asset_of_the_shell_under_a_versioned_name(c
     assert assets == [f"/static/{a}" for a in STATIC_ASSETS]
     for asset in STATIC_ASSETS:
         assert finders.find(asset), asset
+
+
+def test_the_service_worker_keeps_every_module_the_client_imports():
+    """Offline, a module missing from the worker's cache would stop the whole app from starting."""
+    import posixpath
+    import re
+
+    field_dir = Path(finders.find("field/main.js")).parent
+    on_disk = {f"field/{p.name}" for p in field_dir.glob("*.js")}
+    assert on_disk <= set(STATIC_ASSETS), on_disk - set(STATIC_ASSETS)
+    imported = set()
+    for name in sorted(a for a in STATIC_ASSETS if a.endswith(".js")):
+        text = Path(finders.find(name)).read_text()
+        for target in re.findall(r'^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"', text, re.M | re.S):
+            assert target.startswith("."), (name, target)  # no bare names: there is no build step
+            imported.add(posixpath.normpath(posixpath.join(posixpath.dirname(name), target)))
+    assert {"field/db.js", "vendor/idb-8.0.4/index.js", "vendor/noble-hashes-2.4.0/sha256.js"} <= imported
+    assert imported <= set(STATIC_ASSETS), imported - set(STATIC_ASSETS)
 
 
 def test_the_cache_version_changes_with_the_assets(client, monkeypatch):

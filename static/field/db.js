@@ -1,152 +1,256 @@
-// IndexedDB for the field client: a small promise wrapper and the stores the day needs.
-// day: trips and stops as loaded; visits: what was done at each stop on this laptop;
-// outbox: every action to send; blobs: photos and videos with their hash; meta: device id, counters.
-"use strict";
-(function () {
-  const NAME = "valiza-field";
-  const VERSION = 1;
-  let dbPromise = null;
+// IndexedDB of the field client, through the vendored `idb` wrapper, with a versioned schema.
+//   day:     the day as the server sent it (GET /api/v1/field/day): "info", "trip:ID", "stop:ID" records
+//   visits:  what was done at each stop on this laptop (the screen's own state)
+//   outbox:  every action to send, with its state (seq unique, state indexed)
+//   blobs:   photos and videos: id, stop, kind, size, SHA-256, upload state (no bytes since version 2)
+//   chunks:  the bytes of each file, [file, n] → Blob: a photo is one chunk, a video one per few seconds
+//   meta:    device id, counters, limits, CSRF token, sync state
+// A new version adds a step to `upgrade` below and never drops what the laptop has not sent.
+import { openDB } from "../vendor/idb-8.0.4/index.js";
+import { notify } from "./dom.js";
 
-  function req(r) {
-    return new Promise((resolve, reject) => {
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-  }
+export const NAME = "valiza-field";
+export const VERSION = 2;
 
-  function open() {
-    if (dbPromise) { return dbPromise; }
-    dbPromise = new Promise((resolve, reject) => {
-      const r = indexedDB.open(NAME, VERSION);
-      r.onupgradeneeded = () => {
-        const db = r.result;
-        if (!db.objectStoreNames.contains("day")) { db.createObjectStore("day", {keyPath: "key"}); }
-        if (!db.objectStoreNames.contains("visits")) { db.createObjectStore("visits", {keyPath: "stop_id"}); }
-        if (!db.objectStoreNames.contains("outbox")) {
-          const s = db.createObjectStore("outbox", {keyPath: "id"});
-          s.createIndex("seq", "seq", {unique: true});
-          s.createIndex("state", "state");
-        }
-        if (!db.objectStoreNames.contains("blobs")) {
-          const b = db.createObjectStore("blobs", {keyPath: "id"});
-          b.createIndex("stop_id", "stop_id");
-        }
-        if (!db.objectStoreNames.contains("meta")) { db.createObjectStore("meta", {keyPath: "key"}); }
-      };
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-      r.onblocked = () => reject(new Error("blocked"));
-    });
-    return dbPromise;
-  }
-
-  // Run `fn(stores)` in one transaction; resolves with fn's result once the transaction commits.
-  async function tx(names, mode, fn) {
-    const db = await open();
-    const list = Array.isArray(names) ? names : [names];
-    return new Promise((resolve, reject) => {
-      const t = db.transaction(list, mode);
-      const stores = {};
-      for (const n of list) { stores[n] = t.objectStore(n); }
-      let result;
-      Promise.resolve(fn(stores)).then((v) => { result = v; }, (e) => { try { t.abort(); } catch (x) { /* done */ } reject(e); });
-      t.oncomplete = () => resolve(result);
-      t.onerror = () => reject(t.error);
-      t.onabort = () => reject(t.error || new Error("aborted"));
-    });
-  }
-
-  const get = (store, key) => tx(store, "readonly", (s) => req(s[store].get(key)));
-  const all = (store) => tx(store, "readonly", (s) => req(s[store].getAll()));
-  const put = (store, value) => tx(store, "readwrite", (s) => req(s[store].put(value)));
-  const del = (store, key) => tx(store, "readwrite", (s) => req(s[store].delete(key)));
-  const clear = (store) => tx(store, "readwrite", (s) => req(s[store].clear()));
-
-  async function getMeta(key, fallback) {
-    const row = await get("meta", key);
-    return row === undefined ? fallback : row.value;
-  }
-  const setMeta = (key, value) => put("meta", {key: key, value: value});
-
-  // The device id is made once and kept for the life of this browser profile.
-  async function deviceId() {
-    let id = await getMeta("device_id", null);
-    if (!id) {
-      id = crypto.randomUUID();
-      await setMeta("device_id", id);
-    }
-    return id;
-  }
-
-  // Next value of a counter kept in meta, atomically (one transaction).
-  function nextCounter(key) {
-    return tx("meta", "readwrite", async (s) => {
-      const row = await req(s.meta.get(key));
-      const value = (row ? row.value : 0) + 1;
-      await req(s.meta.put({key: key, value: value}));
-      return value;
-    });
-  }
-
-  // Append an action to the outbox with the next device sequence number (one transaction).
-  // The outbox item, the visit's new state and a new file are written in ONE transaction: a reload,
-  // a crash or a flat battery in between must never leave the screen saying "done" with nothing to send.
-  function addItem(kind, stopId, data, with_ = {}) {
-    return tx(["meta", "outbox", "visits", "blobs"], "readwrite", async (s) => {
-      const row = await req(s.meta.get("seq"));
-      const seq = (row ? row.value : 0) + 1;
-      await req(s.meta.put({key: "seq", value: seq}));
-      const item = {
-        id: with_.id || crypto.randomUUID(), seq: seq, kind: kind, stop_id: stopId, at: new Date().toISOString(),
-        data: data, state: "waiting", code: "", message: "", result: null,
-      };
-      await req(s.outbox.put(item));
-      if (with_.visit) { await req(s.visits.put(with_.visit)); }
-      if (with_.blob) { await req(s.blobs.put(with_.blob)); }
-      return item;
-    });
-  }
-
-  // Change a waiting item before it leaves (e.g. the position arrives after "start"); false if
-  // it was already sent.
-  function amendWaiting(id, change) {
-    return tx("outbox", "readwrite", async (s) => {
-      const item = await req(s.outbox.get(id));
-      if (!item || item.state !== "waiting") { return false; }
-      change(item);
-      await req(s.outbox.put(item));
-      return true;
-    });
-  }
-
-  async function outbox() {
-    const items = await all("outbox");
-    return items.sort((a, b) => a.seq - b.seq);
-  }
-
-  const UNSENT = ["waiting"];
-  const KEPT = ["waiting", "quarantined", "refused", "conflict"];
-
-  // Erase the personal data of the day: trips, stops, local visit state, sent items and uploaded
-  // files. Items not yet accepted by the server and files not yet uploaded are never dropped.
-  function erasePersonalData() {
-    return tx(["day", "visits", "outbox", "blobs"], "readwrite", async (s) => {
-      await req(s.day.clear());
-      await req(s.visits.clear());
-      const items = await req(s.outbox.getAll());
-      for (const item of items) {
-        if (!KEPT.includes(item.state)) { await req(s.outbox.delete(item.id)); }
-      }
-      // A photo or video still to upload stays: it is the evidence of an act already recorded.
-      const blobs = await req(s.blobs.getAll());
-      for (const b of blobs) {
-        if (b.state === "complete" || b.state === "rejected") { await req(s.blobs.delete(b.id)); }
-      }
-    });
-  }
-
-  window.FieldDB = {
-    open, tx, req, get, all, put, del, clear, getMeta, setMeta, deviceId, nextCounter, addItem,
-    amendWaiting, outbox, erasePersonalData, UNSENT, KEPT,
+// Records of the day as version 1 kept them (names of its own) → as the server sends them.
+function v1Service(s) {
+  const provider = s.provider || {};
+  return {
+    id: s.id, name: s.name || "", is_paid: !!s.is_paid, fee: s.fee || "0", documents: s.documents || [],
+    provider: Object.assign({recipient: provider.payment_recipient || provider.name || ""}, provider),
+    payment_qr: s.qr_svg || s.qr_link ? {link: s.qr_link || "", svg: s.qr_svg || ""} : null,
+    payment_qr_problem: s.qr_error || "",
   };
-})();
+}
+
+function v1Record(r) {
+  if (r.type === "info") {
+    return Object.assign({}, r, {extra_services: (r.extra_services || []).map(v1Service)});
+  }
+  if (r.type !== "stop") { return r; }
+  const visit = !!r.request_id;
+  return {
+    key: r.key, type: "stop", id: r.id, trip_id: r.trip_id, position: r.position, gone: r.gone,
+    kind: visit ? "visit" : "session", arrival: r.arrival, start: r.arrival, window_start: r.window_start,
+    window_end: r.window_end, services: (r.services || []).map(v1Service), visit: r.server_visit || null,
+    cases: r.cases || [],
+    person: visit ? {
+      request_id: r.request_id, number: r.request_number, status: r.status, applicant_name: r.name,
+      applicant_phone: r.phone, contact_phone: r.phone, requester_name: r.requester,
+      requester_phone: r.requester_phone, address: r.address, entrance: r.entrance, floor: r.floor, lift: r.lift,
+      intercom: r.intercom, access_notes: r.access_notes, notes: r.notes,
+    } : null,
+    place: visit ? null : {name: r.name, address: r.address},
+  };
+}
+
+async function upgrade(db, oldVersion, newVersion, tx) {
+  if (oldVersion < 1) {
+    db.createObjectStore("day", {keyPath: "key"});
+    db.createObjectStore("visits", {keyPath: "stop_id"});
+    const outbox = db.createObjectStore("outbox", {keyPath: "id"});
+    outbox.createIndex("seq", "seq", {unique: true});
+    outbox.createIndex("state", "state");
+    db.createObjectStore("blobs", {keyPath: "id"}).createIndex("stop_id", "stop_id");
+    db.createObjectStore("meta", {keyPath: "key"});
+  }
+  if (oldVersion < 2) {
+    // Files move to chunks (a video is written while it records); the day keeps the server's names.
+    const chunks = db.createObjectStore("chunks", {keyPath: ["file", "n"]});
+    for await (const cursor of tx.objectStore("blobs").iterate()) {
+      const row = cursor.value;
+      if (row.blob) {
+        await chunks.put({file: row.id, n: 0, data: row.blob});
+        delete row.blob;
+        await cursor.update(row);
+      }
+    }
+    if (oldVersion >= 1) {
+      for await (const cursor of tx.objectStore("day").iterate()) {
+        await cursor.update(v1Record(cursor.value));
+      }
+    }
+  }
+}
+
+let dbPromise = null;
+
+export function open() {
+  if (!dbPromise) {
+    dbPromise = openDB(NAME, VERSION, {
+      upgrade,
+      // A tab of an older client holds the database open: the new one waits until it is closed.
+      blocked() { notify("Закрийте інші вкладки з програмою виїзду — тоді ця відкриється.", "error"); },
+      // This tab is the older one: it lets go and reloads into the new client.
+      blocking() {
+        dbPromise.then((db) => db.close());
+        dbPromise = null;
+        location.reload();
+      },
+    }).catch((e) => { dbPromise = null; throw e; });
+  }
+  return dbPromise;
+}
+
+export const get = async (store, key) => (await open()).get(store, key);
+export const all = async (store) => (await open()).getAll(store);
+export const put = async (store, value) => (await open()).put(store, value);
+
+// `fn(tx)` inside one transaction over `stores`; resolves with fn's result once it has committed
+// (a full disk surfaces here, as the transaction's error). Only IndexedDB work may be awaited in fn.
+export async function tx(stores, mode, fn) {
+  const t = (await open()).transaction(stores, mode);
+  const done = t.done;
+  done.catch(() => { /* awaited below; a failed request rejects it first */ });
+  let result;
+  try {
+    result = await fn(t);
+  } catch (e) {
+    try { t.abort(); } catch (x) { /* already finished */ }
+    throw e;
+  }
+  await done;
+  return result;
+}
+
+export async function getMeta(key, fallback) {
+  const row = await get("meta", key);
+  return row === undefined ? fallback : row.value;
+}
+export const setMeta = (key, value) => put("meta", {key: key, value: value});
+
+// The device id is made once and kept for the life of this browser profile.
+export async function deviceId() {
+  let id = await getMeta("device_id", null);
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta("device_id", id);
+  }
+  return id;
+}
+
+// Next value of a counter kept in meta, atomically.
+export function nextCounter(key) {
+  return tx("meta", "readwrite", async (t) => {
+    const row = await t.objectStore("meta").get(key);
+    const value = (row ? row.value : 0) + 1;
+    await t.objectStore("meta").put({key: key, value: value});
+    return value;
+  });
+}
+
+// Append an action to the outbox with the next device sequence number. The item, the visit's new
+// state and a file's record (and its bytes) are written in ONE transaction: a reload, a crash or a
+// full disk in between never leaves the screen saying "done" with nothing to send.
+export function addItem(kind, stopId, data, extra = {}) {
+  const stores = ["meta", "outbox", "visits", "blobs"].concat(extra.chunk ? ["chunks"] : []);
+  return tx(stores, "readwrite", async (t) => {
+    const row = await t.objectStore("meta").get("seq");
+    const seq = (row ? row.value : 0) + 1;
+    await t.objectStore("meta").put({key: "seq", value: seq});
+    const item = {
+      id: extra.id || crypto.randomUUID(), seq: seq, kind: kind, stop_id: stopId, at: new Date().toISOString(),
+      data: data, state: "waiting", code: "", message: "", result: null, label: extra.label || "",
+    };
+    await t.objectStore("outbox").put(item);
+    if (extra.visit) { await t.objectStore("visits").put(extra.visit); }
+    if (extra.blob) { await t.objectStore("blobs").put(extra.blob); }
+    if (extra.chunk) { await t.objectStore("chunks").put(extra.chunk); }
+    return item;
+  });
+}
+
+// Change a waiting item before it leaves (e.g. the position arrives after "start"); false if sent.
+export function amendWaiting(id, change) {
+  return tx("outbox", "readwrite", async (t) => {
+    const item = await t.objectStore("outbox").get(id);
+    if (!item || item.state !== "waiting") { return false; }
+    change(item);
+    await t.objectStore("outbox").put(item);
+    return true;
+  });
+}
+
+export async function outbox() {
+  return (await open()).getAllFromIndex("outbox", "seq");
+}
+
+// -- files: a record in "blobs", the bytes in "chunks" ---------------------------------------------
+
+const chunkRange = (fileId) => IDBKeyRange.bound([fileId, 0], [fileId, Infinity]);
+
+// One more piece of a file being recorded, and its record's new size, together.
+export function appendChunk(fileId, n, data, fields) {
+  return tx(["blobs", "chunks"], "readwrite", async (t) => {
+    await t.objectStore("chunks").put({file: fileId, n: n, data: data});
+    const row = await t.objectStore("blobs").get(fileId);
+    if (row) { await t.objectStore("blobs").put(Object.assign(row, fields)); }
+  });
+}
+
+// The file's pieces in order, as Blob handles: the bytes stay on disk until read.
+export async function fileParts(fileId) {
+  const rows = await (await open()).getAll("chunks", chunkRange(fileId));
+  return rows.sort((a, b) => a.n - b.n).map((r) => r.data);
+}
+
+// Bytes [start, end) of a file made of `parts`, as one Blob of slices (nothing is copied here).
+export function sliceParts(parts, start, end, type) {
+  const out = [];
+  let at = 0;
+  for (const part of parts) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + part.size);
+    if (from < to) { out.push(part.slice(from - at, to - at)); }
+    at += part.size;
+    if (at >= end) { break; }
+  }
+  return new Blob(out, {type: type || ""});
+}
+
+export function updateFile(fileId, fields) {
+  return tx("blobs", "readwrite", async (t) => {
+    const row = await t.objectStore("blobs").get(fileId);
+    if (row) { await t.objectStore("blobs").put(Object.assign(row, fields)); }
+    return row;
+  });
+}
+
+// The server has the whole file: its bytes leave the laptop's disk; the record (and thumbnail) stays.
+export function completeFile(fileId, fields) {
+  return tx(["blobs", "chunks"], "readwrite", async (t) => {
+    const row = await t.objectStore("blobs").get(fileId);
+    if (row) { await t.objectStore("blobs").put(Object.assign(row, fields)); }
+    await t.objectStore("chunks").delete(chunkRange(fileId));
+  });
+}
+
+export function deleteFile(fileId) {
+  return tx(["blobs", "chunks"], "readwrite", async (t) => {
+    await t.objectStore("blobs").delete(fileId);
+    await t.objectStore("chunks").delete(chunkRange(fileId));
+  });
+}
+
+export const UNSENT = ["waiting"];
+export const KEPT = ["waiting", "quarantined", "refused", "conflict"];
+export const FILE_DONE = ["complete", "rejected"];
+
+// Erase the personal data of the day: trips, stops, local visit state, sent items and uploaded
+// files. Items the server has not accepted and files not yet uploaded are never dropped.
+export function erasePersonalData() {
+  return tx(["day", "visits", "outbox", "blobs", "chunks"], "readwrite", async (t) => {
+    await t.objectStore("day").clear();
+    await t.objectStore("visits").clear();
+    for (const item of await t.objectStore("outbox").getAll()) {
+      if (!KEPT.includes(item.state)) { await t.objectStore("outbox").delete(item.id); }
+    }
+    // A photo or video still to upload stays: it is the evidence of an act already recorded.
+    for (const b of await t.objectStore("blobs").getAll()) {
+      if (FILE_DONE.includes(b.state)) {
+        await t.objectStore("blobs").delete(b.id);
+        await t.objectStore("chunks").delete(chunkRange(b.id));
+      }
+    }
+  });
+}

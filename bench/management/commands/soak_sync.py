@@ -167,7 +167,7 @@ class Command(BaseCommand):
 
 class Driver:
     """The field client's screens through its automation hooks (`data-testid`, listed at the top of
-    static/field/app.js)."""
+    static/field/main.js)."""
 
     def __init__(self, page, rnd, *, photo_kb):
         self.page, self.rnd = page, rnd

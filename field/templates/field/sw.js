@@ -6,11 +6,23 @@ const VERSION = "{{ version }}";
 const CACHE = "valiza-field-" + VERSION;
 const SHELL = "/field/";
 const ASSETS = {{ assets_json|safe }};
+// No fetch waits for ever: a stalled line must not hold the install, nor the app's opening.
+const NETWORK_WAIT_MS = 30000;
+
+async function fetchWithin(request, options) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), NETWORK_WAIT_MS);
+  try {
+    return await fetch(request, Object.assign({}, options, {signal: controller.signal}));
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function cacheShell(cache) {
   // Only a real shell: a redirect to the login page must never be kept as the app.
   try {
-    const response = await fetch(SHELL, {credentials: "same-origin", cache: "no-store"});
+    const response = await fetchWithin(SHELL, {credentials: "same-origin", cache: "no-store"});
     if (response.ok && !response.redirected && response.type === "basic") {
       await cache.put(SHELL, response);
     }
@@ -20,7 +32,13 @@ async function cacheShell(cache) {
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(ASSETS);
+    // All or nothing, as cache.addAll, but each with a deadline.
+    const responses = await Promise.all(ASSETS.map(async (url) => {
+      const response = await fetchWithin(url, {cache: "no-cache"});
+      if (!response.ok) { throw new Error(url + ": " + response.status); }
+      return [url, response];
+    }));
+    await Promise.all(responses.map(([url, response]) => cache.put(url, response)));
     await cacheShell(cache);
     await self.skipWaiting();
   })());
@@ -57,7 +75,7 @@ const SHELL_WAIT_MS = 4000;
 
 async function shellFirstFromNetwork(request) {
   const cache = await caches.open(CACHE);
-  const fromNetwork = fetch(request).then((response) => {
+  const fromNetwork = fetchWithin(request).then((response) => {
     if (response.ok && !response.redirected && response.type === "basic") {
       cache.put(SHELL, response.clone());
     }
@@ -82,7 +100,7 @@ async function staticFirstFromCache(request) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(request, {ignoreSearch: true});
   if (cached) { return cached; }
-  const response = await fetch(request);
+  const response = await fetchWithin(request);
   if (response.ok) { cache.put(request, response.clone()); }
   return response;
 }

@@ -1,0 +1,198 @@
+"""The day the field client loads (`GET /api/v1/field/day`, ADR 7), as plain data for `day_schemas.Day`.
+
+`build_day` gives the user's published trips of a day with everything to work them offline; `choices`
+and `limits` are what the laptop checks its input against before anything leaves it: the models'
+own choices, and the bounds of the sync contract (`schemas.py`) and of the settings, read from there.
+"""
+
+import annotated_types
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from catalogue.models import Service
+from journal.models import Case, Delivery
+from payments.fee_qr import payment_qr
+from planning.models import Plan, Stop, Trip
+from visits.models import RequestedService
+
+from . import schemas
+from .models import Attachment, IncidentAct, Outcome, PaymentMethod, SyncItem, Visit
+from .sync import batch
+
+
+def _choices(choices):
+    return [{"value": value, "label": str(label)} for value, label in choices]
+
+
+def choices():
+    return {"outcomes": _choices(Outcome.choices), "act_kinds": _choices(IncidentAct.Kind.choices),
+            "payment_methods": _choices(PaymentMethod.choices), "delivery": _choices(Delivery.choices),
+            "item_kinds": _choices(SyncItem.Kind.choices)}
+
+
+def bound(model, field, name):
+    """A bound the contract declares on `model.field`: `max_length` (text, lists) or `le` (numbers)."""
+    kind = {"max_length": annotated_types.MaxLen, "le": annotated_types.Le}[name]
+    found = [getattr(m, name) for m in model.model_fields[field].metadata if isinstance(m, kind)]
+    if not found:
+        raise LookupError(f"{model.__name__}.{field} declares no {name}")
+    return min(found)
+
+
+def limits():
+    return {
+        "batch_max_items": settings.VALIZA_FIELD_BATCH_MAX_ITEMS, "sync_max_bytes": settings.VALIZA_FIELD_SYNC_MAX_BYTES,
+        "chunk_bytes": settings.VALIZA_FIELD_CHUNK_BYTES, "photo_max_bytes": settings.VALIZA_FIELD_PHOTO_MAX_BYTES,
+        "video_max_bytes": settings.VALIZA_FIELD_VIDEO_MAX_BYTES, "video_keep_days": settings.VALIZA_VIDEO_KEEP_DAYS,
+        "sheets_max": bound(schemas.DocumentLine, "sheets", "le"),
+        "amount_max": bound(schemas.PaymentData, "amount", "le"),
+        "services_max": bound(schemas.AcceptData, "services", "max_length"),
+        "documents_max": bound(schemas.AcceptedLine, "documents", "max_length"),
+        "text_max": {
+            "description": bound(schemas.ActData, "description", "max_length"),
+            "note": bound(schemas.OutcomeData, "note", "max_length"),
+            "witness_name": bound(schemas.ActData, "witness_name", "max_length"),
+            "witness_role": bound(schemas.ActData, "witness_role", "max_length"),
+            "receipt": bound(schemas.PaymentData, "receipt", "max_length"),
+            "provisional_number": bound(schemas.AcceptedLine, "provisional_number", "max_length"),
+        },
+        "clock_notice_s": batch.CLOCK_NOTICE_S,
+        "request_timeout_s": settings.VALIZA_FIELD_REQUEST_TIMEOUT_S,
+    }
+
+
+def _provider(provider):
+    return {"name": provider.name, "recipient": provider.payment_recipient or provider.name,
+            "edrpou": provider.edrpou, "iban": provider.iban}
+
+
+def _documents(service, answers):
+    return [{"id": d.pk, "name": d.name, "has": answers.get(d.pk)} for d in service.documents.all()]
+
+
+def _service(service, req, requested, answers):
+    qr, problem = payment_qr(service, req) if service.is_paid else (None, "")
+    return {
+        "id": service.pk, "code": service.code, "name": service.name, "provider": _provider(service.provider),
+        "requested": requested, "is_paid": service.is_paid, "fee": service.fee, "term_days": service.term_days,
+        "term_kind": service.term_kind, "minutes": service.minutes, "needs_partner": service.needs_partner,
+        "documents": _documents(service, answers), "payment_qr": qr, "payment_qr_problem": problem,
+    }
+
+
+def _person(req):
+    return {
+        "request_id": req.pk, "number": req.number, "status": req.status, "applicant_name": req.applicant_name,
+        "applicant_birth_date": req.applicant_birth_date, "applicant_phone": req.applicant_phone,
+        "requester_name": req.requester_name, "requester_phone": req.requester_phone,
+        "requester_relation": req.requester_relation, "contact_phone": req.contact_phone, "address": req.address,
+        "settlement": str(req.settlement), "street": req.street, "building": req.building, "flat": req.flat,
+        "entrance": req.entrance, "floor": req.floor, "lift": req.lift, "intercom": req.intercom,
+        "access_notes": req.access_notes, "latitude": req.latitude, "longitude": req.longitude,
+        "notes": req.notes, "payment_method": req.payment_method,
+    }
+
+
+def _visit_state(visit):
+    if visit is None:
+        return None
+    return {
+        "visit_id": visit.pk, "started_at": visit.started_at, "outcome": visit.outcome,
+        "outcome_label": str(Outcome(visit.outcome).label) if visit.outcome else "",
+        "outcome_note": visit.outcome_note, "finished_at": visit.finished_at,
+        "payments": [{"service_id": p.service_id, "method": p.method, "receipt": p.receipt, "amount": p.amount}
+                     for p in visit.payments.all()],
+        "acts": [str(a.pk) for a in visit.acts.all()],
+        "attachments": [{"id": str(a.pk), "kind": a.kind, "service_id": a.service_id, "size": a.size,
+                         "received": a.received, "state": a.state} for a in visit.attachments.all()],
+    }
+
+
+def _stops(trip):
+    return list(
+        Stop.objects.filter(trip=trip).order_by("position").select_related(
+            "request__settlement", "session__fixed_point")
+        .prefetch_related(
+            Prefetch("request__services", queryset=RequestedService.objects.select_related("service__provider")
+                     .order_by("service__order", "service__name_uk")
+                     .prefetch_related("documents", "service__documents")),
+        )
+    )
+
+
+def _visits(stops):
+    """Each stop's visit: its own, or another visit of the same request (a plan revision moved it)."""
+    request_ids = [s.request_id for s in stops if s.request_id]
+    visits = list(Visit.objects.filter(request_id__in=request_ids).order_by("pk")
+                  .prefetch_related("payments", Prefetch("acts", queryset=IncidentAct.objects.only("id", "visit_id")),
+                                    Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))))
+    by_stop = {v.stop_id: v for v in visits}
+    by_request = {v.request_id: v for v in visits}
+    return {s.pk: by_stop.get(s.pk) or by_request.get(s.request_id) for s in stops}
+
+
+def build_day(user, day):
+    """Everything the client stores for `day`, and the requests it shows (for the access log)."""
+    trips = list(
+        Trip.objects.filter(day=day, team__members=user, plan__state=Plan.State.PUBLISHED,
+                            plan__week__community_id=user.community_id)
+        .select_related("team__office", "vehicle", "suitcase", "plan").order_by("leave_at", "pk").distinct()
+    )
+    shown, out = [], []
+    for trip in trips:
+        stops = _stops(trip)
+        visits = _visits(stops)
+        cases = {}
+        for case in Case.objects.filter(request_id__in=[s.request_id for s in stops if s.request_id]).order_by("pk"):
+            cases.setdefault(case.request_id, []).append({
+                "service_id": case.service_id, "number": case.number,
+                "provisional_number": case.provisional_number or "",
+                "handover_due": case.handover_due, "provider_due": case.provider_due})
+        rows = []
+        for stop in stops:
+            req = stop.request
+            row = {"id": stop.pk, "position": stop.position, "arrival": stop.arrival, "start": stop.start,
+                   "end": stop.end, "window_start": stop.window_start, "window_end": stop.window_end,
+                   "person": None, "place": None, "services": [], "visit": None, "cases": []}
+            if req is None:
+                point = stop.session.fixed_point if stop.session_id else None
+                row["kind"] = "session"
+                if point:
+                    row["place"] = {"name": point.name, "address": point.address, "latitude": point.latitude,
+                                    "longitude": point.longitude}
+            else:
+                shown.append(req)
+                row["kind"] = "visit"
+                row["person"] = _person(req)
+                row["services"] = [
+                    _service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id})
+                    for rs in req.services.all()]
+                row["visit"] = _visit_state(visits.get(stop.pk))
+                row["cases"] = cases.get(req.pk, [])
+            rows.append(row)
+        office = trip.team.office
+        out.append({"id": trip.pk, "day": trip.day, "plan_version": trip.plan.version, "team": trip.team.name,
+                    "office": {"name": office.name, "address": office.address, "phone": office.phone},
+                    "vehicle": str(trip.vehicle or ""), "suitcase": str(trip.suitcase or ""),
+                    "leave_at": trip.leave_at, "return_at": trip.return_at, "stops": rows})
+    return out, shown
+
+
+def extra_services(community_id):
+    services = (Service.objects.filter(is_active=True, mobile_allowed=True)
+                .filter(Q(provider__community_id=community_id) | Q(provider__community__isnull=True))
+                .prefetch_related("documents").order_by("order", "name_uk"))
+    return [{"id": s.pk, "code": s.code, "name": s.name, "is_paid": s.is_paid, "fee": s.fee,
+             "needs_partner": s.needs_partner, "documents": _documents(s, {})} for s in services]
+
+
+def day_answer(user, the_day, csrf_token):
+    """The whole answer for `the_day`; the requests shown are access-logged by the caller."""
+    trips, shown = build_day(user, the_day)
+    answer = {
+        "date": the_day, "server_time": timezone.now(), "user": user.get_full_name() or user.username,
+        "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
+        "extra_services": extra_services(user.community_id), "choices": choices(), "limits": limits(),
+    }
+    return answer, shown

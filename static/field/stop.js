@@ -1,0 +1,206 @@
+// One stop at the door: start, the documents of each service with their sheets, the services
+// accepted (provisional number, intake inventory to print), photos, payment, act, video, outcome.
+import { actBlock, adminName, printToolbar } from "./act.js";
+import { date, h, money, notify, time } from "./dom.js";
+import { sheetsProblem, textField } from "./limits.js";
+import { paymentBlock } from "./payment.js";
+import { photoBlock } from "./photos.js";
+import {
+  choices, ensureStarted, hooks, label, nextProvisional, record, registeredNumber, saveVisit, serviceState, servicesOf,
+  state, stopAddress, stopById, stopName, stopNumber, visitOf,
+} from "./state.js";
+import { guard } from "./storage.js";
+import { videoBlock } from "./video.js";
+
+// Where the result goes when the person says nothing else.
+const DEFAULT_DELIVERY = "office";
+
+export function contactLines(stop) {
+  const p = stop.person;
+  if (!p) {
+    return [h("p", {class: "stop-address"}, h("strong", {}, "Адреса: "), stopAddress(stop))];
+  }
+  return [
+    h("p", {class: "stop-address"}, h("strong", {}, "Адреса: "), p.address,
+      p.entrance ? ", під'їзд " + p.entrance : "", p.floor !== null && p.floor !== undefined ? ", поверх " + p.floor : ""),
+    p.contact_phone ? h("p", {}, h("strong", {}, "Телефон: "), h("a", {href: "tel:" + p.contact_phone}, p.contact_phone))
+      : null,
+    p.requester_name ? h("p", {}, h("strong", {}, "Звернувся: "), p.requester_name,
+      p.requester_phone ? " — " : "", p.requester_phone ? h("a", {href: "tel:" + p.requester_phone}, p.requester_phone)
+        : null) : null,
+    p.intercom ? h("p", {}, h("strong", {}, "Домофон: "), p.intercom) : null,
+    p.access_notes ? h("p", {}, h("strong", {}, "Як потрапити: "), p.access_notes) : null,
+    p.notes ? h("p", {}, h("strong", {}, "Примітки: "), p.notes) : null,
+  ];
+}
+
+function docRow(stop, service, doc, sstate) {
+  const d = sstate.docs[doc.id] || {present: false, sheets: 1};
+  const id = "doc-" + stop.id + "-" + service.id + "-" + doc.id;
+  const max = state.info.limits.sheets_max;
+  const save = guard(async () => {
+    const problem = sheetsProblem(sheets.value.trim());
+    if (problem) {
+      notify(problem, "error");
+      sheets.value = String(d.sheets ?? 1);
+      return;
+    }
+    const visit = visitOf(stop.id);
+    const ss = serviceState(visit, service.id);
+    ss.docs[doc.id] = {present: box.checked, sheets: Number(sheets.value)};
+    await saveVisit(visit, "позначку документа");
+  });
+  const box = h("input", {type: "checkbox", id: id, checked: !!d.present, testid: "doc-" + service.id + "-" + doc.id,
+    onchange: save});
+  const sheets = h("input", {type: "number", id: id + "-sheets", min: "0", max: String(max), step: "1",
+    value: String(d.sheets ?? 1), class: "sheets", testid: "sheets-" + service.id + "-" + doc.id, onchange: save});
+  return h("li", {class: "doc-row"},
+    h("span", {class: "choice"}, box, h("label", {for: id}, doc.name)),
+    h("label", {for: id + "-sheets", class: "sheets-label"}, "аркушів (до " + max + ")"), sheets);
+}
+
+function acceptBlock(stop, service, sstate) {
+  const number = registeredNumber(stop, service.id);
+  const options = choices("delivery");
+  const chosen = sstate.delivery || (options.some((c) => c.value === DEFAULT_DELIVERY) ? DEFAULT_DELIVERY : "");
+  const sel = h("select", {id: "delivery-" + stop.id + "-" + service.id, testid: "delivery-" + service.id},
+    options.map((c) => h("option", {value: c.value, selected: chosen === c.value}, c.label)));
+  const accept = guard(async () => {
+    const visit = await ensureStarted(stop);
+    const ss = serviceState(visit, service.id);
+    ss.delivery = sel.value;
+    if (!ss.provisional_number) { ss.provisional_number = await nextProvisional(); }
+    ss.accepted_at = new Date().toISOString();
+    const documents = service.documents.map((d) => ({
+      document_id: d.id, present: !!(ss.docs[d.id] && ss.docs[d.id].present),
+      sheets: ss.docs[d.id] ? ss.docs[d.id].sheets : 0,
+    }));
+    await record("visit.accept", stop, {services: [{service_id: service.id, provisional_number: ss.provisional_number,
+      delivery: ss.delivery, documents: documents}]}, {visit: visit, what: "прийняття послуги"});
+    notify("Послугу «" + service.name + "» прийнято. Номер: " + ss.provisional_number + ".", "ok");
+    hooks.render();
+  });
+  return h("div", {class: "accept"},
+    h("div", {class: "field"}, h("label", {for: sel.id}, "Як людина хоче отримати результат"), sel),
+    h("button", {type: "button", testid: "accept-" + service.id, onclick: accept},
+      sstate.accepted_at ? "Зберегти зміни (послугу прийнято)" : "Послугу прийнято"),
+    sstate.provisional_number ? h("p", {class: "number", testid: "number-" + service.id},
+      number ? "Реєстраційний номер: " : "Тимчасовий номер: ", h("strong", {}, number || sstate.provisional_number),
+      number ? " (тимчасовий " + sstate.provisional_number + ")" : " — справжній номер прийде після надсилання.") : null,
+    sstate.provisional_number ? h("p", {}, h("a", {href: "#/print/inventory/" + stop.id + "/" + service.id,
+      testid: "print-inventory-" + service.id}, "Опис вхідного пакета документів — друк")) : null);
+}
+
+function outcomeBlock(stop, visit) {
+  const radios = choices("outcomes").map((c) => h("span", {class: "choice"},
+    h("input", {type: "radio", name: "outcome-" + stop.id, id: "outcome-" + stop.id + "-" + c.value, value: c.value,
+      checked: visit.outcome === c.value, testid: "outcome-" + c.value}),
+    h("label", {for: "outcome-" + stop.id + "-" + c.value}, c.label)));
+  const note = textField("textarea", "note", {id: "outcome-note-" + stop.id, rows: "3", testid: "outcome-note"});
+  note.input.value = visit.outcome_note || "";
+  const save = guard(async () => {
+    const chosen = radios.map((r) => r.querySelector("input")).find((i) => i.checked);
+    if (!chosen) { notify("Виберіть результат візиту.", "error"); return; }
+    const v = await ensureStarted(stop);
+    v.outcome = chosen.value;
+    v.outcome_note = note.input.value.trim();
+    v.outcome_at = new Date().toISOString();
+    await record("visit.outcome", stop, {outcome: v.outcome, note: v.outcome_note, video_consent: !!v.video_consent},
+      {visit: v, what: "результат візиту"});
+    notify("Результат візиту збережено: " + label("outcomes", v.outcome) + ".", "ok");
+    location.hash = "#/";
+  });
+  return h("fieldset", {class: "group outcome", testid: "outcome"},
+    h("legend", {}, "Результат візиту"),
+    h("div", {class: "choices"}, radios),
+    h("div", {class: "field"}, h("label", {for: note.input.id}, "Примітка (необов'язково)"), note.input, note.counter),
+    h("button", {type: "button", testid: "outcome-save", onclick: save},
+      visit.outcome ? "Зберегти зміни результату" : "Зберегти результат"),
+    visit.outcome ? h("p", {class: "saved", testid: "outcome-saved"}, "Збережено: " + label("outcomes", visit.outcome) +
+      " о " + time(visit.outcome_at) + ".") : null);
+}
+
+function extraServiceBlock(stop, visit) {
+  const shown = new Set(servicesOf(stop, visit).map((s) => s.id));
+  const options = ((state.info && state.info.extra_services) || []).filter((s) => !shown.has(s.id));
+  if (!options.length) { return null; }
+  const sel = h("select", {id: "extra-service-" + stop.id, testid: "extra-service"},
+    options.map((s) => h("option", {value: String(s.id)}, s.name + (s.is_paid ? " (" + money(s.fee) + ")" : ""))));
+  const add = guard(async () => {
+    const v = visitOf(stop.id);
+    v.extra_services = (v.extra_services || []).concat([Number(sel.value)]);
+    await saveVisit(v, "послугу");
+    hooks.render();
+  });
+  return h("details", {class: "group"}, h("summary", {}, "Людина просить ще одну послугу"),
+    h("div", {class: "field"}, h("label", {for: sel.id}, "Послуга"), sel),
+    h("button", {type: "button", class: "secondary", testid: "extra-service-add", onclick: add}, "Додати послугу"));
+}
+
+export function viewStop(id) {
+  const stop = stopById(id);
+  if (!stop) { return [h("h1", {}, "Зупинку не знайдено"), h("p", {}, h("a", {href: "#/"}, "До списку зупинок"))]; }
+  const visit = visitOf(stop.id);
+  const n = stopNumber(stop);
+  const start = guard(async () => {
+    await ensureStarted(stop);
+    hooks.render();
+  });
+  const parts = [
+    h("p", {class: "no-print"}, h("a", {href: "#/", testid: "back"}, "← До списку зупинок")),
+    h("h1", {testid: "stop-title"}, "Зупинка " + n + ": " + stopName(stop)),
+    h("p", {class: "window"}, h("strong", {}, "Час: "), time(stop.window_start) + "–" + time(stop.window_end)),
+    contactLines(stop),
+    visit.started_at ? h("p", {class: "saved", testid: "visit-started"}, "Візит розпочато о " + time(visit.started_at) +
+      (visit.latitude ? " (місце записано)" : "") + ".") :
+      h("p", {}, h("button", {type: "button", class: "big", testid: "visit-start", onclick: start}, "Почати візит")),
+  ];
+  for (const service of servicesOf(stop, visit)) {
+    const sstate = (visit.services || {})[service.id] || {docs: {}};
+    parts.push(h("section", {class: "field-service", testid: "service-" + service.id, "aria-labelledby": "svc-" + service.id},
+      h("h2", {id: "svc-" + service.id}, service.name),
+      h("fieldset", {class: "doc-checklist"}, h("legend", {}, "Документи (позначте подані і кількість аркушів)"),
+        service.documents.length ? h("ul", {class: "doc-list"}, service.documents.map((d) => docRow(stop, service, d, sstate))) :
+          h("p", {class: "muted"}, "Для цієї послуги перелік документів не задано.")),
+      photoBlock(stop, service),
+      acceptBlock(stop, service, sstate),
+      service.is_paid ? paymentBlock(stop, service, sstate) : null));
+  }
+  parts.push(extraServiceBlock(stop, visit));
+  parts.push(actBlock(stop, visit));
+  parts.push(videoBlock(stop, visit));
+  parts.push(outcomeBlock(stop, visit));
+  return parts;
+}
+
+export function viewInventory(stopId, sid) {
+  const stop = stopById(stopId);
+  const visit = stop && visitOf(stop.id);
+  const service = stop && servicesOf(stop, visit).find((s) => String(s.id) === String(sid));
+  const ss = visit && (visit.services || {})[sid];
+  if (!ss || !ss.provisional_number) { return [h("p", {}, "Послугу ще не прийнято."), h("a", {href: "#/"}, "Назад")]; }
+  const number = registeredNumber(stop, sid) || ss.provisional_number;
+  let total = 0;
+  const rows = service.documents.map((d, i) => {
+    const x = ss.docs[d.id] || {present: false, sheets: 0};
+    if (x.present) { total += Number(x.sheets) || 0; }
+    return h("tr", {}, h("td", {}, String(i + 1)), h("td", {}, d.name), h("td", {}, x.present ? "так" : "ні"),
+      h("td", {class: "num"}, x.present ? String(x.sheets) : "—"));
+  });
+  return [printToolbar("#/stop/" + stop.id), h("article", {class: "print-sheet", testid: "inventory"},
+    h("h1", {}, "Опис вхідного пакета документів"),
+    h("p", {}, "№ ", h("strong", {testid: "inventory-number"}, number), " від " + date(ss.accepted_at),
+      number === ss.provisional_number ? " (тимчасовий номер, присвоєно на виїзді)" : ""),
+    h("p", {}, h("strong", {}, "Послуга: "), service.name),
+    h("p", {}, h("strong", {}, "Суб'єкт звернення: "), stopName(stop)),
+    h("p", {}, h("strong", {}, "Адреса: "), stopAddress(stop)),
+    h("table", {class: "docs-table"},
+      h("thead", {}, h("tr", {}, h("th", {}, "№"), h("th", {}, "Документ"), h("th", {}, "Подано"), h("th", {}, "Аркушів"))),
+      h("tbody", {}, rows),
+      h("tfoot", {}, h("tr", {}, h("td", {}), h("td", {}, "Усього аркушів"), h("td", {}), h("td", {class: "num"}, String(total))))),
+    h("p", {}, h("strong", {}, "Спосіб отримання результату: "), label("delivery", ss.delivery)),
+    h("p", {}, h("strong", {}, "Адміністратор: "), adminName(state.info)),
+    h("div", {class: "signatures"},
+      h("p", {}, "Підпис адміністратора ____________________"),
+      h("p", {}, "Підпис суб'єкта звернення ____________________")))];
+}
