@@ -50,6 +50,7 @@ def test_week_has_cutoff_and_deadline_on_the_last_working_day_before(world):
     assert week.publish_by.astimezone(local.tzinfo).hour == 14
 
 
+@pytest.mark.solver
 def test_plan_puts_accepted_requests_into_trips_within_their_windows(world, team):
     reqs = [accepted(world, preferred_weekdays=[1], window_start=datetime.time(10), window_end=datetime.time(13))
             for _ in range(3)]
@@ -73,6 +74,7 @@ def test_request_without_coordinates_is_listed_as_needing_location(world, team):
     assert Unplanned.objects.get(plan=plan).reason == "no_coordinates"
 
 
+@pytest.mark.solver
 def test_day_off_and_pins_are_respected(world, team):
     TeamDayOff.objects.create(team=team, date=MONDAY, note="Навчання")
     req = accepted(world)
@@ -89,6 +91,7 @@ def test_day_off_and_pins_are_respected(world, team):
     assert Stop.objects.filter(trip__plan=plan, request=other).exists()
 
 
+@pytest.mark.solver
 def test_service_needing_a_partner_is_unplanned_without_such_team(world, team):
     world.svc_cert.needs_partner = True
     world.svc_cert.save()
@@ -120,6 +123,7 @@ def test_the_same_week_cannot_be_planned_twice_at_once(world, team):
         actions.start_planning(week, by=world.users["coordinator"], time_limit_s=1)
 
 
+@pytest.mark.solver
 def test_approving_after_a_request_was_withdrawn_asks_to_replan(world, team):
     req = accepted(world)
     plan = plan_now(world)
@@ -145,6 +149,7 @@ def _messages(kind=None):
     return list(qs.filter(kind=kind) if kind else qs)
 
 
+@pytest.mark.solver
 def test_publish_schedules_requests_and_queues_one_sms_and_one_reminder_each(world, team):
     reqs = [accepted(world) for _ in range(2)]
     plan = plan_now(world)
@@ -167,6 +172,7 @@ def test_publish_schedules_requests_and_queues_one_sms_and_one_reminder_each(wor
     assert all(m.next_attempt_at.date() < stop.trip.day for m in reminders)
 
 
+@pytest.mark.solver
 def test_revision_sends_corrections_only_for_changed_visits_and_cancels_old_reminders(world, team):
     moved = accepted(world)
     kept = accepted(world)

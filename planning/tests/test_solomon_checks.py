@@ -60,6 +60,7 @@ def test_reads_best_known_distances():
     assert best["c101"].distance == 828.94
     assert best["r102"].exact_time_feasible is False
 
+@pytest.mark.solver
 def test_tiny_instance_solved_and_checked_with_exact_distances():
     problem = to_problem(parse_solomon(TINY))
     solution = solve(problem, 0.3)
@@ -81,6 +82,7 @@ def _mutate(solution, shift_id, index, **changes):
         routes=[dataclasses.replace(r, stops=stops) if r is route else r for r in solution.routes],
     )
 
+@pytest.mark.solver
 def test_checker_catches_broken_plans():
     problem = to_problem(parse_solomon(TINY))
     solution = solve(problem, 0.3)
@@ -128,6 +130,7 @@ def test_checker_catches_broken_plans():
     assert any("lacks" in v for v in check_solution(skilled, solution).violations)
 
 
+@pytest.mark.solver
 def test_bench_planner_command(tmp_path, capsys):
     folder = tmp_path / "instances"
     folder.mkdir()

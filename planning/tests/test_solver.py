@@ -47,6 +47,7 @@ def solved(problem, limit=LIMIT, **kw):
     return solution
 
 
+@pytest.mark.solver
 def test_time_windows_give_the_order_and_the_times():
     problem = plane(
         [Shift("s", "office", 0, 600, max_duration=None)],
@@ -70,6 +71,7 @@ def test_time_windows_give_the_order_and_the_times():
     assert solution.unplanned == []
 
 
+@pytest.mark.solver
 def test_a_window_no_shift_can_meet_is_unplanned_with_its_reason():
     problem = plane(
         [day_shift("mon"), day_shift("tue", day=1)],
@@ -87,6 +89,7 @@ def test_a_window_no_shift_can_meet_is_unplanned_with_its_reason():
     assert solution.reasons == {"evening": NO_WINDOW_FITS, "too-late": NO_WINDOW_FITS}
 
 
+@pytest.mark.solver
 def test_shift_hours_bound_the_route():
     # Four visits of 2.5 h each; a shift of 9 h can do at most three with travel.
     visits = [
@@ -100,6 +103,7 @@ def test_shift_hours_bound_the_route():
     assert list(solution.reasons.values()) == [NO_CAPACITY]
 
 
+@pytest.mark.solver
 def test_autonomy_beyond_the_suitcase_is_unplanned():
     problem = plane(
         [day_shift("mon", max_duration=120)],
@@ -113,6 +117,7 @@ def test_autonomy_beyond_the_suitcase_is_unplanned():
     assert solution.reasons == {"far": BEYOND_AUTONOMY}
 
 
+@pytest.mark.solver
 def test_autonomy_limits_the_whole_route():
     # Each fits alone (20 + 30 + 20 = 70 min), together 20 + 30 + 0 + 30 + 20 = 100 > 90.
     problem = plane(
@@ -129,6 +134,7 @@ def test_autonomy_limits_the_whole_route():
     assert solution.reasons == {"b": NO_CAPACITY}
 
 
+@pytest.mark.solver
 def test_skills_send_a_visit_only_to_a_team_that_has_them():
     depots = [Depot("north", (0, 100)), Depot("south", (0, 0))]
     problem = plane(
@@ -150,6 +156,7 @@ def test_skills_send_a_visit_only_to_a_team_that_has_them():
     assert solution.reasons == {"registry": NO_SKILL}
 
 
+@pytest.mark.solver
 def test_pinned_to_a_shift_and_to_a_time():
     depots = [Depot("a", (0, 0)), Depot("b", (100, 0))]
     problem = plane(
@@ -181,6 +188,7 @@ def test_a_pin_that_cannot_be_kept_is_explained():
     assert solution.reasons == {"needs-tue": NO_WINDOW_FITS, "needs-social": NO_SKILL}
 
 
+@pytest.mark.solver
 def test_multi_day_visit_is_served_once_on_an_allowed_day():
     tuesday = (DAY + 9 * 60, DAY + 12 * 60)
     thursday = (3 * DAY + 9 * 60, 3 * DAY + 12 * 60)
@@ -201,6 +209,7 @@ def test_multi_day_visit_is_served_once_on_an_allowed_day():
     assert solution.shift_of("either") == "d3"
 
 
+@pytest.mark.solver
 def test_when_not_all_fit_the_higher_prize_is_kept():
     # Round trip east or west is exactly the whole shift; only one can be served.
     problem = plane(
@@ -221,6 +230,7 @@ def test_priority_prize_orders_the_priorities():
     assert priority_prize(days_waiting=30) > priority_prize(days_waiting=2) > priority_prize()
 
 
+@pytest.mark.solver
 def test_required_visits_that_cannot_all_fit_are_listed_not_broken():
     problem = plane(
         [Shift("s", "office", 0, 200, max_duration=None)],
@@ -231,6 +241,7 @@ def test_required_visits_that_cannot_all_fit_are_listed_not_broken():
     assert list(solution.reasons.values()) == [NO_CAPACITY]
 
 
+@pytest.mark.solver
 def test_no_coordinates_is_unplanned_and_the_rest_is_planned():
     problem = plane(
         [day_shift("mon")],
@@ -289,6 +300,7 @@ def test_reasons_are_checked_per_visit_in_a_fixed_order():
     assert reason(service=10, pinned_shift="mon") == BEYOND_AUTONOMY
 
 
+@pytest.mark.solver
 def test_capacity_is_respected():
     problem = plane(
         [day_shift("a", capacity=12), day_shift("b", capacity=12)],
@@ -302,6 +314,7 @@ def test_capacity_is_respected():
     ).reasons == {"big": NO_CAPACITY}
 
 
+@pytest.mark.solver
 def test_progress_is_reported_and_can_stop_the_search():
     problem = plane(
         [day_shift("mon")], [Visit(i, (i, i), service=5, prize=100) for i in range(1, 8)]

@@ -137,6 +137,7 @@ def test_osrm_failure_is_a_travel_time_error(osrm):
         OsrmTravelTime("http://127.0.0.1:9", timeout_s=2).matrix([Place((47.9, 33.4))])
 
 
+@pytest.mark.solver
 def test_solve_with_osrm_times(osrm):
     problem = Problem(
         depots=[Depot("office", (47.9, 33.40))],
