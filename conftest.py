@@ -40,7 +40,9 @@ pytest_plugins = ["core.tests.browser"]
 
 def frozen():
     """The suite's frozen clock (time-machine), as a context manager."""
-    return time_machine.travel(FROZEN_AT, tick=False)
+    # A timestamp, not the aware datetime: time-machine would set the process's zone (TZ) to the
+    # datetime's (UTC), and date.today() or a naive now() would then differ from a server's.
+    return time_machine.travel(FROZEN_AT.timestamp(), tick=False)
 
 
 _collecting = frozen()
@@ -49,21 +51,14 @@ _collecting = frozen()
 def pytest_sessionstart(session):
     # Module-level dates in test files (a `MONDAY = next_monday()`) are taken at the frozen moment too.
     _collecting.start()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"Non-browser tests run at {timezone.localtime(FROZEN_AT):%Y-%m-%d %H:%M:%S %Z, %A} "
+                            "(frozen).")
 
 
 def pytest_collection_finish(session):
     _collecting.stop()
-
-
-def pytest_report_header(config):
-    local = timezone.localtime(FROZEN_AT) if _django_ready() else FROZEN_AT
-    return f"frozen time for non-browser tests: {local:%Y-%m-%d %H:%M:%S %Z (%A)}"
-
-
-def _django_ready():
-    from django.conf import settings
-
-    return settings.configured
 
 
 WORLD, EMPTY, TRANSACTIONAL = "world", "empty", "transactional"

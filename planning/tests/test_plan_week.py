@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_request
 from planning import actions, build
@@ -45,7 +46,7 @@ def plan_now(world, time_limit=1):
 
 def test_week_has_cutoff_and_deadline_on_the_last_working_day_before(world):
     week = actions.week_for(world.a, MONDAY)
-    local = week.cutoff_at.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    local = timezone.localtime(week.cutoff_at)
     assert local.date() == actions.last_working_day_before(week) and local.date() < MONDAY and local.hour == 10
     assert week.publish_by.astimezone(local.tzinfo).hour == 14
 
@@ -60,8 +61,8 @@ def test_plan_puts_accepted_requests_into_trips_within_their_windows(world, team
     assert {s.request_id for s in stops} == {r.pk for r in reqs}
     for stop in stops:
         assert stop.trip.day == MONDAY + datetime.timedelta(days=1)
-        local_start = stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
-        local_end = stop.end.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+        local_start = timezone.localtime(stop.start)
+        local_end = timezone.localtime(stop.end)
         assert local_start.time() >= datetime.time(10) and local_end.time() <= datetime.time(13)
         assert stop.window_start <= stop.start <= stop.window_end
     assert plan.totals["visits"] == 3
@@ -85,7 +86,7 @@ def test_day_off_and_pins_are_respected(world, team):
     plan = plan_now(world)
     stop = Stop.objects.get(trip__plan=plan, request=req)
     assert stop.trip.day == MONDAY + datetime.timedelta(days=3)
-    assert stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2))).time() == datetime.time(11, 30)
+    assert timezone.localtime(stop.start).time() == datetime.time(11, 30)
     assert stop.pinned
     assert not Stop.objects.filter(trip__plan=plan, trip__day=MONDAY).exists()
     assert Stop.objects.filter(trip__plan=plan, request=other).exists()
@@ -165,11 +166,11 @@ def test_publish_schedules_requests_and_queues_one_sms_and_one_reminder_each(wor
     assert sorted(m.recipient for m in schedule) == sorted(r.applicant_phone for r in reqs)
     stop = Stop.objects.get(trip__plan=plan, request=reqs[0])
     text = next(m.text for m in schedule if m.recipient == reqs[0].applicant_phone)
-    local = stop.window_start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    local = timezone.localtime(stop.window_start)
     assert local.strftime("%d.%m") in text and local.strftime("%H:%M") in text and reqs[0].number in text
     reminders = _messages("reminder")
     assert len(reminders) == 2
-    assert all(m.next_attempt_at.date() < stop.trip.day for m in reminders)
+    assert all(timezone.localtime(m.next_attempt_at).date() < stop.trip.day for m in reminders)
 
 
 @pytest.mark.solver
@@ -184,7 +185,7 @@ def test_revision_sends_corrections_only_for_changed_visits_and_cancels_old_remi
     other_day = MONDAY + datetime.timedelta(days=4 if stop.trip.day.weekday() != 4 else 3)
     Pin.objects.create(week=week, request=moved, team=team, day=other_day, start=datetime.time(15))
     kept_stop = Stop.objects.get(trip__plan=plan, request=kept)
-    kept_local = kept_stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    kept_local = timezone.localtime(kept_stop.start)
     Pin.objects.create(week=week, request=kept, team=team, day=kept_stop.trip.day, start=kept_local.time())
     revised = plan_now(world)
     actions.approve(revised, by=world.users["coordinator"])
