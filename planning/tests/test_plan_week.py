@@ -1,4 +1,5 @@
 import datetime
+import time
 from decimal import Decimal
 
 import pytest
@@ -66,6 +67,16 @@ def test_plan_puts_accepted_requests_into_trips_within_their_windows(world, team
         assert local_start.time() >= datetime.time(10) and local_end.time() <= datetime.time(13)
         assert stop.window_start <= stop.start <= stop.window_end
     assert plan.totals["visits"] == 3
+
+
+@pytest.mark.solver
+def test_a_planning_run_stops_once_converged_when_the_setting_asks(world, team, settings):
+    settings.VALIZA_SOLVER_NO_IMPROVEMENT = 300
+    accepted(world)
+    started = time.monotonic()
+    plan = plan_now(world, time_limit=60)
+    assert plan.state == Plan.State.DRAFT, plan.message
+    assert time.monotonic() - started < 20 and plan.totals["visits"] == 1
 
 
 def test_request_without_coordinates_is_listed_as_needing_location(world, team):

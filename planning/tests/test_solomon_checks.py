@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from conftest import SOLVER_NO_IMPROVEMENT
 from planning.checks import check_solution
 from planning.solomon import parse_solomon, read_best_known, read_solomon, to_problem
 from planning.solver import solve
@@ -63,7 +64,7 @@ def test_reads_best_known_distances():
 @pytest.mark.solver
 def test_tiny_instance_solved_and_checked_with_exact_distances():
     problem = to_problem(parse_solomon(TINY))
-    solution = solve(problem, 0.3)
+    solution = solve(problem, 0.3, no_improvement=SOLVER_NO_IMPROVEMENT)
     report = check_solution(problem, solution)
     assert report.ok, report.violations
     assert solution.unplanned == []
@@ -85,7 +86,7 @@ def _mutate(solution, shift_id, index, **changes):
 @pytest.mark.solver
 def test_checker_catches_broken_plans():
     problem = to_problem(parse_solomon(TINY))
-    solution = solve(problem, 0.3)
+    solution = solve(problem, 0.3, no_improvement=SOLVER_NO_IMPROVEMENT)
     route = next(r for r in solution.routes if r.stops)
     first = route.stops[0]
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from conftest import SOLVER_NO_IMPROVEMENT
 from planning.checks import check_solution
 from planning.solver import (
     BEYOND_AUTONOMY,
@@ -41,6 +42,7 @@ def day_shift(id, day=0, start=8 * 60, end=17 * 60, **kw):
 
 
 def solved(problem, limit=LIMIT, **kw):
+    kw.setdefault("no_improvement", SOLVER_NO_IMPROVEMENT)
     solution = solve(problem, limit, **kw)
     report = check_solution(problem, solution)
     assert report.ok, report.violations
@@ -329,6 +331,21 @@ def test_progress_is_reported_and_can_stop_the_search():
     assert solution.runtime_s < 5
     assert seen[-1].fraction == 1.0
     assert check_solution(problem, solution).ok
+
+
+@pytest.mark.solver
+def test_with_a_no_improvement_rule_the_search_stops_once_converged_and_repeats_itself():
+    problem = plane(
+        [day_shift("a", capacity=12), day_shift("b", capacity=12)],
+        [Visit(i, (i + 1, i % 3), demand=4, required=True) for i in range(5)],
+    )
+    first = solve(problem, 30, no_improvement=200)
+    assert first.runtime_s < 5 and first.iterations < 10_000
+    assert check_solution(problem, first).ok and first.totals.visits == 5
+    # Stopped by iterations, not by the clock: the same seed gives the same plan.
+    again = solve(problem, 30, no_improvement=200)
+    assert [r.visit_ids for r in again.routes] == [r.visit_ids for r in first.routes]
+    assert again.iterations == first.iterations
 
 
 @pytest.mark.parametrize(
