@@ -38,6 +38,11 @@ BROWSER_FIXTURES = {"browser", "page", "live_server", "live_world"}
 pytest_plugins = ["core.tests.browser"]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-query-counts", action="store_true",
+                     help="rewrite core/tests/query_counts.json with the query counts measured now")
+
+
 def frozen():
     """The suite's frozen clock (time-machine), as a context manager."""
     # A timestamp, not the aware datetime: time-machine would set the process's zone (TZ) to the
