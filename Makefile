@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev system-libs browser serve lint check-deploy migrate demo worker clean
+.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,22 @@ browser:
 test: system-libs install-dev browser .env
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The non-browser tests at fixed moments, Kyiv time, under Debian's faketime (.ci/test-dates): a
+# Friday 23:59; a Sunday noon in summer time; New Year's Eve 23:30; a public holiday just after
+# midnight (Independence Day, a Monday: in UTC still Sunday, the week before); 30 minutes after the
+# clocks went forward (03:30 does not exist that night); the second 03:30 of the night they go back.
+# One moment: make test-dates DATES_AT="2026-12-04 23:59:00"
+DATES_AT ?= 2026-12-04 23:59:00,2026-07-12 12:00:00,2026-12-31 23:30:00,2026-08-24 00:30:00,2026-03-29 04:30:00 +0300,2026-10-25 03:30:00 +0200
+test-dates: system-libs install-dev faketime .env
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
+	DATES_AT="$(DATES_AT)" DATES_PICK="$(DATES_PICK)" PYTEST_ARGS="$(PYTEST_ARGS)" PY="$(PY)" .ci/test-dates
+
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	  else echo "faketime is missing: install Debian's faketime package (as root: apt-get install faketime)"; exit 1; fi; }
 
 # Style and the layer contracts (.importlinter, ADR 8).
 lint: install-dev

@@ -1,26 +1,146 @@
 """Personas and data every test uses (STYLE.md §6): one user per role in community A, and an
-outsider community B with its own coordinator and request."""
+outsider community B with its own coordinator and request.
 
+Also the suite's ground rules (README, "Tests and CI"):
+- Every test that is not a browser test runs at one frozen moment: the process's own "now" when
+  the run began, so `faketime` (make test-dates) moves the whole suite to a chosen day and hour.
+- The world is built once per run and committed; each test gets its own copy of the Python objects
+  and its database changes roll back. Transactional tests empty the database and build their own.
+- Markers `browser` (chromium, or a live server sharing real time) and `solver` (PyVRP) are set or
+  checked here: a test that starts either without its marker fails.
+"""
+
+import copy
+import datetime
 import os
+import subprocess
 from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "test-pass-123"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Planning tests stop searching once the solver has converged (see planning/solver.py).
+SOLVER_NO_IMPROVEMENT = 2000
+
+# The moment every non-browser test sees, taken once as the run starts. Browser tests are not
+# frozen: chromium and the live server's thread share the real clock.
+FROZEN_AT = datetime.datetime.now(datetime.UTC)
+BROWSER_FIXTURES = {"browser", "page", "live_server", "live_world"}
 
 # Browser fixtures (browser, page, live_world, staff_login) for every app's tests.
 pytest_plugins = ["core.tests.browser"]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-query-counts", action="store_true",
+                     help="rewrite core/tests/query_counts.json with the query counts measured now")
+
+
+def frozen():
+    """The suite's frozen clock (time-machine), as a context manager."""
+    # A timestamp, not the aware datetime: time-machine would set the process's zone (TZ) to the
+    # datetime's (UTC), and date.today() or a naive now() would then differ from a server's.
+    return time_machine.travel(FROZEN_AT.timestamp(), tick=False)
+
+
+_collecting = frozen()
+
+
+def pytest_sessionstart(session):
+    # Module-level dates in test files (a `MONDAY = next_monday()`) are taken at the frozen moment too.
+    _collecting.start()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"Non-browser tests run at {timezone.localtime(FROZEN_AT):%Y-%m-%d %H:%M:%S %Z, %A} "
+                            "(frozen).")
+
+
+def pytest_collection_finish(session):
+    _collecting.stop()
+
+
+WORLD, EMPTY, TRANSACTIONAL = "world", "empty", "transactional"
+
+
+def _database_use(item):
+    """How a test uses the database: on the shared world, on an empty database inside a transaction,
+    transactional (commits, and empties the database at its end), or not at all (None)."""
+    from pytest_django.plugin import validate_django_db
+
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if (marker and validate_django_db(marker)[0]) or "transactional_db" in names or "live_server" in names:
+        return TRANSACTIONAL
+    if "world" in names:
+        return WORLD
+    if marker or "db" in names:
+        return EMPTY
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_FIXTURES & set(item.fixturenames):
+            item.add_marker("browser")
+        # The clock first, then the database as the test expects it, then everything else.
+        first = ["_frozen_time"] + (["_session_world"] if _database_use(item) else [])
+        for name in first:
+            if name in item.fixturenames:
+                item.fixturenames.remove(name)
+        item.fixturenames[:0] = first
+    # Tests on the world first, then those on an empty database, so the world is built once and
+    # removed once; pytest-django then puts transactional tests after both (a stable sort).
+    items.sort(key=lambda item: _database_use(item) != WORLD)
+
+
+def _refuse(what, marker):
+    def refuse(*args, **kwargs):
+        raise RuntimeError(f"This test {what} but is not marked `{marker}`: add @pytest.mark.{marker} "
+                           "(see README, Tests and CI).")
+    return refuse
+
+
+@pytest.fixture
+def _frozen_time(request, monkeypatch):
+    """Freeze the clock for a non-browser test, and refuse chromium and the solver to a test that does
+    not say it uses them (so `-m "not browser"` and `-m "not solver"` leave out exactly those)."""
+    if not request.node.get_closest_marker("solver"):
+        monkeypatch.setattr("planning.solver.pyvrp_solve", _refuse("runs the PyVRP solver", "solver"))
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    from playwright.sync_api._context_manager import PlaywrightContextManager
+
+    monkeypatch.setattr(PlaywrightContextManager, "__enter__", _refuse("starts a browser", "browser"))
+    popen = subprocess.Popen.__init__
+
+    def no_chromium(self, args, *rest, **kwargs):
+        if "chromium" in " ".join(map(str, [args] if isinstance(args, (str, bytes, os.PathLike)) else args)):
+            _refuse("starts chromium", "browser")()
+        popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", no_chromium)
+    with frozen():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _solver_stops_when_converged(settings):
+    settings.VALIZA_SOLVER_NO_IMPROVEMENT = SOLVER_NO_IMPROVEMENT
 
 
 @pytest.fixture(autouse=True)
@@ -106,9 +226,41 @@ def make_request(w, *, community=None, services=None, docs=None, by=None, **fiel
     return actions.create_request(req, choices, by=by)
 
 
+_session = {"world": None}  # the committed world of this run; None once a flush removed it
+
+
+def _world_in_db(w):
+    from accounts.models import User
+
+    return w is not None and User.objects.filter(pk=w.b_coordinator.pk, username="b-coordinator").exists()
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def _session_world(request, django_db_setup, django_db_blocker):
+    """Before a test's own transaction: the committed world for a test that uses `world`, an empty
+    database for any other (a transactional test builds its own world, and empties it at its end)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        present = _world_in_db(_session["world"])
+        if _database_use(request.node) != WORLD:
+            if present:
+                call_command("flush", verbosity=0, interactive=False)
+            _session["world"] = None
+            return None
+        if not present:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS), frozen():
+                _session["world"] = build_world()
+    return _session["world"]
+
+
+@pytest.fixture
+def world(db, _session_world):
+    if _session_world is None:  # a transactional test: its own world, committed
+        return build_world()
+    # The rows are shared by the whole run; the objects are this test's own.
+    return copy.deepcopy(_session_world)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import logging
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,7 @@ def video(request, pk):
     if att.state == Attachment.State.PURGED:
         return missing_page(request, _("Відеозапис видалено"),
                             _("Цей відеозапис видалено %(day)s: строк його зберігання (до %(until)s) минув.")
-                            % {"day": att.purged_at.strftime("%d.%m.%Y") if att.purged_at else "—",
+                            % {"day": timezone.localtime(att.purged_at).strftime("%d.%m.%Y") if att.purged_at else "—",
                                "until": att.keep_until.strftime("%d.%m.%Y") if att.keep_until else "—"},
                             status=410)
     if att.state != Attachment.State.COMPLETE or not att.file:

@@ -7,6 +7,7 @@ import datetime
 import logging
 import time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -146,7 +147,8 @@ def run_planning(plan_id):
         built = build.build_problem(week)
         if not built.problem.shifts:
             raise PlanningError(_("Цього тижня немає жодної команди з робочими годинами. Перевірте графіки команд."))
-        result = solver.solve(built.problem, plan.time_limit_s, progress=progress)
+        result = solver.solve(built.problem, plan.time_limit_s, progress=progress,
+                              no_improvement=settings.VALIZA_SOLVER_NO_IMPROVEMENT)
         with transaction.atomic():
             _save_solution(plan, built, result)
     except (PlanningError, solver.ProblemError, solver.TravelTimeError) as exc:

@@ -42,6 +42,7 @@ from pyvrp import Model
 from pyvrp import solve as pyvrp_solve
 from pyvrp.constants import MAX_VALUE
 from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.stop import MultipleCriteria, NoImprovement
 
 from planning.travel import (
     CITY,
@@ -518,6 +519,7 @@ def solve(
     time_limit_s: float,
     seed: int = 1,
     progress: ProgressCallback | None = None,
+    no_improvement: int | None = None,
 ) -> Solution:
     """Plan ``problem`` within ``time_limit_s`` seconds of search.
 
@@ -525,8 +527,11 @@ def solve(
     ``True`` the search stops and the best plan so far is returned. The search runs for the whole
     time limit (PyVRP has no proof of optimality to stop on), twice when the required visits turn
     out not to fit together (the second run treats them as optional with a prize above any route
-    cost). The travel matrix is computed before the clock starts. Raises `ProblemError` for a
-    malformed problem and `TravelTimeError` when the travel provider fails.
+    cost). With ``no_improvement`` it also stops after that many iterations without a better plan
+    (tests: a small problem converges long before its time limit, and the answer then depends on
+    the seed alone, not on the machine's speed). The travel matrix is computed before the clock
+    starts. Raises `ProblemError` for a malformed problem and `TravelTimeError` when the travel
+    provider fails.
     """
     started = time.perf_counter()
     problem.validate()
@@ -547,7 +552,7 @@ def solve(
     iterations, feasible, chosen = 0, True, {}
     if plannable:
         adapter = _Adapter(problem, plannable, depot_index, visit_index, durations, distances)
-        chosen, iterations, feasible = adapter.run(time_limit_s, seed, progress)
+        chosen, iterations, feasible = adapter.run(time_limit_s, seed, progress, no_improvement)
     elif progress is not None:
         progress(Progress(1.0, 0.0, 0))
 
@@ -725,20 +730,29 @@ class _Adapter:
         optional = sum(int(v.prize) for v, _s, _w in self.plannable if not v.required)
         return min(2 * worst_arc + optional + int(self.problem.shift_fixed_cost) + 1, FORBIDDEN)
 
-    def run(self, time_limit_s, seed, progress):
+    def run(self, time_limit_s, seed, progress, no_improvement=None):
         with warnings.catch_warnings():
             # Expected when the required visits cannot all be served: handled below.
             warnings.simplefilter("ignore", PenaltyBoundWarning)
-            return self._run(time_limit_s, seed, progress)
+            return self._run(time_limit_s, seed, progress, no_improvement)
 
-    def _run(self, time_limit_s, seed, progress):
-        data = self.build(required_as_optional=False)
+    @staticmethod
+    def _stop(time_limit_s, progress, no_improvement):
         stop = _StopAndReport(time_limit_s, progress)
+        if not no_improvement:
+            return stop
+        # The time limit first: MultipleCriteria stops at the first that says so, and progress
+        # reports come from that one.
+        return MultipleCriteria([stop, NoImprovement(no_improvement)])
+
+    def _run(self, time_limit_s, seed, progress, no_improvement):
+        data = self.build(required_as_optional=False)
+        stop = self._stop(time_limit_s, progress, no_improvement)
         result = pyvrp_solve(data, stop, seed=seed, collect_stats=False, display=False)
         iterations = result.num_iterations
         if not result.best.is_feasible() and any(v.required for v, _s, _w in self.plannable):
             data = self.build(required_as_optional=True)
-            stop = _StopAndReport(time_limit_s, progress)
+            stop = self._stop(time_limit_s, progress, no_improvement)
             result = pyvrp_solve(data, stop, seed=seed, collect_stats=False, display=False)
             iterations += result.num_iterations
         best = result.best

@@ -77,12 +77,19 @@ def board(request):
         "reason_labels": actions.REASON_LABELS, "pool_count": pool.count(),
         "no_location": pool.filter(latitude__isnull=True).count(),
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
-        "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": PinForm(week=week),
+        "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
         "stale": stale, "new_in_pool": new,
         "can_manage": has_capability(request.user, "planning.manage"),
         "map_data": _map_data(trips) if trips else None,
     })
+
+
+def _pin_form(week):
+    form = PinForm(week=week)
+    # The board repeats the team list at every stop: read it from the database once, not per stop.
+    form.fields["team"].choices = list(form.fields["team"].choices)
+    return form
 
 
 def _count_bookings(trips, unplanned):

@@ -327,6 +327,12 @@ VALIZA_ROAD_FACTOR = env_float("VALIZA_ROAD_FACTOR", 1.35)
 VALIZA_SPEED_CITY_KMH = env_float("VALIZA_SPEED_CITY_KMH", 22.0)
 VALIZA_SPEED_VILLAGE_KMH = env_float("VALIZA_SPEED_VILLAGE_KMH", 40.0)
 VALIZA_PLAN_TIME_LIMIT_S = env_int("VALIZA_PLAN_TIME_LIMIT_S", 10)
+# Stop a planning run also after this many solver iterations without a better plan; empty: the
+# run always uses its whole time limit (production). The tests set it so a small week stops once
+# it has converged.
+VALIZA_SOLVER_NO_IMPROVEMENT = env_int("VALIZA_SOLVER_NO_IMPROVEMENT", None)
+if VALIZA_SOLVER_NO_IMPROVEMENT is not None and VALIZA_SOLVER_NO_IMPROVEMENT < 1:
+    raise ImproperlyConfigured("VALIZA_SOLVER_NO_IMPROVEMENT must be empty or a whole number of at least 1")
 # Background tasks (ADR 5): django-tasks with its database backend by default, so one machine needs
 # nothing but `manage.py db_worker`. "immediate" runs a task inside the caller (tests, a quick demo);
 # a dotted path picks any other django-tasks backend (e.g. a Redis-backed one at scale).

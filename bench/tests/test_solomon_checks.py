@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from bench.planning.solomon import parse_solomon, read_best_known, read_solomon, to_problem
+from conftest import SOLVER_NO_IMPROVEMENT
 from planning.checks import check_solution
 from planning.solver import solve
 
@@ -60,9 +61,10 @@ def test_reads_best_known_distances():
     assert best["c101"].distance == 828.94
     assert best["r102"].exact_time_feasible is False
 
+@pytest.mark.solver
 def test_tiny_instance_solved_and_checked_with_exact_distances():
     problem = to_problem(parse_solomon(TINY))
-    solution = solve(problem, 0.3)
+    solution = solve(problem, 0.3, no_improvement=SOLVER_NO_IMPROVEMENT)
     report = check_solution(problem, solution)
     assert report.ok, report.violations
     assert solution.unplanned == []
@@ -81,9 +83,10 @@ def _mutate(solution, shift_id, index, **changes):
         routes=[dataclasses.replace(r, stops=stops) if r is route else r for r in solution.routes],
     )
 
+@pytest.mark.solver
 def test_checker_catches_broken_plans():
     problem = to_problem(parse_solomon(TINY))
-    solution = solve(problem, 0.3)
+    solution = solve(problem, 0.3, no_improvement=SOLVER_NO_IMPROVEMENT)
     route = next(r for r in solution.routes if r.stops)
     first = route.stops[0]
 
@@ -128,6 +131,7 @@ def test_checker_catches_broken_plans():
     assert any("lacks" in v for v in check_solution(skilled, solution).violations)
 
 
+@pytest.mark.solver
 def test_bench_planner_command(tmp_path, capsys):
     folder = tmp_path / "instances"
     folder.mkdir()

@@ -4,6 +4,7 @@ field client in Chromium (soak_sync) or over HTTP (bench_sync), then the databas
 import io
 import re
 
+import pytest
 from django.core.management import call_command
 
 
@@ -13,6 +14,7 @@ def run(*args, **options):
     return out.getvalue().strip().splitlines()
 
 
+@pytest.mark.browser  # drives the field client in chromium
 def test_soak_sync_loses_and_duplicates_nothing_through_cuts_and_restarts():
     # A higher cut and restart rate than the default, so a short run meets both.
     lines = run("soak_sync", iterations=4, visits_per_day=2, seed=7, cut=0.4, restart=0.15, reload=0.2)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from audit.models import AccessLog
@@ -59,6 +60,18 @@ def test_a_purged_video_says_it_was_deleted_after_the_keeping_period(visit, worl
     assert response.status_code == 410
     text = response.content.decode()
     assert "Відеозапис видалено" in text and att.keep_until.strftime("%d.%m.%Y") in text
+
+
+def test_a_purged_video_names_the_local_day_it_was_deleted(visit, world, login):
+    # The worker purges at 00:05 Kyiv time, which is still the day before in UTC.
+    body = webm_bytes(4000)
+    att = upload_all(declare(visit, body, kind="video", content_type="video/webm"), body)
+    purge_day = att.keep_until + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(purge_day, datetime.time(0, 5),
+                                                       tzinfo=timezone.get_current_timezone()), tick=False):
+        assert retention.purge_videos() == 1
+    text = login(world.users["coordinator"]).get(f"/staff/field/files/video/{att.pk}/").content.decode()
+    assert f"видалено {purge_day:%d.%m.%Y}" in text
 
 
 def test_an_act_pdf_for_the_reviewer_logged(visit, world, login):

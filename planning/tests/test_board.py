@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+
 from audit.models import AccessLog
 from planning.models import Pin, Plan
 from planning.tests.test_plan_week import MONDAY, accepted, team  # noqa: F401 (fixture)
@@ -7,6 +9,7 @@ from planning.tests.test_plan_week import MONDAY, accepted, team  # noqa: F401 (
 BOARD = f"/staff/planning/?week={MONDAY.isoformat()}"
 
 
+@pytest.mark.solver
 def test_coordinator_plans_the_week_from_the_board(world, team, login, django_capture_on_commit_callbacks,  # noqa: F811
                                                    settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -14,6 +14,8 @@ from core.tests.browser import block
 from planning.models import Plan, Stop, Trip
 from planning.tests.test_plan_week import MONDAY, accepted, make_team, plan_now
 
+pytestmark = pytest.mark.solver
+
 BOARD = f"/staff/planning/?week={MONDAY.isoformat()}"
 TILE_HOST = "https://tiles.valiza-test.invalid"
 TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"

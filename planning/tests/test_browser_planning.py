@@ -11,7 +11,7 @@ from planning import actions
 from teams.models import Suitcase, Team, TeamShift
 from visits import actions as visit_actions
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.solver]
 
 
 @pytest.fixture

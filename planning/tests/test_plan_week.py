@@ -1,7 +1,9 @@
 import datetime
+import time
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_request
 from planning import actions, build
@@ -45,11 +47,12 @@ def plan_now(world, time_limit=1):
 
 def test_week_has_cutoff_and_deadline_on_the_last_working_day_before(world):
     week = actions.week_for(world.a, MONDAY)
-    local = week.cutoff_at.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    local = timezone.localtime(week.cutoff_at)
     assert local.date() == actions.last_working_day_before(week) and local.date() < MONDAY and local.hour == 10
     assert week.publish_by.astimezone(local.tzinfo).hour == 14
 
 
+@pytest.mark.solver
 def test_plan_puts_accepted_requests_into_trips_within_their_windows(world, team):
     reqs = [accepted(world, preferred_weekdays=[1], window_start=datetime.time(10), window_end=datetime.time(13))
             for _ in range(3)]
@@ -59,11 +62,21 @@ def test_plan_puts_accepted_requests_into_trips_within_their_windows(world, team
     assert {s.request_id for s in stops} == {r.pk for r in reqs}
     for stop in stops:
         assert stop.trip.day == MONDAY + datetime.timedelta(days=1)
-        local_start = stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
-        local_end = stop.end.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+        local_start = timezone.localtime(stop.start)
+        local_end = timezone.localtime(stop.end)
         assert local_start.time() >= datetime.time(10) and local_end.time() <= datetime.time(13)
         assert stop.window_start <= stop.start <= stop.window_end
     assert plan.totals["visits"] == 3
+
+
+@pytest.mark.solver
+def test_a_planning_run_stops_once_converged_when_the_setting_asks(world, team, settings):
+    settings.VALIZA_SOLVER_NO_IMPROVEMENT = 300
+    accepted(world)
+    started = time.monotonic()
+    plan = plan_now(world, time_limit=60)
+    assert plan.state == Plan.State.DRAFT, plan.message
+    assert time.monotonic() - started < 20 and plan.totals["visits"] == 1
 
 
 def test_request_without_coordinates_is_listed_as_needing_location(world, team):
@@ -73,6 +86,7 @@ def test_request_without_coordinates_is_listed_as_needing_location(world, team):
     assert Unplanned.objects.get(plan=plan).reason == "no_coordinates"
 
 
+@pytest.mark.solver
 def test_day_off_and_pins_are_respected(world, team):
     TeamDayOff.objects.create(team=team, date=MONDAY, note="Навчання")
     req = accepted(world)
@@ -83,12 +97,13 @@ def test_day_off_and_pins_are_respected(world, team):
     plan = plan_now(world)
     stop = Stop.objects.get(trip__plan=plan, request=req)
     assert stop.trip.day == MONDAY + datetime.timedelta(days=3)
-    assert stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2))).time() == datetime.time(11, 30)
+    assert timezone.localtime(stop.start).time() == datetime.time(11, 30)
     assert stop.pinned
     assert not Stop.objects.filter(trip__plan=plan, trip__day=MONDAY).exists()
     assert Stop.objects.filter(trip__plan=plan, request=other).exists()
 
 
+@pytest.mark.solver
 def test_service_needing_a_partner_is_unplanned_without_such_team(world, team):
     world.svc_cert.needs_partner = True
     world.svc_cert.save()
@@ -120,6 +135,7 @@ def test_the_same_week_cannot_be_planned_twice_at_once(world, team):
         actions.start_planning(week, by=world.users["coordinator"], time_limit_s=1)
 
 
+@pytest.mark.solver
 def test_approving_after_a_request_was_withdrawn_asks_to_replan(world, team):
     req = accepted(world)
     plan = plan_now(world)
@@ -145,6 +161,7 @@ def _messages(kind=None):
     return list(qs.filter(kind=kind) if kind else qs)
 
 
+@pytest.mark.solver
 def test_publish_schedules_requests_and_queues_one_sms_and_one_reminder_each(world, team):
     reqs = [accepted(world) for _ in range(2)]
     plan = plan_now(world)
@@ -160,13 +177,14 @@ def test_publish_schedules_requests_and_queues_one_sms_and_one_reminder_each(wor
     assert sorted(m.recipient for m in schedule) == sorted(r.applicant_phone for r in reqs)
     stop = Stop.objects.get(trip__plan=plan, request=reqs[0])
     text = next(m.text for m in schedule if m.recipient == reqs[0].applicant_phone)
-    local = stop.window_start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    local = timezone.localtime(stop.window_start)
     assert local.strftime("%d.%m") in text and local.strftime("%H:%M") in text and reqs[0].number in text
     reminders = _messages("reminder")
     assert len(reminders) == 2
-    assert all(m.next_attempt_at.date() < stop.trip.day for m in reminders)
+    assert all(timezone.localtime(m.next_attempt_at).date() < stop.trip.day for m in reminders)
 
 
+@pytest.mark.solver
 def test_revision_sends_corrections_only_for_changed_visits_and_cancels_old_reminders(world, team):
     moved = accepted(world)
     kept = accepted(world)
@@ -178,7 +196,7 @@ def test_revision_sends_corrections_only_for_changed_visits_and_cancels_old_remi
     other_day = MONDAY + datetime.timedelta(days=4 if stop.trip.day.weekday() != 4 else 3)
     Pin.objects.create(week=week, request=moved, team=team, day=other_day, start=datetime.time(15))
     kept_stop = Stop.objects.get(trip__plan=plan, request=kept)
-    kept_local = kept_stop.start.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    kept_local = timezone.localtime(kept_stop.start)
     Pin.objects.create(week=week, request=kept, team=team, day=kept_stop.trip.day, start=kept_local.time())
     revised = plan_now(world)
     actions.approve(revised, by=world.users["coordinator"])

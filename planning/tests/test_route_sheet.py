@@ -50,6 +50,7 @@ def planned(world, team):  # noqa: F811
     return trip, maria, ivan
 
 
+@pytest.mark.solver
 def test_route_sheet_is_a_pdf_with_the_stops_in_cyrillic(world, planned, login):
     trip, maria, ivan = planned
     client = login(world.users["coordinator"])
@@ -83,6 +84,7 @@ def test_route_sheet_is_a_pdf_with_the_stops_in_cyrillic(world, planned, login):
         assert window in text
 
 
+@pytest.mark.solver
 def test_every_download_is_logged_for_each_person_on_the_sheet(world, planned, login):
     trip, maria, ivan = planned
     client = login(world.users["operator"])
@@ -96,6 +98,7 @@ def test_every_download_is_logged_for_each_person_on_the_sheet(world, planned, l
     assert AccessLog.objects.filter(action="print").count() == 4
 
 
+@pytest.mark.solver
 def test_other_communitys_trip_is_404_and_roles_without_planning_are_refused(world, planned, login):
     trip, _maria, _ivan = planned
     office_b = world.b.offices.get()
@@ -117,12 +120,14 @@ def test_other_communitys_trip_is_404_and_roles_without_planning_are_refused(wor
     assert not AccessLog.objects.filter(object_id__in=[str(world.req.pk), str(_maria.pk)], action="print").exists()
 
 
+@pytest.mark.solver
 def test_anonymous_is_sent_to_login(world, planned, client):
     trip, *_ = planned
     response = client.get(sheet_url(trip))
     assert response.status_code == 302 and "/login" in response["Location"]
 
 
+@pytest.mark.solver
 def test_board_links_each_trip_to_its_sheet(world, planned, login):
     trip, *_ = planned
     html = login(world.users["coordinator"]).get(f"/staff/planning/?week={MONDAY.isoformat()}").content.decode()
@@ -130,6 +135,7 @@ def test_board_links_each_trip_to_its_sheet(world, planned, login):
         assert f'href="{sheet_url(t)}"' in html
 
 
+@pytest.mark.solver
 def test_missing_pdf_libraries_give_a_message_not_a_500(world, planned, login, monkeypatch):
     trip, *_ = planned
 
@@ -154,6 +160,7 @@ def test_sheet_loads_only_our_static_files():
             pdf.render_pdf(f'<img src="{url}">')
 
 
+@pytest.mark.solver
 def test_field_administrator_prints_only_own_teams_published_trip(world, planned, login):
     from planning import actions
 
@@ -170,6 +177,7 @@ def test_field_administrator_prints_only_own_teams_published_trip(world, planned
     assert client.get("/staff/planning/").status_code == 403  # the board stays the coordinator's
 
 
+@pytest.mark.solver
 def test_field_administrators_home_lists_their_published_trips(world, planned, login, settings):
     from planning import actions
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from conftest import SOLVER_NO_IMPROVEMENT
 from planning.checks import check_solution
 from planning.solver import (
     BEYOND_AUTONOMY,
@@ -41,12 +42,14 @@ def day_shift(id, day=0, start=8 * 60, end=17 * 60, **kw):
 
 
 def solved(problem, limit=LIMIT, **kw):
+    kw.setdefault("no_improvement", SOLVER_NO_IMPROVEMENT)
     solution = solve(problem, limit, **kw)
     report = check_solution(problem, solution)
     assert report.ok, report.violations
     return solution
 
 
+@pytest.mark.solver
 def test_time_windows_give_the_order_and_the_times():
     problem = plane(
         [Shift("s", "office", 0, 600, max_duration=None)],
@@ -70,6 +73,7 @@ def test_time_windows_give_the_order_and_the_times():
     assert solution.unplanned == []
 
 
+@pytest.mark.solver
 def test_a_window_no_shift_can_meet_is_unplanned_with_its_reason():
     problem = plane(
         [day_shift("mon"), day_shift("tue", day=1)],
@@ -87,6 +91,7 @@ def test_a_window_no_shift_can_meet_is_unplanned_with_its_reason():
     assert solution.reasons == {"evening": NO_WINDOW_FITS, "too-late": NO_WINDOW_FITS}
 
 
+@pytest.mark.solver
 def test_shift_hours_bound_the_route():
     # Four visits of 2.5 h each; a shift of 9 h can do at most three with travel.
     visits = [
@@ -100,6 +105,7 @@ def test_shift_hours_bound_the_route():
     assert list(solution.reasons.values()) == [NO_CAPACITY]
 
 
+@pytest.mark.solver
 def test_autonomy_beyond_the_suitcase_is_unplanned():
     problem = plane(
         [day_shift("mon", max_duration=120)],
@@ -113,6 +119,7 @@ def test_autonomy_beyond_the_suitcase_is_unplanned():
     assert solution.reasons == {"far": BEYOND_AUTONOMY}
 
 
+@pytest.mark.solver
 def test_autonomy_limits_the_whole_route():
     # Each fits alone (20 + 30 + 20 = 70 min), together 20 + 30 + 0 + 30 + 20 = 100 > 90.
     problem = plane(
@@ -129,6 +136,7 @@ def test_autonomy_limits_the_whole_route():
     assert solution.reasons == {"b": NO_CAPACITY}
 
 
+@pytest.mark.solver
 def test_skills_send_a_visit_only_to_a_team_that_has_them():
     depots = [Depot("north", (0, 100)), Depot("south", (0, 0))]
     problem = plane(
@@ -150,6 +158,7 @@ def test_skills_send_a_visit_only_to_a_team_that_has_them():
     assert solution.reasons == {"registry": NO_SKILL}
 
 
+@pytest.mark.solver
 def test_pinned_to_a_shift_and_to_a_time():
     depots = [Depot("a", (0, 0)), Depot("b", (100, 0))]
     problem = plane(
@@ -181,6 +190,7 @@ def test_a_pin_that_cannot_be_kept_is_explained():
     assert solution.reasons == {"needs-tue": NO_WINDOW_FITS, "needs-social": NO_SKILL}
 
 
+@pytest.mark.solver
 def test_multi_day_visit_is_served_once_on_an_allowed_day():
     tuesday = (DAY + 9 * 60, DAY + 12 * 60)
     thursday = (3 * DAY + 9 * 60, 3 * DAY + 12 * 60)
@@ -201,6 +211,7 @@ def test_multi_day_visit_is_served_once_on_an_allowed_day():
     assert solution.shift_of("either") == "d3"
 
 
+@pytest.mark.solver
 def test_when_not_all_fit_the_higher_prize_is_kept():
     # Round trip east or west is exactly the whole shift; only one can be served.
     problem = plane(
@@ -221,6 +232,7 @@ def test_priority_prize_orders_the_priorities():
     assert priority_prize(days_waiting=30) > priority_prize(days_waiting=2) > priority_prize()
 
 
+@pytest.mark.solver
 def test_required_visits_that_cannot_all_fit_are_listed_not_broken():
     problem = plane(
         [Shift("s", "office", 0, 200, max_duration=None)],
@@ -231,6 +243,7 @@ def test_required_visits_that_cannot_all_fit_are_listed_not_broken():
     assert list(solution.reasons.values()) == [NO_CAPACITY]
 
 
+@pytest.mark.solver
 def test_no_coordinates_is_unplanned_and_the_rest_is_planned():
     problem = plane(
         [day_shift("mon")],
@@ -289,6 +302,7 @@ def test_reasons_are_checked_per_visit_in_a_fixed_order():
     assert reason(service=10, pinned_shift="mon") == BEYOND_AUTONOMY
 
 
+@pytest.mark.solver
 def test_capacity_is_respected():
     problem = plane(
         [day_shift("a", capacity=12), day_shift("b", capacity=12)],
@@ -302,6 +316,7 @@ def test_capacity_is_respected():
     ).reasons == {"big": NO_CAPACITY}
 
 
+@pytest.mark.solver
 def test_progress_is_reported_and_can_stop_the_search():
     problem = plane(
         [day_shift("mon")], [Visit(i, (i, i), service=5, prize=100) for i in range(1, 8)]
@@ -316,6 +331,21 @@ def test_progress_is_reported_and_can_stop_the_search():
     assert solution.runtime_s < 5
     assert seen[-1].fraction == 1.0
     assert check_solution(problem, solution).ok
+
+
+@pytest.mark.solver
+def test_with_a_no_improvement_rule_the_search_stops_once_converged_and_repeats_itself():
+    problem = plane(
+        [day_shift("a", capacity=12), day_shift("b", capacity=12)],
+        [Visit(i, (i + 1, i % 3), demand=4, required=True) for i in range(5)],
+    )
+    first = solve(problem, 30, no_improvement=200)
+    assert first.runtime_s < 5 and first.iterations < 10_000
+    assert check_solution(problem, first).ok and first.totals.visits == 5
+    # Stopped by iterations, not by the clock: the same seed gives the same plan.
+    again = solve(problem, 30, no_improvement=200)
+    assert [r.visit_ids for r in again.routes] == [r.visit_ids for r in first.routes]
+    assert again.iterations == first.iterations
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
+from conftest import SOLVER_NO_IMPROVEMENT
 from planning.checks import check_solution
 from planning.solver import Depot, Problem, Shift, Visit, integer_matrices, solve
 from planning.travel import (
@@ -107,7 +108,7 @@ class _Table(BaseHTTPRequestHandler):
 def osrm():
     _Table.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Table)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -137,6 +138,7 @@ def test_osrm_failure_is_a_travel_time_error(osrm):
         OsrmTravelTime("http://127.0.0.1:9", timeout_s=2).matrix([Place((47.9, 33.4))])
 
 
+@pytest.mark.solver
 def test_solve_with_osrm_times(osrm):
     problem = Problem(
         depots=[Depot("office", (47.9, 33.40))],
@@ -148,7 +150,7 @@ def test_solve_with_osrm_times(osrm):
         ],
         travel=OsrmTravelTime(osrm),
     )
-    solution = solve(problem, 0.2)
+    solution = solve(problem, 0.2, no_improvement=SOLVER_NO_IMPROVEMENT)
     assert solution.route("mon").visit_ids == ["a", "b"]
     assert 600 <= solution.stop("a").start <= 610
     assert solution.stop("b").start == 700
