@@ -18,12 +18,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessLog
+from demo import trips
 from field.tests.factories import field_team, published_trip, scheduled_request
 from field.tests.syncing import DEVICE, accept, item, send
 from journal.tests.factories import make_case
 from notifications.outbox import enqueue
 from planning import actions as planning_actions
-from planning import handmade
 from planning.models import Plan, Unplanned
 from planning.tests.test_plan_week import accepted, make_team
 from visits import actions as visit_actions
@@ -88,12 +88,12 @@ def test_field_day(world, login, pinned):
 def test_planning_board(world, login, pinned):
     monday = planning_actions.next_monday()
     team = make_team(world)
-    plan = handmade.published_trip(team, monday + datetime.timedelta(days=1), [], by=world.users["coordinator"]).plan
+    plan = trips.published_trip(team, monday + datetime.timedelta(days=1), [], by=world.users["coordinator"]).plan
     Plan.objects.filter(pk=plan.pk).update(state=Plan.State.DRAFT)  # a draft also checks for stale requests
 
     def add(n):
         on_trip = [accepted(world) for _ in range(n)]
-        handmade.published_trip(make_team(world), monday + datetime.timedelta(days=2), on_trip, plan=plan)
+        trips.published_trip(make_team(world), monday + datetime.timedelta(days=2), on_trip, plan=plan)
         for _ in range(n):
             Unplanned.objects.create(plan=plan, request=accepted(world), reason="no_capacity")
 
