@@ -96,7 +96,7 @@ PRODUCTION_ENV := VALIZA_ENV_FILE=/nonexistent VALIZA_DEBUG=false VALIZA_ALLOWED
 	VALIZA_CSRF_TRUSTED_ORIGINS=https://valiza.example.gov.ua VALIZA_SECURE_COOKIES=true VALIZA_SSL_REDIRECT=true \
 	VALIZA_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO VALIZA_HSTS_SECONDS=31536000 VALIZA_HSTS_INCLUDE_SUBDOMAINS=true \
 	VALIZA_HSTS_PRELOAD=true
-check-deploy: install-dev
+check-deploy: install-dev .env
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PRODUCTION_ENV) VALIZA_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
