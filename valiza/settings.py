@@ -3,7 +3,7 @@
 
 import os
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -242,10 +242,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Failed logins (accounts/lockout.py): one account at one address, one address for any accounts, one
+# account from any addresses (not at one it logged in from lately) — each with its own cap, each lock
+# ending by itself. The address is the client's, from the proxy's header (core.ratelimit.client_ip).
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_FAILURE_LIMIT = env_int("VALIZA_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+VALIZA_LOGIN_KNOWN_ADDRESS_DAYS = env_int("VALIZA_LOGIN_KNOWN_ADDRESS_DAYS", 30)
+for _name in ("VALIZA_LOGIN_FAILURE_LIMIT", "VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT", "VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT",
+              "VALIZA_LOGIN_LOCK_MINUTES"):
+    if env_int(_name, 1) < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VALIZA_LOGIN_LOCK_MINUTES", 15))
+# A wrong password sent while locked is not counted: it would push the end of the lock ever further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
 # Ukrainian is the source language of the interface (ADR 3). LocaleMiddleware is left out until
 # locale/en exists: a browser asking for English would otherwise get service names in English
