@@ -139,6 +139,16 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_is_both_steps(monkeypatch):
+    """`client.force_login` stands for a login with password and code (accounts/tests/second_factor.py)."""
+    from django.test.client import ClientMixin
+
+    from accounts.tests.second_factor import force_login_both_steps
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_both_steps)
+
+
+@pytest.fixture(autouse=True)
 def _solver_stops_when_converged(settings):
     settings.VALIZA_SOLVER_NO_IMPROVEMENT = SOLVER_NO_IMPROVEMENT
 

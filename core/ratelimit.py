@@ -14,12 +14,12 @@ def client_ip(request):
     header = settings.VALIZA_CLIENT_IP_HEADER
     if header and request.META.get(header):
         candidate = request.META[header].split(",")[0].strip()
-        # Not an address (a misconfigured proxy, or a client that reached Django around it): the
-        # connection's own address is all we know; stored as it came, it would break an address column.
+        # Not an address (a misconfigured proxy, or a client that reached Django around it): unknown,
+        # "" — stored as it came it would break an address column (axes', the access log's).
         try:
             return str(ipaddress.ip_address(candidate))
         except ValueError:
-            pass
+            return ""
     return request.META.get("REMOTE_ADDR", "")
 
 
