@@ -11,4 +11,5 @@ urlpatterns = [
     path("account/password/", views.password_change, name="password_change"),
     path("account/second-factor/", views.enrol, name="enrol"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("team-changes/", views.team_changes, name="team_changes"),
 ]

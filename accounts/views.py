@@ -1,14 +1,24 @@
+from datetime import timedelta
+
+from axes.models import AccessLog as AxesAccessLog
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import second_factor as sf
-from .access import login_only, public
+from .access import login_only, public, staff_required
 from .forms import CodeForm, EnrolForm, LoginForm, PasswordChangeForm, RecoveryCodeForm
+from .models import AccessChange, User
+
+# The team page lists the logins of the community's staff over this many days, at most this many.
+LOGINS_DAYS, LOGINS_SHOWN = 30, 100
 
 
 class LoginView(auth_views.LoginView):
@@ -145,3 +155,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = login_only(PasswordChangeView.as_view())
+
+
+@staff_required("audit.view")
+def team_changes(request):
+    """Who changed the reach of this community's staff accounts, and who logged in to them lately."""
+    community_id = request.user.community_id
+    records = (AccessChange.objects.filter(Q(community_before_id=community_id) | Q(community_after_id=community_id))
+               .select_related("community_before", "community_after"))
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    usernames = User.objects.filter(community_id=community_id).values("username")
+    since = timezone.now() - timedelta(days=LOGINS_DAYS)
+    logins = AxesAccessLog.objects.filter(username__in=usernames, attempt_time__gte=since).order_by("-attempt_time")
+    return render(request, "accounts/team_changes.html",
+                  {"page": page, "logins": logins[:LOGINS_SHOWN], "logins_days": LOGINS_DAYS})

@@ -99,6 +99,8 @@ ACCESS = {
     "visits:decide": {"GET": staff(DECIDERS, ok=405),
                       "POST": staff(DECIDERS, ok=Redirect("/staff/requests/{pk}/"))},
     "audit:access_log": {"GET": staff(AUDITORS)},
+    # Who changed staff accounts' roles and communities, and logins of the community's staff
+    "accounts:team_changes": {"GET": staff(AUDITORS)},
     # Citizens' pages
     "public:index": {"GET": everyone(200)},
     "public:community": {"GET": everyone(200)},
