@@ -136,6 +136,8 @@ def _frozen_time(request, monkeypatch):
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False
+    # The test client and the live server speak plain http (production's cookies are HTTPS-only).
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(autouse=True)

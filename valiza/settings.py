@@ -116,6 +116,26 @@ if not SECRET_KEY:
         "VALIZA_SECRET_KEY is not set. `make run` writes one into .env; on a server set it in the "
         "environment (or VALIZA_SECRET_KEY_FILE)."
     )
+
+
+def weak_secret(key):
+    """Why `key` must not sign a server's sessions and tokens (Django's security.W009 rule, and the
+    example value of .env.example), or None."""
+    if "changeme" in re.sub(r"[\W_]", "", key.lower()) or key.startswith("django-insecure-"):
+        return "it is an example value"
+    if len(key) < 50:
+        return f"it has {len(key)} characters, fewer than 50"
+    if len(set(key)) < 5:
+        return "it has fewer than 5 different characters"
+    return None
+
+
+if not DEBUG and weak_secret(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"VALIZA_SECRET_KEY is too weak for a server: {weak_secret(SECRET_KEY)}. Make a new one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (VALIZA_DEBUG=true only on a "
+        "developer's machine accepts any)."
+    )
 ALLOWED_HOSTS = env_list("VALIZA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("VALIZA_CSRF_TRUSTED_ORIGINS", [])
 
@@ -416,7 +436,9 @@ VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
-SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", False)
+# Cookies only over HTTPS unless explicitly off: the local .env that `make run` writes and the tests turn
+# them off for plain http on this machine.
+SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS in production (`make check-deploy` runs Django's deployment checks with these on). Behind a
 # proxy that ends TLS, name the header it sets (HTTP_X_FORWARDED_PROTO) so Django knows a request was
