@@ -177,6 +177,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every answer (a 413 too) and every log line carries the request id.
     "core.logs.RequestIdMiddleware",
+    # Early, so its header reaches every answer from below it (redirects, 403s, 404s too).
+    "core.nostore.NoStoreMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -456,6 +458,10 @@ SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else
 SECURE_HSTS_SECONDS = env_int("VALIZA_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VALIZA_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("VALIZA_HSTS_PRELOAD", False)
+# Cache-Control: no-store (core/nostore.py) on answers with personal data: staff and admin pages, the
+# citizens' pages that show a request or a booking, and every answer to a form sent.
+VALIZA_NO_STORE_PATHS = ("/staff/", "/admin/")
+VALIZA_NO_STORE_VIEWS = {"public:request_done", "public:status", "points:book", "points:booked"}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
