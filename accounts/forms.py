@@ -47,16 +47,12 @@ class RecoveryCodeForm(forms.Form):
     )
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(CodeForm):
     """The first code from the app just set up: proves the key reached it."""
 
-    code = forms.CharField(
-        label=_("Код із застосунку"), max_length=10,
-        help_text=_("Шість цифр, які застосунок показує зараз для «Valiza»."),
-        error_messages={"required": _("Введіть шість цифр, які показує застосунок.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "pattern": "[0-9 ]*", "autofocus": True}),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("Шість цифр, які застосунок показує зараз для «Valiza».")
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
