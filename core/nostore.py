@@ -22,6 +22,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if is_private(request):
+        # A view that already said no-store (the private file responses) keeps its own header.
+        if is_private(request) and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
