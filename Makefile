@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean
+.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean dev-cookies
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,18 @@ install: system-libs $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# A local secret for this checkout, made once; servers set VALIZA_SECRET_KEY themselves.
+# A local secret for this checkout, made once; servers set VALIZA_SECRET_KEY themselves. Cookies are
+# HTTPS-only unless said otherwise: this machine serves plain http.
 .env:
-	@printf 'VALIZA_SECRET_KEY=%s\nVALIZA_DEBUG=true\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@printf 'VALIZA_SECRET_KEY=%s\nVALIZA_DEBUG=true\nVALIZA_SECURE_COOKIES=false\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Created .env with a new secret key."
 
-migrate: install .env
+# A .env made before cookies became HTTPS-only by default: a developer's (debug on) gets the line it lacks.
+dev-cookies: .env
+	@if grep -q '^VALIZA_DEBUG=true' .env && ! grep -q '^VALIZA_SECURE_COOKIES=' .env; then \
+	  echo 'VALIZA_SECURE_COOKIES=false' >> .env; echo "Added VALIZA_SECURE_COOKIES=false to .env (plain http here)."; fi
+
+migrate: install .env dev-cookies
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 

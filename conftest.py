@@ -136,6 +136,18 @@ def _frozen_time(request, monkeypatch):
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False
+    # The test client and the live server speak plain http (production's cookies are HTTPS-only).
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_both_steps(monkeypatch):
+    """`client.force_login` stands for a login with password and code (accounts/tests/second_factor.py)."""
+    from django.test.client import ClientMixin
+
+    from accounts.tests.second_factor import force_login_both_steps
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_both_steps)
 
 
 @pytest.fixture(autouse=True)

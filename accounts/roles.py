@@ -22,6 +22,11 @@ ROLE_CHOICES = [
     (SYSADMIN, _("Системний адміністратор")),
 ]
 
+# Roles that must give a code from an authenticator app at every login (accounts/second_factor.py):
+# the coordinator (head of the CNAP or appointee) sees the whole community's personal data, the
+# system administrator configures who may see it. Whoever may open the admin site needs it too.
+SECOND_FACTOR_REQUIRED = {COORDINATOR, SYSADMIN}
+
 CAPABILITIES = {
     # Requests hold personal data: only the two roles that take and decide them.
     "requests.view": {OPERATOR, COORDINATOR},

@@ -10,6 +10,8 @@ What a line may say (README "Logs"):
 - A record from a library (Django, django-tasks) keeps its own message, with query strings and
   phone-like numbers blanked out: Django logs paths ("Not Found: /staff/requests/12/"), and a path
   with a search query could carry a name.
+- A refused request (a 4xx Django logs with its exception: PermissionDenied, Http404) is one line, no
+  stack.
 - An exception prints its type and its stack, never its message: a database error quotes the values
   of the row it refused. The error reporter (core/errors.py), when configured, gets the full error
   with personal data scrubbed.
@@ -115,6 +117,10 @@ class JsonFormatter(_LibraryJsonFormatter):
         clean = copy.copy(record)
         clean.msg, clean.args = safe_message(record), None
         clean.exc_text = None
+        # A refusal (403, 404, 400) is the client's doing, not a fault: Django logs it with the exception
+        # that made it, and the line would carry a stack that says nothing. One line, no stack.
+        if getattr(record, "status_code", 500) < 500:
+            clean.exc_info = clean.stack_info = None
         clean.request_id, clean.user_id, clean.task_id = current_request_id(), current_user_id(), _task_id.get()
         return super().format(clean)
 

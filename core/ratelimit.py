@@ -1,6 +1,7 @@
 """A small per-client counter in the cache (django-ratelimit would need memcached or Redis)."""
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -8,9 +9,17 @@ from django.core.cache import cache
 
 
 def client_ip(request):
+    """The client's address: from the proxy's header (VALIZA_CLIENT_IP_HEADER) when one is set, else the
+    connection's. Rate limits, login lockouts (axes) and the access log all ask this one function."""
     header = settings.VALIZA_CLIENT_IP_HEADER
     if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
+        candidate = request.META[header].split(",")[0].strip()
+        # Not an address (a misconfigured proxy, or a client that reached Django around it): unknown,
+        # "" — stored as it came it would break an address column (axes', the access log's).
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            return ""
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -3,7 +3,7 @@
 
 import os
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -116,6 +116,26 @@ if not SECRET_KEY:
         "VALIZA_SECRET_KEY is not set. `make run` writes one into .env; on a server set it in the "
         "environment (or VALIZA_SECRET_KEY_FILE)."
     )
+
+
+def weak_secret(key):
+    """Why `key` must not sign a server's sessions and tokens (Django's security.W009 rule, and the
+    example value of .env.example), or None."""
+    if "changeme" in re.sub(r"[\W_]", "", key.lower()) or key.startswith("django-insecure-"):
+        return "it is an example value"
+    if len(key) < 50:
+        return f"it has {len(key)} characters, fewer than 50"
+    if len(set(key)) < 5:
+        return "it has fewer than 5 different characters"
+    return None
+
+
+if not DEBUG and weak_secret(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"VALIZA_SECRET_KEY is too weak for a server: {weak_secret(SECRET_KEY)}. Make a new one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (VALIZA_DEBUG=true only on a "
+        "developer's machine accepts any)."
+    )
 ALLOWED_HOSTS = env_list("VALIZA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("VALIZA_CSRF_TRUSTED_ORIGINS", [])
 
@@ -131,6 +151,10 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    # The second factor at login (accounts/second_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "communities",
@@ -153,6 +177,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every answer (a 413 too) and every log line carries the request id.
     "core.logs.RequestIdMiddleware",
+    # Early, so its header reaches every answer from below it (redirects, 403s, 404s too).
+    "core.nostore.NoStoreMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -160,11 +186,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "accounts.access.AccessMiddleware",
+    # After AccessMiddleware: a session that still owes its login code reaches only public pages.
+    "accounts.second_factor.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "valiza.urls"
@@ -232,20 +261,38 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Django's checks with messages for staff; the common-password list also catches a wrong keyboard layout.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
+# The authenticator app shows this name beside the codes (accounts/second_factor.py).
+OTP_TOTP_ISSUER = "Valiza"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Failed logins (accounts/lockout.py): one account at one address, one address for any accounts, one
+# account from any addresses (not at one it logged in from lately) — each with its own cap, each lock
+# ending by itself. The address is the client's, from the proxy's header (core.ratelimit.client_ip).
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_FAILURE_LIMIT = env_int("VALIZA_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+VALIZA_LOGIN_KNOWN_ADDRESS_DAYS = env_int("VALIZA_LOGIN_KNOWN_ADDRESS_DAYS", 30)
+for _name in ("VALIZA_LOGIN_FAILURE_LIMIT", "VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT", "VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT",
+              "VALIZA_LOGIN_LOCK_MINUTES"):
+    if env_int(_name, 1) < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VALIZA_LOGIN_LOCK_MINUTES", 15))
+# A wrong password sent while locked is not counted: it would push the end of the lock ever further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
 # Ukrainian is the source language of the interface (ADR 3). LocaleMiddleware is left out until
 # locale/en exists: a browser asking for English would otherwise get service names in English
@@ -391,7 +438,9 @@ VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
-SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", False)
+# Cookies only over HTTPS unless explicitly off: the local .env that `make run` writes and the tests turn
+# them off for plain http on this machine.
+SESSION_COOKIE_SECURE = env_bool("VALIZA_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS in production (`make check-deploy` runs Django's deployment checks with these on). Behind a
 # proxy that ends TLS, name the header it sets (HTTP_X_FORWARDED_PROTO) so Django knows a request was
@@ -409,6 +458,10 @@ SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else
 SECURE_HSTS_SECONDS = env_int("VALIZA_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VALIZA_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("VALIZA_HSTS_PRELOAD", False)
+# Cache-Control: no-store (core/nostore.py) on answers with personal data: staff and admin pages, the
+# citizens' pages that show a request or a booking, and every answer to a form sent.
+VALIZA_NO_STORE_PATHS = ("/staff/", "/admin/")
+VALIZA_NO_STORE_VIEWS = {"public:request_done", "public:status", "points:book", "points:booked"}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -51,6 +51,7 @@ class ThrowawaySite:
             "VALIZA_SMS_GATEWAY": "file",
             "VALIZA_SECRET_KEY": secrets.token_urlsafe(40),
             "VALIZA_DEBUG": "false",
+            "VALIZA_SECURE_COOKIES": "false",  # plain http on the loopback
             "VALIZA_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VALIZA_TASKS_BACKEND": "database",
             "VALIZA_LOG_LEVEL": "WARNING",

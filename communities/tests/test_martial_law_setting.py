@@ -1,6 +1,7 @@
 """VALIZA_MARTIAL_LAW_UNTIL: empty, none, or the last day of martial law; anything else stops the start."""
 
 import os
+import secrets
 import subprocess
 import sys
 from datetime import date
@@ -12,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from valiza.settings import env_martial_law_until
 
 ROOT = Path(__file__).resolve().parents[2]
+# A key a server would accept (settings refuse a weak one when debug is off).
+SERVER_KEY = secrets.token_urlsafe(50)
 NAME = "VALIZA_MARTIAL_LAW_UNTIL"
 
 
@@ -40,7 +43,7 @@ def test_a_date_in_another_format_is_refused(monkeypatch):
 
 def test_settings_refuse_to_start_with_a_wrong_value():
     clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_") and k != "DATABASE_URL"}
-    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": "x", NAME: "soon"})
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": SERVER_KEY, NAME: "soon"})
     result = subprocess.run([sys.executable, "-c", "import valiza.settings"], cwd=ROOT, env=clean,
                             capture_output=True, text=True, check=False)
     assert result.returncode != 0 and "VALIZA_MARTIAL_LAW_UNTIL must be empty" in result.stderr

@@ -39,6 +39,8 @@ FIELD_WORKERS = {"field_admin"}  # field.work
 FIELD_REVIEWERS = {"coordinator"}  # field.review
 VIDEO_VIEWERS = {"coordinator"}  # field.video
 FIELD_WORK = FIELD_WORKERS
+TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
+ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
 FIELD_REVIEW = FIELD_REVIEWERS
 
 
@@ -74,6 +76,20 @@ ACCESS = {
         "operator": Redirect("/staff/requests/"), "coordinator": Redirect("/staff/requests/"),
         "field_admin": 200, "partner": 200, "technician": 200, "sysadmin": 200,
     }},
+    # One's own account: password, the second factor (accounts/second_factor.py). These personas have
+    # given their code (or owe none), so the code step sends them on; recovery codes need an app first.
+    "accounts:second_factor": {"GET": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, Redirect("/staff/"))},
+                               "POST": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, Redirect("/staff/"))}},
+    "accounts:account": {"GET": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 200)}},
+    "accounts:password_change": {"GET": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 200)},
+                                 "POST": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 200)}},
+    "accounts:enrol": {"GET": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 200)},
+                       "POST": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 200)}},
+    "accounts:recovery_codes": {
+        "GET": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, Redirect(ENROL)), **dict.fromkeys(TWO_STEP, 200)},
+        "POST": {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, Redirect(ENROL)),
+                 **dict.fromkeys(TWO_STEP, Redirect("/staff/account/recovery-codes/?next=%2Fstaff%2F"))},
+    },
     # Requests: personal data
     "visits:list": {"GET": staff(REQUEST_STAFF)},
     "visits:create": {"GET": staff(REQUEST_STAFF)},
@@ -83,6 +99,8 @@ ACCESS = {
     "visits:decide": {"GET": staff(DECIDERS, ok=405),
                       "POST": staff(DECIDERS, ok=Redirect("/staff/requests/{pk}/"))},
     "audit:access_log": {"GET": staff(AUDITORS)},
+    # Who changed staff accounts' roles and communities, and logins of the community's staff
+    "accounts:team_changes": {"GET": staff(AUDITORS)},
     # Citizens' pages
     "public:index": {"GET": everyone(200)},
     "public:community": {"GET": everyone(200)},

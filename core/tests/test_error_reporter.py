@@ -33,8 +33,9 @@ class Quiet(WSGIRequestHandler):
     def log_message(self, *args):
         pass
 
-# The failing page is not declared to the access rules (it exists only here); they are not under test.
-middleware = [m for m in settings.MIDDLEWARE if not m.endswith(".AccessMiddleware")]
+# The failing page is not declared to the access rules (it exists only here); they are not under test
+# (nor is the second factor, which would read the session from this process's empty database).
+middleware = [m for m in settings.MIDDLEWARE if not m.endswith((".AccessMiddleware", ".SecondFactorMiddleware"))]
 with override_settings(ROOT_URLCONF="core.tests.error_urls", MIDDLEWARE=middleware):
     server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=Quiet)
     threading.Thread(target=server.handle_request, daemon=True).start()

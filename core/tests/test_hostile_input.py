@@ -423,6 +423,7 @@ def test_the_login_form_survives_every_hostile_value_and_never_logs_in_by_accide
     # is raised only so the corpus is not cut short by a lockout.
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 10**6
+    settings.VALIZA_LOGIN_ADDRESS_FAILURE_LIMIT = settings.VALIZA_LOGIN_ACCOUNT_FAILURE_LIMIT = 10**6
     base = {"username": "operator", "password": PASSWORD}
     fields = sorted(set(LoginForm().fields) | {"next"})
     failures = []

@@ -122,3 +122,31 @@ def test_the_workers_task_lines_carry_the_task_id(settings, lines):
     assert finished and finished[-1]["task_id"] == str(result.id)
     logging.getLogger(__name__).warning("after the task")
     assert lines()[-1]["task_id"] is None
+
+
+def test_a_refusal_is_one_line_without_a_stack(world, lines):
+    """A 403 (a role without the capability, a deny-by-default view, the API) or a 404 is the client's
+    fault, not ours: one line saying so, never a traceback."""
+    technician = Client()
+    technician.force_login(world.users["technician"])
+    assert technician.get("/staff/requests/").status_code == 403
+    assert technician.get("/api/v1/requests/").status_code == 403
+    assert technician.get("/staff/requests/999999999/").status_code == 403
+    coordinator = Client()
+    coordinator.force_login(world.users["coordinator"])
+    assert coordinator.get("/staff/requests/999999999/").status_code == 404
+    refused = [line for line in lines() if line["logger"] == "django.request"]
+    assert [line["message"] for line in refused] == [
+        "Forbidden (Permission denied): /staff/requests/", "Forbidden: /api/v1/requests/",
+        "Forbidden (Permission denied): /staff/requests/999999999/", "Not Found: /staff/requests/999999999/"]
+    for line in refused:
+        assert line["level"] == "WARNING" and "exc_info" not in line and "stack_info" not in line, line
+
+
+def test_a_server_error_keeps_its_stack(lines):
+    log = logging.getLogger("django.request")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        log.error("Internal Server Error: /x/", exc_info=True, extra={"status_code": 500})
+    assert lines()[-1]["exc_info"][0].startswith("RuntimeError")

@@ -2,6 +2,7 @@
 a wrong value of the new settings stops the start with a message naming it."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -47,3 +48,27 @@ def test_wrong_values_of_the_new_settings_stop_the_start():
     ):
         result = _run(["-c", "import valiza.settings"], **{name: value})
         assert result.returncode != 0 and message in result.stderr, (name, result.stderr[-300:])
+
+
+def test_a_server_refuses_a_weak_or_example_secret():
+    for key, reason in (("change-me", "an example value"), ("Change_Me_" + secrets.token_urlsafe(50), "an example value"),
+                        ("django-insecure-" + secrets.token_urlsafe(50), "an example value"),
+                        (secrets.token_urlsafe(30), "fewer than 50"), ("ab" * 40, "fewer than 5 different")):
+        result = _run(["-c", "import valiza.settings"], VALIZA_SECRET_KEY=key)
+        assert result.returncode != 0, key
+        assert "VALIZA_SECRET_KEY is too weak for a server" in result.stderr and reason in result.stderr, key
+        assert key not in result.stderr  # the message never repeats the secret
+    assert _run(["-c", "import valiza.settings"]).returncode == 0
+    # A developer's machine (debug on) takes any.
+    assert _run(["-c", "import valiza.settings"], VALIZA_SECRET_KEY="change-me", VALIZA_DEBUG="true").returncode == 0
+
+
+def test_cookies_are_https_only_unless_explicitly_off():
+    show = "import valiza.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    assert _run(["-c", show]).stdout.split() == ["True", "True"]
+    assert _run(["-c", show], VALIZA_DEBUG="true").stdout.split() == ["True", "True"]
+    assert _run(["-c", show], VALIZA_SECURE_COOKIES="false").stdout.split() == ["False", "False"]
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert re.search(r"^VALIZA_SECURE_COOKIES=true\b", example, re.M)
+    # The .env that `make run` writes for this machine's plain http says so.
+    assert "VALIZA_SECURE_COOKIES=false" in (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ from communities.models import Community
 from visits.models import StatusChange, VisitRequest
 
 ROOT = Path(__file__).resolve().parents[2]
+# A key a server would accept (settings refuse a weak one when debug is off).
+SERVER_KEY = secrets.token_urlsafe(50)
 
 
 def _import_settings(**env):
@@ -28,14 +31,14 @@ def test_settings_refuse_to_start_without_secret_key():
 
 
 def test_settings_refuse_a_wrong_boolean_or_number():
-    result = _import_settings(VALIZA_SECRET_KEY="x", VALIZA_DEBUG="maybe")
+    result = _import_settings(VALIZA_SECRET_KEY=SERVER_KEY, VALIZA_DEBUG="maybe")
     assert result.returncode != 0 and "VALIZA_DEBUG must be true or false" in result.stderr
-    result = _import_settings(VALIZA_SECRET_KEY="x", VALIZA_MAX_BODY_BYTES="lots")
+    result = _import_settings(VALIZA_SECRET_KEY=SERVER_KEY, VALIZA_MAX_BODY_BYTES="lots")
     assert result.returncode != 0 and "VALIZA_MAX_BODY_BYTES must be a whole number" in result.stderr
 
 
 def test_settings_refuse_an_unknown_database_url():
-    result = _import_settings(VALIZA_SECRET_KEY="x", DATABASE_URL="nosuchdb://x")
+    result = _import_settings(VALIZA_SECRET_KEY=SERVER_KEY, DATABASE_URL="nosuchdb://x")
     assert result.returncode != 0
 
 
@@ -44,7 +47,7 @@ IMG_SRC = "import valiza.settings as s; print(' '.join(s.CONTENT_SECURITY_POLICY
 
 def _img_src(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_")}
-    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": "x", **env})
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": SERVER_KEY, **env})
     return subprocess.run(
         [sys.executable, "-c", IMG_SRC],
         cwd=ROOT, env=clean, capture_output=True, text=True,
@@ -68,12 +71,12 @@ def test_settings_refuse_a_wrong_tile_url():
 
 def test_secret_key_can_come_from_a_file(tmp_path):
     key = tmp_path / "key"
-    key.write_text("from-file\n")
+    key.write_text(SERVER_KEY + "\n")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_")}
     clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY_FILE": str(key)})
     result = subprocess.run([sys.executable, "-c", "import valiza.settings as s; print(s.SECRET_KEY)"],
                             cwd=ROOT, env=clean, capture_output=True, text=True)
-    assert result.stdout.strip() == "from-file"
+    assert result.stdout.strip() == SERVER_KEY
 
 
 def test_demo_data_loads_twice_without_duplicates(db):

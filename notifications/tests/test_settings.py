@@ -1,14 +1,17 @@
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# A key a server would accept (settings refuse a weak one when debug is off).
+SERVER_KEY = secrets.token_urlsafe(50)
 
 
 def _import_settings(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_") and k != "DATABASE_URL"}
-    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": "x", **env})
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": SERVER_KEY, **env})
     return subprocess.run([sys.executable, "-c", "import valiza.settings as s; print(s.TASKS['default']['BACKEND'])"],
                           cwd=ROOT, env=clean, capture_output=True, text=True, check=False)
 

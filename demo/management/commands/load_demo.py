@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import roles
+from accounts import roles, second_factor
 from accounts.models import User
 from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
@@ -87,6 +88,18 @@ USERS = [
 ]
 
 
+DEMO_DEVICE_NAME = "Демо-застосунок"
+
+
+def demo_device(user):
+    """The demo person's authenticator, made once (None once they set up their own phone instead):
+    `demo_code` shows its current code, so whoever tries Valiza can log in as a coordinator without one."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    if not devices.exists():
+        return TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    return devices.filter(name=DEMO_DEVICE_NAME).first()
+
+
 class Command(BaseCommand):
     help = "Load the demo community (idempotent) and print the demo logins."
 
@@ -152,6 +165,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+            if second_factor.required_for(user):
+                demo_device(user)
         self._teams(community, providers)
         if not VisitRequest.objects.filter(community=community).exists():
             self._requests(community, settlements, services, opts["requests"])
@@ -159,8 +174,21 @@ class Command(BaseCommand):
         if not opts["quiet"]:
             self.stdout.write("Демо-громада: " + community.name)
             self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
+            two_step = []
             for username, _first, _last, role in USERS:
-                self.stdout.write(f"  {username:12} {dict(roles.ROLE_CHOICES)[role]}")
+                user = User.objects.get(username=username)
+                note = ""
+                if second_factor.required_for(user):
+                    two_step.append(user)
+                    note = " — після пароля код підтвердження (див. нижче)"
+                self.stdout.write(f"  {username:12} {dict(roles.ROLE_CHOICES)[role]}{note}")
+            self.stdout.write("Код підтвердження входу для демо: `.venv/bin/python manage.py demo_code coordinator` "
+                              "(або sysadmin) показує код, що діє зараз; або додайте ключ у застосунок-автентифікатор "
+                              "на телефоні:")
+            for user in two_step:
+                device = demo_device(user)
+                if device is not None:
+                    self.stdout.write(f"  {user.username:12} ключ {second_factor.manual_key(device)}")
 
     def _teams(self, community, providers):
         office = community.offices.first()
