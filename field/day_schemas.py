@@ -18,6 +18,7 @@ from visits.models import Lift, Relation, Status
 from .models import Outcome, PaymentMethod
 from .schemas import (
     ActKind,
+    DeviceGrant,
     AttachmentKind,
     AttachmentStateValue,
     ItemKind,
@@ -234,3 +235,4 @@ class Day(Schema):
     extra_services: list[ExtraService]  # what may be accepted beyond the request (sync's rule)
     choices: Choices
     limits: Limits
+    device: DeviceGrant  # the laptop's device; `token` only in the answer that issued it

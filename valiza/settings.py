@@ -153,6 +153,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every answer (a 413 too) and every log line carries the request id.
     "core.logs.RequestIdMiddleware",
+    # Outside the body limit, so its 413 too is never cached (field API answers name people).
+    "field.middleware.FieldApiNoStoreMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
