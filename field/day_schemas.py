@@ -18,9 +18,9 @@ from visits.models import Lift, Relation, Status
 from .models import Outcome, PaymentMethod
 from .schemas import (
     ActKind,
-    DeviceGrant,
     AttachmentKind,
     AttachmentStateValue,
+    DeviceGrant,
     ItemKind,
     OutcomeValue,
     PaymentMethodValue,

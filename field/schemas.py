@@ -82,7 +82,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 # numeric string (read as Unix time by a lax parser: "0" became 1970) and a time without an offset
 # are refused; so is a year a laptop clock cannot show, which also keeps the clock correction
 # (time + offset) inside what a datetime holds.
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 

@@ -13,12 +13,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
 from pydantic import TypeAdapter, ValidationError
 
-from planning.models import Plan, Stop
-
 from communities.models import Community
+from planning.models import Plan, Stop
 
 from ..models import SyncItem
 from ..schemas import MAX_ID, DeviceTime, validate_item

@@ -10,8 +10,8 @@ from audit.models import AccessLog
 from field import tasks
 from field.models import Device
 from field.sync import devices
-from field.tests.factories import field_team, published_trip, scheduled_request
 from field.tests import syncing
+from field.tests.factories import field_team, published_trip, scheduled_request
 from field.tests.syncing import accept, item, outcome, payment, send
 from payments import nbu_qr
 from planning.models import Plan
