@@ -38,7 +38,9 @@ def status(req):
 def test_unvisited_requests_of_a_past_day_go_back_to_the_pool(world, no_case_files):
     trip = asked_before(published_trip(world, day=YESTERDAY))
     served, missed = [s.request for s in trip.stops.order_by("position")]
-    send(world.users["field_admin"], [outcome(trip.stops.get(request=served), "served", at=on(YESTERDAY))])
+    # Synced that evening (the test's days are fixed, whatever day the run is).
+    send(world.users["field_admin"], [outcome(trip.stops.get(request=served), "served", at=on(YESTERDAY))],
+         received_at=on(YESTERDAY, 20))
     today_trip = published_trip(world, day=TODAY)
     on_today = today_trip.stops.first().request
 
@@ -76,7 +78,7 @@ def test_a_visit_synced_after_the_return_still_counts(world, no_case_files):
     stop = trip.stops.order_by("position").first()
     at = on(YESTERDAY)
     assert planning_actions.return_unvisited(today=TODAY) == 2
-    answer, code = send(world.users["field_admin"], [outcome(stop, "served", at=at)])
+    answer, code = send(world.users["field_admin"], [outcome(stop, "served", at=at)], received_at=on(TODAY, 9))
     assert code == 200, answer
     assert status(stop.request) == Status.SERVED
 
