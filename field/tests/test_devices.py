@@ -14,7 +14,6 @@ from accounts import roles
 from accounts.models import User
 from field.models import Device, SyncItem, Visit
 from field.sync import devices
-from field.tests.factories import published_trip
 from field.tests.syncing import TOKEN_HEADER, TOKEN_META, accept, day, item, laptop, outcome, post
 from journal.models import Case
 
@@ -22,13 +21,13 @@ pytestmark = pytest.mark.usefixtures("no_case_files")
 
 
 @pytest.fixture
-def trip(world):
-    return published_trip(world)
+def stop(first_stop):
+    return first_stop
 
 
 @pytest.fixture
-def stop(trip):
-    return trip.stops.order_by("position").first()
+def trip(stop):
+    return stop.trip
 
 
 def new_laptop(user):
