@@ -109,7 +109,8 @@ def devices(request):
 def field_settings(request):
     form = FieldSettingsForm(request.POST, instance=Community.objects.get(pk=request.user.community_id))
     if form.is_valid():
-        form.save()
+        # Only these fields: the sysadmin may be editing the community's other settings meanwhile.
+        form.save(commit=False).save(update_fields=list(FieldSettingsForm.Meta.fields))
         messages.success(request, _("Правила для ноутбуків виїзду збережено."))
     else:
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
