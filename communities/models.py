@@ -32,6 +32,21 @@ class Community(models.Model):
         help_text=_("Додається до тривалості послуг на кожному візиті."),
     )
 
+    # The field laptops (field/sync/devices.py, field/sync/clock.py; ADR 7, session 6).
+    field_devices_need_approval = models.BooleanField(
+        _("новий ноутбук виїзду працює лише після підтвердження координатора"), default=False,
+    )
+    field_clock_before_hours = models.PositiveSmallIntegerField(
+        _("дії виїзду приймаються від, год до початку дня виїзду"), default=2,
+        validators=[MaxValueValidator(24)],
+        help_text=_("Дія з часом раніше чекатиме рішення координатора (годинник ноутбука міг бути неправильний)."),
+    )
+    field_clock_after_hours = models.PositiveSmallIntegerField(
+        _("дії виїзду приймаються до, год після кінця дня виїзду"), default=6,
+        validators=[MaxValueValidator(24)],
+        help_text=_("Дія з часом пізніше чекатиме рішення координатора."),
+    )
+
     class Meta:
         verbose_name = _("громада")
         verbose_name_plural = _("громади")

@@ -1,23 +1,27 @@
 """The field client's API endpoints (ADR 7): the day's trips to load, and the batch sync of the outbox.
 
-Both need a session login with `field.work`; writes carry the CSRF token the day gives. Every
-request carries `X-Valiza-Device: <uuid>`, recorded on first sight; a revoked device gets 403.
-The day's content is made by `day.py` (its schema: `day_schemas.py`); the sync's contract is
-`schemas.py`, its rules the `sync` package. Every answer, errors too, is declared here for the published schema.
+Both need a session login with `field.work` and the laptop's device token (header
+`X-Valiza-Device-Token`, field/sync/devices.py): the first load of a day from a laptop with none
+issues it; a pending, revoked or unknown device is refused with what to do (`DeviceRefusal`), except
+that what a revoked laptop sends is stored for the coordinator. Writes carry the CSRF token the day
+gives. The day's content is made by `day.py` (its schema: `day_schemas.py`); the sync's contract is
+`schemas.py`, its rules the `sync` package. Every answer, errors too, is declared here for the
+published schema, and none is kept by a cache (core/nostore.py).
 """
 
 import json
 import uuid
+from typing import Annotated
 
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Header, Router, Status
 
 from accounts.access import Capability
 from audit.log import API_VIEW, record_access_many
+from core.dates import iso_date
 
 from . import day as field_day
 from . import schemas
@@ -25,39 +29,36 @@ from .day_schemas import Day
 from .sync import batch, devices
 
 router = Router(tags=["field"])
-DEVICE_HEADER = "X-Valiza-Device"
+
+# The device token as each endpoint declares it (the published schema lists it as a header).
+DeviceToken = Annotated[str, Header(alias=devices.TOKEN_HEADER, description=(
+    "The laptop's device token, issued by the first GET /day without one (field/sync/devices.py)."))]
 
 
-def _device_from_header(request, *, required):
-    """(device or None, error answer or None)."""
-    raw = request.headers.get(DEVICE_HEADER, "")
-    if not raw:
-        if required:
-            return None, (400, {"detail": _("Не вказано ідентифікатор ноутбука (заголовок X-Valiza-Device).")})
-        return None, None
-    try:
-        device_id = uuid.UUID(raw)
-    except ValueError:
-        return None, (400, {"detail": _("Ідентифікатор ноутбука (X-Valiza-Device) має бути UUID.")})
-    try:
-        device = devices.register_device(request.auth, device_id, user_agent=request.headers.get("User-Agent", ""))
-    except devices.ForeignDevice:
-        return None, (403, {"detail": _("Цей ноутбук не зареєстровано у вашій громаді. Зателефонуйте координатору.")})
-    if device.revoked_at:
-        return device, (403, {"detail": devices.revoked_message(device)})
-    return device, None
+def admit(request, token, *, may_issue=False):
+    """The request's `devices.Admission`."""
+    return devices.admit(request.auth, request.session, token.strip(), may_issue=may_issue,
+                         user_agent=request.headers.get("User-Agent", ""))
 
 
-@router.get("/day", response={200: Day, **schemas.problems(400, 401, 403)}, auth=Capability("field.work"))
-def day(request, date: str = ""):
+def refusal(request, admission):
+    """The 403 answer of a device that may not do this."""
+    return Status(403, {"detail": admission.message, "device": admission.grant(request.auth)})
+
+
+@router.get("/day", response={200: Day, 403: schemas.DeviceRefusal | schemas.Problem, **schemas.problems(400, 401)},
+            auth=Capability("field.work"))
+def day(request, date: str = "", token: DeviceToken = ""):
     """The user's published trips of the day (default today), with everything to work offline."""
-    the_day = parse_date(date) if date else timezone.localdate()
+    the_day = iso_date(date) if date else timezone.localdate()
     if the_day is None:
-        return Status(400, {"detail": _("Дата має бути у форматі РРРР-ММ-ДД, наприклад 2026-05-12.")})
-    _device, error = _device_from_header(request, required=False)
-    if error:
-        return Status(*error)
+        return Status(400, {"detail": _("Такої дати немає. Дата має бути справжньою, у форматі РРРР-ММ-ДД, "
+                                        "наприклад 2026-05-12.")})
+    admission = admit(request, token, may_issue=True)
+    if not admission.ok:
+        return refusal(request, admission)
     answer, shown = field_day.day_answer(request.auth, the_day, get_token(request))
+    answer["device"] = admission.grant(request.auth)
     record_access_many(request, shown, API_VIEW)
     return Status(200, answer)
 
@@ -93,34 +94,33 @@ def read_envelope(request):
         device_id = uuid.UUID(str(envelope.get("device_id"))[:64])
     except ValueError:
         return _bad(_("Ідентифікатор ноутбука (device_id) має бути UUID."))
-    raw_sent = envelope.get("sent_at")
-    sent_at = parse_datetime(raw_sent) if isinstance(raw_sent, str) and len(raw_sent) <= 64 else None
-    if sent_at is None or timezone.is_naive(sent_at):
-        return _bad(_("Час надсилання (sent_at) має бути датою й часом ISO 8601 з часовим поясом."))
+    try:
+        sent_at = batch.read_sent_at(envelope.get("sent_at"))
+    except ValueError:
+        return _bad(_("Час надсилання (sent_at) має бути датою й часом ISO 8601 з часовим поясом, наприклад "
+                      "2026-05-12T10:30:00+03:00."))
     return device_id, sent_at, items
 
 
 @router.post("/sync", response={200: schemas.SyncAnswer, 422: schemas.SyncAnswer,
-                                403: schemas.SyncAnswer | schemas.Problem, **schemas.problems(400, 401, 413)},
+                                403: schemas.SyncAnswer | schemas.DeviceRefusal | schemas.Problem,
+                                **schemas.problems(400, 401, 413)},
              auth=Capability("field.work"),
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": schemas.inline_schema(schemas.SyncEnvelopeDoc)}}}})
-def sync_batch(request):
+def sync_batch(request, token: DeviceToken = ""):
     """Apply the device's outbox items; one result per item (see ADR 7 for states and codes)."""
     received_at = timezone.now()
+    admission = admit(request, token)
+    # A revoked laptop's items are stored for the coordinator (refused, never applied).
+    if not (admission.ok or admission.state == "revoked"):
+        return refusal(request, admission)
     parsed = read_envelope(request)
     if len(parsed) == 2:
         return Status(*parsed)
     device_id, sent_at, items = parsed
-    header = request.headers.get(DEVICE_HEADER, "")
-    try:
-        header_id = uuid.UUID(header) if header else None
-    except ValueError:
-        header_id = None
-    if header_id is None:
-        return Status(*_bad(_("Не вказано або неправильний ідентифікатор ноутбука (заголовок X-Valiza-Device).")))
-    if header_id != device_id:
-        return Status(*_bad(_("Ідентифікатор ноутбука в заголовку і в пакеті різні. Нічого не збережено.")))
-    answer, status = batch.process_batch(request.auth, device_id, sent_at, items, received_at=received_at,
-                                        user_agent=request.headers.get("User-Agent", ""))
+    if device_id != admission.device.pk:
+        return Status(*_bad(_("Ідентифікатор ноутбука в пакеті не той, що в його допуску. Нічого не збережено; "
+                              "завантажте виїзди заново.")))
+    answer, status = batch.process_batch(request.auth, admission.device, sent_at, items, received_at=received_at)
     return Status(status, answer)

@@ -4,7 +4,8 @@
 raw bytes of one chunk (application/octet-stream, at most VALIZA_FIELD_CHUNK_BYTES). The body is
 read here with `request.read()`, not `request.body`: Django's DATA_UPLOAD_MAX_MEMORY_SIZE (256 KB)
 would refuse a 1 MiB chunk, and BodySizeLimitMiddleware already caps this path at the chunk size.
-The rules live in field/attachments.py.
+Both need the laptop's admitted device token, as the sync does (field/api.py). The rules live in
+field/attachments.py.
 """
 
 import uuid
@@ -12,16 +13,15 @@ import uuid
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from accounts.access import Capability
 
 from . import attachments
+from .api import DeviceToken, admit, refusal
 from .attachments import UploadError
-from .schemas import AttachmentStateValue, problems
+from .schemas import AttachmentStateValue, DeviceRefusal, Problem, problems
 
 router = Router(tags=["field"])
-DEVICE_HEADER = "HTTP_X_VALIZA_DEVICE"
 
 
 class UploadStatus(Schema):
@@ -37,31 +37,35 @@ class Behind(UploadStatus):
     detail: str
 
 
-def _attachment(request, att_id):
+def _attachment(request, att_id, token):
+    """(attachment, None) or (None, the answer that refuses)."""
+    admission = admit(request, token)
+    if not admission.ok:
+        return None, refusal(request, admission)
     try:
         att_uuid = uuid.UUID(att_id)
     except ValueError:
-        raise HttpError(404, _("Такого файлу немає.")) from None
+        return None, Status(404, {"detail": _("Такого файлу немає.")})
     try:
-        device_id = uuid.UUID(request.META.get(DEVICE_HEADER, ""))
-    except ValueError:
-        raise HttpError(400, _("Не вказано пристрій (заголовок X-Valiza-Device). Оновіть сторінку виїзду.")) from None
-    try:
-        return attachments.find_for_upload(att_uuid, user=request.auth, device_id=device_id)
+        return attachments.find_for_upload(att_uuid, user=request.auth), None
     except UploadError as exc:
-        raise HttpError(exc.status, exc.message) from None
+        return None, Status(exc.status, {"detail": exc.message})
 
 
-@router.get("/{att_id}", response={200: UploadStatus, **problems(400, 401, 403, 404)},
+@router.get("/{att_id}", response={200: UploadStatus, 403: DeviceRefusal | Problem, **problems(400, 401, 404)},
             auth=Capability("field.work"), url_name="field_attachment")
-def upload_status(request, att_id: str):
-    return attachments.status(_attachment(request, att_id))
+def upload_status(request, att_id: str, token: DeviceToken = ""):
+    att, refused = _attachment(request, att_id, token)
+    return refused or attachments.status(att)
 
 
-@router.put("/{att_id}", response={200: UploadStatus, 409: Behind, **problems(400, 401, 403, 404, 413)},
+@router.put("/{att_id}", response={200: UploadStatus, 409: Behind, 403: DeviceRefusal | Problem,
+                                   **problems(400, 401, 404, 413)},
             auth=Capability("field.work"), url_name="field_attachment_chunk")
-def upload_chunk(request, att_id: str, offset: str = ""):
-    att = _attachment(request, att_id)
+def upload_chunk(request, att_id: str, offset: str = "", token: DeviceToken = ""):
+    att, refused = _attachment(request, att_id, token)
+    if refused:
+        return refused
     try:
         offset = int(offset)
     except ValueError:

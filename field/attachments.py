@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import tasks
-from .models import Attachment, Device
+from .models import Attachment
 from .storage import part_path, part_size
 
 SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -101,21 +101,17 @@ def status(att):
     return {"received": received, "size": att.size, "state": att.state, "reason": att.reason}
 
 
-def find_for_upload(att_id, *, user, device_id):
-    """The attachment `user` may upload to, checked as the API must: an unknown id, another
-    community's or another person's attachment -> 404 alike; a revoked device -> 403."""
-    # Every chunk passes here: two light queries, nothing joined that only the last chunk needs.
-    device = Device.objects.filter(pk=device_id).only("revoked_at", "revoke_reason").first() if device_id else None
-    if device is not None and device.revoked_at is not None:
-        raise UploadError(403, _revoked_message(device))
+def find_for_upload(att_id, *, user):
+    """The attachment `user` may upload to from an admitted device (field/api.py checks the token):
+    an unknown id, another community's or another person's attachment -> 404 alike."""
     att = None
     if user.community_id:
         att = next(iter(Attachment.objects.select_related("device")
                         .filter(pk=att_id, community_id=user.community_id, uploaded_by=user)), None)
     if att is None:
         raise UploadError(404, _("Такого файлу немає: можливо, дію з ним ще не синхронізовано."))
-    # The device that declared the file is the one that holds it; if it was revoked, a new
-    # device id in the header must not open the door again.
+    # The device that declared the file is the one that holds it; if it was revoked, another
+    # device of the same person must not open the door again.
     if att.device is not None and att.device.revoked_at is not None:
         raise UploadError(403, _revoked_message(att.device))
     return att

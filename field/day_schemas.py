@@ -20,6 +20,7 @@ from .schemas import (
     ActKind,
     AttachmentKind,
     AttachmentStateValue,
+    DeviceGrant,
     ItemKind,
     OutcomeValue,
     PaymentMethodValue,
@@ -234,3 +235,4 @@ class Day(Schema):
     extra_services: list[ExtraService]  # what may be accepted beyond the request (sync's rule)
     choices: Choices
     limits: Limits
+    device: DeviceGrant  # the laptop's device; `token` only in the answer that issued it

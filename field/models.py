@@ -30,18 +30,29 @@ SERVED_OUTCOMES = (Outcome.SERVED, Outcome.PARTLY_SERVED)
 
 
 class Device(models.Model):
-    """A field laptop (a browser profile) as it introduced itself with its own UUID.
+    """A field laptop (a browser profile) admitted to the field work by the server.
 
-    The coordinator revokes a device that was lost or stolen: from then on the server refuses new
-    work from it and says so, and keeps what it sent for the coordinator to look at.
+    The server issues the device on the first load of a day from a laptop that has no token: a
+    random secret the laptop keeps and sends with every request, of which only the SHA-256 is kept
+    here. The token belongs to one user and to the login session it was issued or last used in
+    (`session_key`). Where the community asks for it, a new device waits for the coordinator's
+    approval (`pending`). The coordinator revokes a device that was lost or stolen: its session is
+    ended, the server refuses new work from it and says so, and keeps what it sent for review.
     """
 
-    id = models.UUIDField(primary_key=True)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="field_devices")
+    # Devices recorded before the server issued tokens have none, and can no longer be used.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
     user_agent = models.CharField(max_length=300, blank=True)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+    pending = models.BooleanField(_("чекає підтвердження"), default=False)
+    approved_at = models.DateTimeField(_("підтверджено"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     revoked_at = models.DateTimeField(_("доступ відкликано"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

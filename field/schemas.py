@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _l
 from ninja import Schema
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -29,6 +29,7 @@ from pydantic import (
 from journal.models import Delivery
 
 from .models import Attachment, IncidentAct, Outcome, PaymentMethod, SyncItem
+from .sync.devices import STATES as DEVICE_STATES
 
 MAX_ID = 2**53  # what a JavaScript number holds exactly; far below PostgreSQL's bigint
 MAX_AMOUNT = Decimal("100000.00")  # no administrative fee comes near; a typo or junk does
@@ -76,6 +77,30 @@ def _strip(value):
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+
+# A device time: ISO 8601 text with the date, the time and an offset, nothing else. A number or a
+# numeric string (read as Unix time by a lax parser: "0" became 1970) and a time without an offset
+# are refused; so is a year a laptop clock cannot show, which also keeps the clock correction
+# (time + offset) inside what a datetime holds.
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})")
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+def _iso_datetime(value):
+    if not isinstance(value, str) or len(value) > 40 or not _ISO_DATETIME.fullmatch(value):
+        raise ValueError(_("потрібні дата й час у форматі ISO 8601 з часовим поясом, наприклад "
+                           "2026-05-12T10:30:00+03:00"))
+    try:
+        # Python reads at most six decimals of a second.
+        parsed = datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value))
+    except ValueError:
+        raise ValueError(_("такої дати чи часу не буває")) from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(_("рік має бути від %(a)d до %(b)d") % {"a": FIRST_YEAR, "b": LAST_YEAR})
+    return parsed
+
+
+DeviceTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
 
 
@@ -168,7 +193,7 @@ class AttachmentData(_Strict):
     content_type: Annotated[Text(100), Field(pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")]
     size: Annotated[int, Field(ge=1, le=2**40, strict=True)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(str.lower)]
-    taken_at: AwareDatetime | None = None
+    taken_at: DeviceTime | None = None
 
 
 DATA_MODELS = {
@@ -186,7 +211,7 @@ class ItemHead(_Strict):
     seq: Annotated[int, Field(ge=0, le=MAX_ID, strict=True)]
     kind: ItemKind
     stop_id: Id
-    at: AwareDatetime
+    at: DeviceTime
     data: dict
 
 
@@ -316,6 +341,25 @@ class Problem(Schema):
     detail: str
 
 
+class DeviceGrant(Schema):
+    """What the server makes of the laptop's device token (field/sync/devices.py). `token` is given
+    once, in the answer that issued it; `user_id` is who is logged in, so a shared laptop keeps one
+    token per person."""
+
+    id: str
+    state: Literal[DEVICE_STATES]
+    user_id: int
+    token: str
+    message: str
+
+
+class DeviceRefusal(Schema):
+    """403: the laptop's device may not do this (pending, revoked, no token, …); `detail` says what to do."""
+
+    detail: str
+    device: DeviceGrant
+
+
 def problems(*statuses):
     """`{status: Problem}` for the error answers an endpoint may give, so the published schema has them."""
     return dict.fromkeys(statuses, Problem)
@@ -328,13 +372,13 @@ class SyncItemDoc(BaseModel):
     seq: int = Field(ge=0)
     kind: ItemKind
     stop_id: int
-    at: AwareDatetime
+    at: DeviceTime
     data: StartData | AcceptData | PaymentData | ActData | OutcomeData | AttachmentData
 
 
 class SyncEnvelopeDoc(BaseModel):
     device_id: uuid.UUID
-    sent_at: AwareDatetime
+    sent_at: DeviceTime
     items: list[SyncItemDoc]
 
 

@@ -8,5 +8,7 @@ urlpatterns = [
     path("items/<uuid:pk>/apply/", staff_views.apply_item, name="apply"),
     path("items/<uuid:pk>/close/", staff_views.close_item, name="close"),
     path("devices/", staff_views.devices, name="devices"),
+    path("devices/settings/", staff_views.field_settings, name="settings"),
+    path("devices/<uuid:pk>/approve/", staff_views.approve, name="approve"),
     path("devices/<uuid:pk>/revoke/", staff_views.revoke, name="revoke"),
 ]

@@ -1,10 +1,13 @@
 """The coordinator's pages for the field sync: items that wait for a decision, and the devices.
 
-Every write goes through field.sync (review.resolve_apply, review.resolve_close, devices.revoke_device).
+Every write goes through field.sync (review.resolve_apply, review.resolve_close, devices.approve_device,
+devices.revoke_device) or the community's field settings form.
 """
 
+import datetime
 import json
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,21 +15,27 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import staff_required
 from audit.log import VIEW, record_access_many
+from communities.models import Community
 
 from .models import Device, SyncItem
 from .sync import review
-from .sync.devices import revoke_device
+from .sync.devices import approve_device, revoke_device
 from .sync.errors import ReviewError
 
 KIND_LABELS = dict(SyncItem.Kind.choices)
 SHOWN = 200
 
 
-def _decorate(items):
+def _decorate(items, community):
     for item in items:
         item.kind_label = KIND_LABELS.get(item.kind, item.kind or _("невідома дія"))
         item.sent = json.dumps(item.payload, ensure_ascii=False, indent=2, sort_keys=True)
         item.can_apply = item.state in (SyncItem.State.CONFLICT, SyncItem.State.REFUSED)
+        item.sent_at = item.received_at - datetime.timedelta(seconds=item.clock_offset_s)
+        # Both times, and the two the coordinator may apply it with, when the laptop's clock is in doubt.
+        item.clock = review.clock_problem(item, community) if item.can_apply else None
+        if item.clock is not None:
+            item.trip_day_time = review.trip_day_time(item) if item.stop else None
     return items
 
 
@@ -39,7 +48,7 @@ def attention(request):
                  .order_by("-resolved_at")[:SHOWN])
     else:
         items = review.attention(request.user.community_id)[:SHOWN]
-    items = _decorate(list(items))
+    items = _decorate(list(items), request.user.community)
     # What the device sent names people (the request, witnesses): each one shown is logged.
     requests = {item.stop.request_id: item.stop.request for item in items if item.stop and item.stop.request_id}
     record_access_many(request, list(requests.values()), VIEW)
@@ -58,7 +67,7 @@ def _item(request, pk):
 def apply_item(request, pk):
     item = _item(request, pk)
     try:
-        review.resolve_apply(item, request.user)
+        review.resolve_apply(item, request.user, when=request.POST.get("when", ""))
     except ReviewError as exc:
         messages.error(request, str(exc))
     else:
@@ -79,21 +88,61 @@ def close_item(request, pk):
     return redirect("field_staff:attention")
 
 
+class FieldSettingsForm(forms.ModelForm):
+    """The community's rules for field laptops, set by the coordinator."""
+
+    class Meta:
+        model = Community
+        fields = ("field_devices_need_approval", "field_clock_before_hours", "field_clock_after_hours")
+
+
 @staff_required("field.review")
 def devices(request):
     rows = list(Device.objects.filter(community_id=request.user.community_id)
-                .select_related("user", "revoked_by").order_by("revoked_at", "-last_seen"))
-    return render(request, "field/staff/devices.html", {"devices": rows})
+                .select_related("user", "revoked_by", "approved_by").order_by("revoked_at", "-pending", "-last_seen"))
+    return render(request, "field/staff/devices.html", {
+        "devices": rows, "settings_form": FieldSettingsForm(instance=request.user.community)})
+
+
+@staff_required("field.review")
+@require_POST
+def field_settings(request):
+    form = FieldSettingsForm(request.POST, instance=Community.objects.get(pk=request.user.community_id))
+    if form.is_valid():
+        # Only these fields: the sysadmin may be editing the community's other settings meanwhile.
+        form.save(commit=False).save(update_fields=list(FieldSettingsForm.Meta.fields))
+        messages.success(request, _("Правила для ноутбуків виїзду збережено."))
+    else:
+        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Правила не збережено: %(why)s") % {"why": problems})
+    return redirect("field_staff:devices")
+
+
+def _device(request, pk):
+    # Another community's device answers 404, exactly like one that does not exist.
+    return get_object_or_404(Device, pk=pk, community_id=request.user.community_id)
+
+
+@staff_required("field.review")
+@require_POST
+def approve(request, pk):
+    try:
+        approve_device(_device(request, pk), request.user)
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Ноутбук підтверджено: на ньому можна завантажити виїзди."))
+    return redirect("field_staff:devices")
 
 
 @staff_required("field.review")
 @require_POST
 def revoke(request, pk):
-    device = get_object_or_404(Device, pk=pk, community_id=request.user.community_id)
     try:
-        revoke_device(device, request.user, request.POST.get("reason", ""))
+        revoke_device(_device(request, pk), request.user, request.POST.get("reason", ""))
     except ReviewError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Доступ пристрою відкликано. Нові дії з нього не прийматимуться."))
+        messages.success(request, _("Доступ пристрою відкликано, вхід на ньому завершено. Нові дії з нього не "
+                                    "прийматимуться."))
     return redirect("field_staff:devices")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
+from core.dates import iso_date
 from visits.models import RequestedService, Status, VisitRequest
 
 from . import actions, pdf, tasks
@@ -26,10 +27,13 @@ logger = logging.getLogger(__name__)
 
 
 def _monday(value):
-    try:
-        day = datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    """The Monday of the week `?week=` names (next week when it names none), or None when it names
+    no real date (2026-02-30, "0", junk) or one no plan can have."""
+    if not value:
         return actions.next_monday()
+    day = iso_date(value)
+    if day is None or not 2000 <= day.year <= 2100:
+        return None
     return day - datetime.timedelta(days=day.weekday())
 
 
@@ -44,6 +48,10 @@ def _plan(user, pk):
 @staff_required("planning.view")
 def board(request):
     monday = _monday(request.GET.get("week"))
+    if monday is None:
+        return render(request, "400.html", {"message": _(
+            "Такого тижня немає: у посиланні неправильна дата. Дата має бути справжньою, у форматі РРРР-ММ-ДД, "
+            "наприклад 2026-05-11.")}, status=400)
     week = actions.week_for(request.user.community, monday)
     plans = list(week.plans.select_related("created_by", "approved_by", "published_by"))
     shown = None

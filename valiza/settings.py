@@ -460,7 +460,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VALIZA_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("VALIZA_HSTS_PRELOAD", False)
 # Cache-Control: no-store (core/nostore.py) on answers with personal data: staff and admin pages, the
 # citizens' pages that show a request or a booking, and every answer to a form sent.
-VALIZA_NO_STORE_PATHS = ("/staff/", "/admin/")
+VALIZA_NO_STORE_PATHS = ("/staff/", "/admin/", "/api/v1/field/")  # the field API answers name people
 VALIZA_NO_STORE_VIEWS = {"public:request_done", "public:status", "points:book", "points:booked"}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -83,6 +83,9 @@ def seed_trip(visits):
         visit_actions.create_request(req, choices, by=coordinator)
         visit_actions.accept(req, by=coordinator)
         requests.append(req)
+    # Asked for days ago, as a week's planning has them: the laptop's times today come after the request.
+    VisitRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+        created_at=timezone.now() - datetime.timedelta(days=10))
     # A soak "day" is a new trip on today's date: the earlier ones step aside as a revised plan would.
     trip = trips.published_trip(team, today, requests, by=coordinator, supersede=True, leave=datetime.time(8),
                                    hours=10, first_after=0, every=20, stay=20, window=(0, 120))

@@ -14,10 +14,11 @@ from PIL import Image
 
 
 class SyncDriver:
-    def __init__(self, base_url, session_key, *, session_cookie="sessionid", device_id=None):
+    def __init__(self, base_url, session_key, *, session_cookie="sessionid"):
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
-        self.device_id = str(device_id or uuid.uuid4())
+        # The laptop's device, as the server issues it on the first load of the day (field/sync/devices.py).
+        self.device_id, self.token = None, None
         self.cookies = {session_cookie: session_key}
         self.csrf = None
         self.conn = None
@@ -29,11 +30,13 @@ class SyncDriver:
         return self.conn
 
     def request(self, method, path, body=None, content_type="application/json"):
-        headers = {"X-Valiza-Device": self.device_id, "Host": f"{self.host}:{self.port}",
+        headers = {"Host": f"{self.host}:{self.port}",
                    "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
                    "Origin": f"http://{self.host}:{self.port}", "Referer": f"http://{self.host}:{self.port}/field/"}
         if self.csrf:
             headers["X-CSRFToken"] = self.csrf
+        if self.token:
+            headers["X-Valiza-Device-Token"] = self.token
         if body is not None:
             headers["Content-Type"] = content_type
         for attempt in (1, 2):
@@ -68,7 +71,15 @@ class SyncDriver:
         if status != 200:
             raise RuntimeError(f"loading the day answered {status}: {day}")
         self.csrf = day.get("csrf_token") or self.cookies.get("csrftoken")
+        if day["device"]["token"]:  # the first load of this "laptop": its token, given once
+            self.device_id, self.token = day["device"]["id"], day["device"]["token"]
         return day
+
+    def same_laptop(self):
+        """A second connection of this laptop (its login and its device token)."""
+        other = SyncDriver(f"http://{self.host}:{self.port}", "")
+        other.cookies, other.csrf, other.device_id, other.token = dict(self.cookies), self.csrf, self.device_id, self.token
+        return other
 
     def item(self, kind, stop_id, data, at):
         self.seq += 1

@@ -147,6 +147,8 @@ ACCESS = {
     "field_staff:apply": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:close": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:devices": {"GET": staff(FIELD_REVIEW)},
+    "field_staff:settings": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    "field_staff:approve": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:revoke": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
@@ -301,11 +303,11 @@ def _url(world, key):
         values["att_id"] = str(_field_objects(world)["uploading"].pk)
     if name.startswith("field_staff:"):
         _sync_objects(world)
-        values["pk"] = world.device.pk if name == "field_staff:revoke" else world.sync_item.pk
+        values["pk"] = world.device.pk if name in ("field_staff:revoke", "field_staff:approve") else world.sync_item.pk
     return reverse(name, kwargs={p: values[p] for p in params})
 
 
-def _post_data(world, key):
+def _post_data(world, key, device_id=""):
     """What an authorised user would send to the POST endpoints: (data, content type)."""
     if key == "visits:check":
         return intake_post_data(world), None
@@ -316,7 +318,7 @@ def _post_data(world, key):
     if key == "api/v1/field/sync":
         from django.utils import timezone
 
-        return json.dumps({"device_id": MATRIX_DEVICE, "sent_at": timezone.now().isoformat(), "items": []}), \
+        return json.dumps({"device_id": device_id, "sent_at": timezone.now().isoformat(), "items": []}), \
             "application/json"
     if key == "planning:plan_week":
         return {"time_limit_s": "1"}, None
@@ -328,9 +330,16 @@ def _post_data(world, key):
 
 
 def _client(world, who):
-    client = Client(raise_request_exception=False, headers={"X-Valiza-Device": MATRIX_DEVICE})
+    """The role's browser; a field worker's laptop has its device token, got the real way (the first
+    load of a day issues it) and shown on every request from then on."""
+    from field.tests.syncing import laptop
+
+    client = Client(raise_request_exception=False)
+    client.field_device_id = ""
     if who != ANONYMOUS:
         client.force_login(world.users[who])
+    if who in FIELD_WORK:
+        assert laptop(client).status_code == 200
     return client
 
 
@@ -364,13 +373,11 @@ def test_each_url_answers_each_role_as_the_table_says(world, key, method):
         if method == "GET":
             response = client.get(url)
         elif method == "PUT":
-            data, content_type = _post_data(world, key)
+            data, content_type = _post_data(world, key, client.field_device_id)
             response = client.put(url + "?offset=0", data, content_type=content_type)
         else:
-            data, content_type = _post_data(world, key)
+            data, content_type = _post_data(world, key, client.field_device_id)
             kwargs = {"content_type": content_type} if content_type else {}
-            if key == "api/v1/field/sync":
-                kwargs["headers"] = {"X-Valiza-Device": MATRIX_DEVICE}
             response = client.post(url, data, **kwargs)
         problem = _mismatch(response, expected, url, world)
         if problem:

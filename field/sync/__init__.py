@@ -12,7 +12,8 @@ The coordinator resolves what is held with `review.resolve_apply` / `review.reso
 revokes a lost laptop with `devices.revoke_device`.
 
 One module each: `batch` (the engine: exactly once, in `seq` order), one per item kind (`start`,
-`accept`, `payment`, `act`, `outcome`, `attachment`) with `rules` they share, `devices`, `review`.
+`accept`, `payment`, `act`, `outcome`, `attachment`) with `rules` they share, `clock` (when a device time
+is believed), `devices` (issued, approved, revoked), `review`.
 
 Decisions beyond the ADR, in one place:
 - Services a visit may accept or take payment for: those of the request, and also any active

@@ -12,15 +12,16 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from pydantic import TypeAdapter, ValidationError
 
+from communities.models import Community
 from planning.models import Plan, Stop
 
 from ..models import SyncItem
-from ..schemas import MAX_ID, validate_item
-from . import accept, act, attachment, outcome, payment, start
-from .devices import ForeignDevice, register_device, revoked_message
+from ..schemas import MAX_ID, DeviceTime, validate_item
+from . import accept, act, attachment, clock, outcome, payment, start
+from .devices import revoked_message
 from .errors import ItemProblem, State, quarantine
 from .rules import Ctx
 
@@ -74,13 +75,17 @@ def _canonical(payload):
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _as_datetime(value):
-    if isinstance(value, datetime):
+_DEVICE_TIME = TypeAdapter(DeviceTime)
+
+
+def read_sent_at(value):
+    """The batch's `sent_at`, as strict as an item's time; ValueError otherwise."""
+    if isinstance(value, datetime) and not timezone.is_naive(value):
         return value
-    parsed = parse_datetime(str(value))
-    if parsed is None or timezone.is_naive(parsed):
-        raise ValueError("sent_at")
-    return parsed
+    try:
+        return _DEVICE_TIME.validate_python(value)
+    except ValidationError:
+        raise ValueError("sent_at") from None
 
 
 # -- the batch ------------------------------------------------------------------------------------
@@ -89,8 +94,10 @@ def _as_datetime(value):
 class Batch:
     user: object
     device: object
+    sent_at: datetime
     received_at: datetime
     offset: timedelta
+    community: object = None
     notice: str = ""
     # Per batch: the stored items among the batch's ids (one query), and each stop with whether the
     # user is on its team (a day's batch names the same 30 stops again and again).
@@ -116,20 +123,15 @@ def clock_notice(offset_s):
              "перевірте дату й час у налаштуваннях ноутбука.") % {"dir": direction, "h": minutes // 60, "m": minutes % 60}
 
 
-def process_batch(user, device_id, sent_at, items, *, received_at=None, user_agent=""):
-    """Apply a device's batch; returns (answer dict, HTTP status)."""
+def process_batch(user, device, sent_at, items, *, received_at=None):
+    """Apply a batch the admitted `device` (field/sync/devices.py) sent for `user`; returns (answer
+    dict, HTTP status). A revoked device's items are stored as refused, for the coordinator."""
+    if device.user_id != user.pk:
+        raise ValueError("the device is not the user's")
     received_at = received_at or timezone.now()
-    sent_at = _as_datetime(sent_at)
-    offset = received_at - sent_at
-    try:
-        device = register_device(user, device_id, user_agent=user_agent, now=received_at)
-    except ForeignDevice:
-        message = _("Цей ноутбук не зареєстровано у вашій громаді, тож дії з нього не приймаються. "
-                    "Зателефонуйте координатору.")
-        results = [{"id": _shown_id(raw), "state": State.REFUSED.value, "replayed": False, "code": "device_revoked",
-                    "message": message, "result": {}} for raw in items]
-        return _answer(received_at, round(offset.total_seconds()), "", True, message, results), 403
-    batch = Batch(user=user, device=device, received_at=received_at, offset=offset)
+    sent_at = read_sent_at(sent_at)
+    batch = Batch(user=user, device=device, sent_at=sent_at, received_at=received_at, offset=received_at - sent_at,
+                  community=Community.objects.get(pk=user.community_id))
     batch.notice = clock_notice(batch.offset_s)
 
     ids = [i for i in (_client_id(raw) for raw in items) if i is not None]
@@ -234,25 +236,25 @@ def _apply_new(batch, item, head, data, errors):
     """Set the item's state, code, message and result; its effects are applied in a savepoint."""
     try:
         if batch.device.revoked_at is not None:
+            if head is not None:
+                # Not applied, but the coordinator sees whose visit it is about.
+                found = _stop_of(batch, head.stop_id)
+                item.stop = None if isinstance(found, ItemProblem) else found[0]
             raise ItemProblem(State.REFUSED, "device_revoked", revoked_message(batch.device))
         if errors:
             raise quarantine("invalid", _("Дані цієї дії неправильні, тож її не прийнято: %(why)s.")
                              % {"why": "; ".join(errors)})
-        if head.stop_id not in batch.stops:
-            try:
-                stop = find_stop(batch.user.community_id, head.stop_id)
-            except ItemProblem as problem:
-                batch.stops[head.stop_id] = problem
-            else:
-                batch.stops[head.stop_id] = (stop, stop.trip.team.members.filter(pk=batch.user.pk).exists())
-        if isinstance(batch.stops[head.stop_id], ItemProblem):
-            raise batch.stops[head.stop_id]
-        stop, on_team = batch.stops[head.stop_id]
+        found = _stop_of(batch, head.stop_id)
+        if isinstance(found, ItemProblem):
+            raise found
+        stop, on_team = found
         item.stop = stop
         if not on_team:
             raise ItemProblem(State.REFUSED, "not_on_team", _(
                 "Вас уже немає в команді «%(team)s», яка працює на цьому виїзді, тож дію не прийнято. Її збережено, "
                 "і координатор вирішить, що з нею робити. Зателефонуйте координатору.") % {"team": stop.trip.team.name})
+        clock.check(at=head.at, corrected=item.effective_at, sent_at=batch.sent_at, received_at=batch.received_at,
+                    stop=stop, community=batch.community)
         ctx = Ctx(user=batch.user, device=batch.device, item=item, head=head, data=data, stop=stop,
                   at=head.at, effective_at=item.effective_at, memo=batch.memo)
         with transaction.atomic():
@@ -268,6 +270,18 @@ def _apply_new(batch, item, head, data, errors):
                          "повторювати нічого не потрібно.")
     if batch.notice and item.state != State.REFUSED:
         item.message = " ".join(filter(None, [item.message, batch.notice]))
+
+
+def _stop_of(batch, stop_id):
+    """(stop, whether the user is on its team), or the problem finding it; once per batch and stop."""
+    if stop_id not in batch.stops:
+        try:
+            stop = find_stop(batch.user.community_id, stop_id)
+        except ItemProblem as problem:
+            batch.stops[stop_id] = problem
+        else:
+            batch.stops[stop_id] = (stop, stop.trip.team.members.filter(pk=batch.user.pk).exists())
+    return batch.stops[stop_id]
 
 
 def find_stop(community_id, stop_id):

@@ -17,9 +17,5 @@ class ReviewError(ValueError):
     """A coordinator's action that cannot be done; the message is for them."""
 
 
-class ForeignDevice(Exception):
-    """The device id belongs to another community's device."""
-
-
 def quarantine(code, message):
     return ItemProblem(State.QUARANTINED, code, message)

@@ -1,14 +1,22 @@
 """The coordinator's review of held items (/staff/field/): apply anyway, or close with a note."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.models import Community
+
 from ..models import SyncItem
 from ..schemas import validate_item
+from . import clock
 from .batch import APPLY, find_stop
 from .errors import ItemProblem, ReviewError, State
 from .rules import Ctx
+
+# The times the coordinator may apply an item with whose device time cannot be believed.
+RECEIVED, TRIP_DAY = "received", "trip_day"
 
 ATTENTION = (State.CONFLICT, State.QUARANTINED, State.REFUSED)
 
@@ -20,6 +28,32 @@ def attention(community_id):
             .order_by("received_at", "device_seq"))
 
 
+def clock_problem(item, community):
+    """The times of a held item whose device clock cannot be believed (clock.check's `clock`), else None.
+
+    Held as `clock_suspect`, or held for another reason before its time was checked (a revoked
+    device, not on the team): either way, applying it needs a time the server can vouch for.
+    """
+    if item.code == clock.CODE:
+        return (item.result or {}).get("clock") or {}
+    stop = item.stop
+    if item.device_at is None or item.effective_at is None or stop is None or stop.request_id is None:
+        return None
+    sent_at = item.received_at - datetime.timedelta(seconds=item.clock_offset_s)
+    try:
+        clock.check(at=item.device_at, corrected=item.effective_at, sent_at=sent_at, received_at=item.received_at,
+                    stop=stop, community=community)
+    except ItemProblem as problem:
+        return problem.result["clock"]
+    return None
+
+
+def trip_day_time(item):
+    """The moment "the trip's day" means when the coordinator applies with it: the stop's planned
+    start, never after the server received the item."""
+    return min(item.stop.start, item.received_at)
+
+
 def _locked_for_review(item, by):
     locked = SyncItem.objects.select_for_update().filter(pk=item.pk, community_id=by.community_id).first()
     if locked is None:
@@ -29,12 +63,15 @@ def _locked_for_review(item, by):
     return locked
 
 
-def resolve_apply(item, by):
+def resolve_apply(item, by, *, when=""):
     """Apply a held item anyway (e.g. register what a withdrawn request's visit accepted).
 
     The rules that held it (withdrawn request, edit from another device, revoked device, not on the
-    team) are set aside; the data must still be valid and its ids known. The acting user stays the
-    field administrator who did it at the door; the coordinator is recorded as who resolved it.
+    team, a laptop clock) are set aside; the data must still be valid and its ids known. When the
+    item's device time cannot be believed, the coordinator says which time it takes (`when`: the
+    server's receipt, or the stop's planned time on the trip's day), so a case's number and deadlines
+    never come from an unchecked clock. The acting user stays the field administrator who did it at
+    the door; the coordinator is recorded as who resolved it.
     """
     with transaction.atomic():
         locked = _locked_for_review(item, by)
@@ -43,8 +80,19 @@ def resolve_apply(item, by):
             raise ReviewError(_("Дані цієї дії неправильні, застосувати їх не можна: %(why)s.") % {"why": "; ".join(errors)})
         try:
             stop = find_stop(locked.community_id, head.stop_id)
+            locked.stop = stop
+            effective_at = locked.effective_at or head.at
+            if clock_problem(locked, Community.objects.get(pk=locked.community_id)) is not None:
+                if when == RECEIVED:
+                    effective_at = locked.received_at
+                elif when == TRIP_DAY:
+                    effective_at = trip_day_time(locked)
+                else:
+                    raise ReviewError(_("Час цієї дії на ноутбуці під сумнівом. Оберіть, з яким часом її застосувати: "
+                                        "з часом отримання сервером або з днем виїзду."))
+                locked.effective_at = effective_at
             ctx = Ctx(user=locked.user or by, device=locked.device, item=locked, head=head, data=data, stop=stop,
-                      at=locked.device_at or head.at, effective_at=locked.effective_at or head.at, force=True)
+                      at=locked.device_at or head.at, effective_at=effective_at, force=True)
             with transaction.atomic():
                 _code, message, result = APPLY[head.kind](ctx)
         except ItemProblem as problem:

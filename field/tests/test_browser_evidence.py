@@ -24,6 +24,7 @@ from field.tests.browser_client import (
     photo,
     until,
 )
+from field.tests.syncing import laptop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -123,7 +124,7 @@ def test_an_old_laptop_database_is_upgraded_and_loses_nothing_unsent(field_day, 
     user = w.users["field_admin"]
     client = Client()
     client.force_login(user)
-    day = client.get("/api/v1/field/day", headers={"X-Valiza-Device": "0f0e0d0c-0b0a-4908-8706-050403020100"}).json()
+    day = laptop(client).json()  # what the old client had stored (another login: its token is not the browser's)
     stop = day["trips"][0]["stops"][0]
     body = jpeg((180, 40, 40), size=(320, 240))
     device, start_id, photo_id, att_id = ("0f0e0d0c-0b0a-4908-8706-050403020100", "5d7c1a52-3f4e-4b7a-9a10-2b1c0d9e8f01",
@@ -153,7 +154,9 @@ def test_an_old_laptop_database_is_upgraded_and_loses_nothing_unsent(field_day, 
     page.route("**/api/v1/field/**", lambda route: route.abort("internetdisconnected"))
     page.expected_failures.append(live_server.url + "/api/")
     open_client(page, staff_login, user)
-    assert page.evaluate("indexedDB.databases().then((d) => d.find((x) => x.name === 'valiza-field').version)") == 2
+    assert page.evaluate("indexedDB.databases().then((d) => d.find((x) => x.name === 'valiza-field').version)") == 3
+    # The device id the old client made up itself is gone: the server issues the device now.
+    assert not [row for row in stored(page, "meta") if row["key"] in ("device_id", "device_grants")]
     # The day the old client stored is still there to work offline, read under the server's names.
     go_offline(page)
     page.reload()
@@ -169,7 +172,19 @@ def test_an_old_laptop_database_is_upgraded_and_loses_nothing_unsent(field_day, 
 
     page.unroute("**/api/v1/field/**")
     page.context.set_offline(False)
+    # With no token yet the server takes nothing and says how to get one; nothing is lost.
     by(page, "sync-now").click()
+    expect(by(page, "sync-problem")).to_contain_text("Завантажити виїзди", timeout=SYNC_TIMEOUT_MS)
+    expect(page.locator("[data-testid=outbox-item][data-state=waiting]")).to_have_count(2)
+    until(page, "!document.body.dataset.syncing")
+    # That refusal is what this step is about, not a fault of the page.
+    assert page.problems and all("403: POST" in p and "/api/v1/field/sync" in p for p in page.problems), page.problems
+    page.problems.clear()
+    # The day's load gets the laptop its token, and what waited goes.
+    by(page, "nav-day").click()
+    by(page, "load-day").click()
+    expect(by(page, "notice")).to_contain_text("Виїзди завантажено")
+    by(page, "nav-outbox").click()
     expect(page.locator("[data-testid=outbox-item][data-state=sent]")).to_have_count(2, timeout=SYNC_TIMEOUT_MS)
     expect(page.locator("[data-testid=outbox-file]")).to_have_count(0, timeout=SYNC_TIMEOUT_MS)
     att = Attachment.objects.get(pk=att_id)

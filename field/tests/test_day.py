@@ -2,7 +2,6 @@
 
 import base64
 import datetime
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -11,8 +10,9 @@ from audit.models import AccessLog
 from field import tasks
 from field.models import Device
 from field.sync import devices
+from field.tests import syncing
 from field.tests.factories import field_team, published_trip, scheduled_request
-from field.tests.syncing import DEVICE, accept, item, outcome, payment, send
+from field.tests.syncing import accept, item, outcome, payment, send
 from payments import nbu_qr
 from planning.models import Plan
 
@@ -31,8 +31,7 @@ def trip(world):
     return published_trip(world)
 
 
-def _day(client, **params):
-    return client.get("/api/v1/field/day", params, headers={"X-Valiza-Device": str(DEVICE)})
+_day = syncing.day
 
 
 def test_the_day_has_everything_to_work_offline(world, trip, login):
@@ -66,7 +65,10 @@ def test_the_day_has_everything_to_work_offline(world, trip, login):
     assert {c["value"] for c in day["choices"]["delivery"]} == {"post", "courier", "repeat_visit", "office"}
     assert day["limits"]["batch_max_items"] == 500 and day["limits"]["sheets_max"] == 500
     assert world.svc_bio.pk not in {s["id"] for s in day["extra_services"]}
-    assert Device.objects.get().pk == DEVICE
+    device = Device.objects.get()
+    assert day["device"]["id"] == str(device.pk) and day["device"]["state"] == "active"
+    assert day["device"]["user_id"] == world.users["field_admin"].pk and day["device"]["token"]
+    assert device.token_hash == devices.hash_token(day["device"]["token"]) != day["device"]["token"]
 
 
 def test_each_request_loaded_is_access_logged_once(world, trip, login):
@@ -132,10 +134,16 @@ def test_a_revoked_device_cannot_load_the_day(world, trip, login):
     client = login(world.users["field_admin"])
     _day(client)
     devices.revoke_device(Device.objects.get(), world.users["coordinator"], "Вкрали")
+    assert _day(client).status_code == 401  # its login was ended
+    login(world.users["field_admin"])  # the password was known: a new login on the same laptop
     response = _day(client)
     assert response.status_code == 403 and "відкликав координатор" in response.json()["detail"]
-    assert client.get("/api/v1/field/day", headers={"X-Valiza-Device": "не uuid"}).status_code == 400
-    assert client.get("/api/v1/field/day", headers={"X-Valiza-Device": str(uuid.uuid4())}).status_code == 200
+    assert response.json()["device"]["state"] == "revoked" and response.json()["device"]["token"] == ""
+    assert "trips" not in response.json()
+    # Dropping the token does not get a new one in this login.
+    dropped = client.get("/api/v1/field/day", headers={syncing.TOKEN_HEADER: ""})
+    assert dropped.status_code == 403 and dropped.json()["device"]["state"] == "missing"
+    assert Device.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ["operator", "coordinator", "partner"])

@@ -13,10 +13,21 @@ from field.tests.syncing import outcome, send
 from planning import actions as planning_actions
 from planning import tasks as planning_tasks
 from planning.models import Plan
-from visits.models import Status
+from visits.models import Status, VisitRequest
 
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday
 YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+
+def on(day, hour=11):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def asked_before(trip):
+    """The trip's requests were made before its day (the world makes them now, whatever day it is):
+    a device time on the trip's day is then believed (field/sync/clock.py)."""
+    VisitRequest.objects.filter(stops__trip=trip).update(created_at=on(trip.day - datetime.timedelta(days=10)))
+    return trip
 
 
 def status(req):
@@ -25,9 +36,11 @@ def status(req):
 
 
 def test_unvisited_requests_of_a_past_day_go_back_to_the_pool(world, no_case_files):
-    trip = published_trip(world, day=YESTERDAY)
+    trip = asked_before(published_trip(world, day=YESTERDAY))
     served, missed = [s.request for s in trip.stops.order_by("position")]
-    send(world.users["field_admin"], [outcome(trip.stops.get(request=served), "served")])
+    # Synced that evening (the test's days are fixed, whatever day the run is).
+    send(world.users["field_admin"], [outcome(trip.stops.get(request=served), "served", at=on(YESTERDAY))],
+         received_at=on(YESTERDAY, 20))
     today_trip = published_trip(world, day=TODAY)
     on_today = today_trip.stops.first().request
 
@@ -61,11 +74,11 @@ def test_a_superseded_plans_stops_are_left_to_the_revision(world, no_case_files)
 
 
 def test_a_visit_synced_after_the_return_still_counts(world, no_case_files):
-    trip = published_trip(world, day=YESTERDAY)
+    trip = asked_before(published_trip(world, day=YESTERDAY))
     stop = trip.stops.order_by("position").first()
-    at = timezone.make_aware(datetime.datetime.combine(YESTERDAY, datetime.time(11)))
+    at = on(YESTERDAY)
     assert planning_actions.return_unvisited(today=TODAY) == 2
-    answer, code = send(world.users["field_admin"], [outcome(stop, "served", at=at)])
+    answer, code = send(world.users["field_admin"], [outcome(stop, "served", at=at)], received_at=on(TODAY, 9))
     assert code == 200, answer
     assert status(stop.request) == Status.SERVED
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalogue.models import Provider, Service, ServiceDocument
 from field.models import Attachment, Device, IncidentAct, Payment, SyncItem, Visit
-from field.tests.syncing import DEVICE, accept, item, outcome, post
+from field.tests.syncing import DEVICE, accept, item, laptop, outcome, post
 from journal.models import Case, JournalEntry
 from visits.models import StatusChange
 
@@ -31,7 +31,13 @@ def stop(first_stop):
 def client(world):
     client = Client(raise_request_exception=False)
     client.force_login(world.users["field_admin"])
+    laptop(client)  # the laptop's device token, as the first load of a day issues it
     return client
+
+
+@pytest.fixture
+def device_id(client):
+    return client.field_device_id
 
 
 def _counts():
@@ -39,8 +45,8 @@ def _counts():
                                              StatusChange))
 
 
-def _envelope(items, **over):
-    body = {"device_id": str(DEVICE), "sent_at": timezone.now().isoformat(), "items": items}
+def _envelope(items, device_id, **over):
+    body = {"device_id": str(device_id), "sent_at": timezone.now().isoformat(), "items": items}
     body.update(over)
     return json.dumps(body)
 
@@ -59,32 +65,36 @@ ENVELOPES = {
     "sent_at naive": None,
     "sent_at junk": None,
     "sent_at huge": None,
+    "sent_at a Unix time": None,
+    "sent_at a Unix time as text": None,
     "nested 100000 deep": b'{"items": ' + b"[" * 100000 + b"]" * 100000 + b"}",
     "a 5000-digit number": b'{"items": [], "n": ' + b"7" * 5000 + b"}",
 }
 
 
-def _envelope_body(name):
+def _envelope_body(name, device_id):
     if ENVELOPES[name] is not None:
         return ENVELOPES[name]
     return {
-        "items missing": json.dumps({"device_id": str(DEVICE), "sent_at": timezone.now().isoformat()}),
-        "items an object": _envelope({"0": {}}),
-        "items a string": _envelope("x" * 1000),
-        "device_id junk": _envelope([], device_id="../../etc/passwd"),
-        "device_id missing": _envelope([], device_id=None),
-        "sent_at naive": _envelope([], sent_at="2026-05-12T10:00:00"),
-        "sent_at junk": _envelope([], sent_at={"$gt": ""}),
-        "sent_at huge": _envelope([], sent_at="2026" * 5000),
+        "items missing": json.dumps({"device_id": str(device_id), "sent_at": timezone.now().isoformat()}),
+        "items an object": _envelope({"0": {}}, device_id),
+        "items a string": _envelope("x" * 1000, device_id),
+        "device_id junk": _envelope([], "../../etc/passwd"),
+        "device_id missing": _envelope([], None),
+        "sent_at naive": _envelope([], device_id, sent_at="2026-05-12T10:00:00"),
+        "sent_at junk": _envelope([], device_id, sent_at={"$gt": ""}),
+        "sent_at huge": _envelope([], device_id, sent_at="2026" * 5000),
+        "sent_at a Unix time": _envelope([], device_id, sent_at=0),
+        "sent_at a Unix time as text": _envelope([], device_id, sent_at="1700000000"),
     }[name]
 
 
 @pytest.mark.parametrize("name", list(ENVELOPES))
-def test_an_unreadable_envelope_is_400_and_stores_nothing(world, client, name):
-    response = post(client, [], raw=_envelope_body(name))
+def test_an_unreadable_envelope_is_400_and_stores_nothing(world, client, device_id, name):
+    response = post(client, [], raw=_envelope_body(name, device_id))
     assert response.status_code == 400, (name, response.content[:300])
     assert CYRILLIC.search(response.json()["detail"])
-    assert not SyncItem.objects.exists() and not Device.objects.exists()
+    assert not SyncItem.objects.exists() and Device.objects.count() == 1  # the one its day's load issued
 
 
 def test_too_many_items_is_400(world, client, stop, settings):
@@ -96,21 +106,22 @@ def test_too_many_items_is_400(world, client, stop, settings):
 
 def test_an_oversized_body_is_413(world, client, stop, settings):
     # Declared too large: the body-limit middleware answers before anything reads it.
-    big = _envelope([item("visit.start", stop, {"pad": "x" * 3 * 1024 * 1024})])
+    big = _envelope([item("visit.start", stop, {"pad": "x" * 3 * 1024 * 1024})], client.field_device_id)
     assert post(client, [], raw=big).status_code == 413
     # Within the middleware's limit but over the sync's own (as a body without a length would be).
     settings.VALIZA_FIELD_SYNC_MAX_BYTES = 1000
-    response = post(client, [], raw=_envelope([item("visit.start", stop, {"pad": "x" * 2000})]))
+    small = _envelope([item("visit.start", stop, {"pad": "x" * 2000})], client.field_device_id)
+    response = post(client, [], raw=small)
     assert response.status_code == 413 and CYRILLIC.search(response.json()["detail"])
     assert not SyncItem.objects.exists() and not Visit.objects.exists()
 
 
 def test_without_login_or_capability(world, stop):
     anonymous = Client(raise_request_exception=False)
-    assert post(anonymous, [item("visit.start", stop)]).status_code == 401
+    assert post(anonymous, [item("visit.start", stop)], device_id=DEVICE).status_code == 401
     operator = Client(raise_request_exception=False)
     operator.force_login(world.users["operator"])
-    assert post(operator, [item("visit.start", stop)]).status_code == 403
+    assert post(operator, [item("visit.start", stop)], device_id=DEVICE).status_code == 403
     assert not SyncItem.objects.exists()
 
 
@@ -157,6 +168,13 @@ def _corpus(world, stop):
         ("stop unknown", dict(good, stop_id=stop.pk + 10**6)),
         ("at naive", dict(good, at="2026-05-12T10:00:00")),
         ("at junk", dict(good, at="вчора")),
+        # Read as Unix time by a lax parser: "0" once registered case 1-1970-000001 (issue 9, finding 4).
+        ("at a Unix time as text", dict(good, at="0")),
+        ("at a Unix time", dict(good, at=1_700_000_000)),
+        ("at a Unix time in ms as text", dict(good, at="1764500000000")),
+        ("at an impossible date", dict(good, at="2026-02-30T10:00:00+02:00")),
+        ("at a year no clock shows", dict(good, at="0001-01-01T00:00:00Z")),
+        ("at a space for the T", dict(good, at="2026-05-12 10:00:00+03:00")),
         ("data a list", dict(good, data=[1, 2])),
         ("data a string", dict(good, data="drop table")),
         ("data deeply nested", dict(good, data={"junk": nested})),
@@ -220,7 +238,7 @@ def test_a_hostile_corpus_is_quarantined_item_by_item_and_changes_nothing(world,
     corpus = _corpus(world, stop)
     good = item("visit.start", stop, seq=10**6)
     before = _counts()
-    raw = _envelope([raw for _name, raw in corpus] + [good])
+    raw = _envelope([raw for _name, raw in corpus] + [good], client.field_device_id)
     # Python writes NaN/Infinity literals that JSON does not have; a sloppy client might too.
     raw = raw.replace('"NaN"', "NaN", 1)
     response = post(client, [], raw=raw)
@@ -261,7 +279,7 @@ def test_each_corpus_entry_alone_gets_its_own_reason(world, client, stop):
 
 def test_nan_literals_in_the_json_are_reasons_not_errors(world, client, stop):
     raw = _envelope([dict(item("visit.payment", stop), data={"service_id": world.svc_reg.pk, "method": "online",
-                                                            "amount": "__X__"})])
+                                                            "amount": "__X__"})], client.field_device_id)
     for literal in ("NaN", "Infinity", "-Infinity"):
         body = raw.replace('"__X__"', literal)
         response = post(client, [], raw=body.replace(json.loads(body)["items"][0]["id"], str(uuid.uuid4())))

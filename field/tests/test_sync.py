@@ -12,9 +12,9 @@ from field import tasks
 from field.models import AcceptedService, Attachment, Device, IncidentAct, Payment, SyncItem, Visit
 from field.sync import batch
 from field.tests.factories import published_trip
-from field.tests.syncing import DEVICE, accept, item, one, outcome, payment, post, send
+from field.tests.syncing import DEVICE, accept, item, laptop, one, outcome, payment, post, send
 from journal.models import Case, JournalEntry
-from visits.models import Status
+from visits.models import Status, VisitRequest
 
 
 @pytest.fixture
@@ -137,10 +137,13 @@ def test_items_are_applied_in_seq_order(world, stop, scheduled):
         "visit.start", "visit.accept", "visit.outcome"]
 
 
-def test_device_clock_five_hours_behind_is_corrected(world, stop, scheduled):
+def test_device_clock_five_hours_behind_is_corrected(world, scheduled):
     kyiv = ZoneInfo("Europe/Kyiv")
     # Friday 01:00 at the server; the laptop thinks it is Thursday 20:00 and did the work ten minutes ago.
     received = datetime.datetime(2026, 5, 15, 1, 0, tzinfo=kyiv)
+    trip = published_trip(world, day=received.date())
+    VisitRequest.objects.filter(stops__trip=trip).update(created_at=received - datetime.timedelta(days=20))
+    stop = trip.stops.order_by("position").first()
     sent_at = received - datetime.timedelta(hours=5)
     at = sent_at - datetime.timedelta(minutes=10)
     answer, status = send(world.users["field_admin"], [accept(world, stop, at=at)], sent_at=sent_at,
@@ -159,13 +162,14 @@ def test_device_clock_five_hours_behind_is_corrected(world, stop, scheduled):
         at, received, effective, 5 * 3600)
 
 
-def test_effective_time_is_never_after_receipt(world, stop, scheduled):
+def test_an_item_later_than_its_batch_is_held_and_its_time_never_after_receipt(world, stop, scheduled):
     received = timezone.now()
-    # The laptop's clock ran ahead and the item claims to be later than the batch.
+    # The laptop's clock was set back after the action: the item claims to be later than the batch.
     sent = item("visit.start", stop, at=received + datetime.timedelta(hours=1))
     answer, status = send(world.users["field_admin"], [sent], sent_at=received, received_at=received)
-    assert status == 200 and not answer["notice"]
-    assert Visit.objects.get().started_at == received
+    assert status == 422 and one(answer)["state"] == "conflict" and one(answer)["code"] == "clock_suspect"
+    assert not Visit.objects.exists()
+    assert SyncItem.objects.get().effective_at == received
 
 
 def test_served_closes_the_request(world, stop, scheduled):
@@ -253,13 +257,14 @@ def test_http_sync(world, stop, login, scheduled):
     assert Case.objects.count() == 1
 
 
-def test_http_sync_needs_the_device_header_matching_the_body(world, stop, login):
+def test_http_sync_needs_the_devices_own_id_in_the_body(world, stop, login):
     client = login(world.users["field_admin"])
-    response = post(client, [accept(world, stop)], header=uuid.uuid4())
-    assert response.status_code == 400 and "різні" in response.json()["detail"]
+    laptop(client)
+    response = post(client, [accept(world, stop)], device_id=uuid.uuid4())
+    assert response.status_code == 400 and "допуску" in response.json()["detail"]
     response = client.post("/api/v1/field/sync", "{}", content_type="application/json")
     assert response.status_code == 400
-    assert not SyncItem.objects.exists() and not Device.objects.exists()
+    assert not SyncItem.objects.exists()
 
 
 def test_http_sync_checks_csrf(world, stop):

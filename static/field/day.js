@@ -2,13 +2,14 @@
 // IndexedDB as the server sent it, one record per trip and stop; and the list of the day's stops.
 import * as DB from "./db.js";
 import { date, h, notify, time } from "./dom.js";
-import { label, loadState, state, stopName, stopNumber, waitingCount } from "./state.js";
+import { hooks, label, loadState, state, stopName, stopNumber, waitingCount } from "./state.js";
 import { contactLines } from "./stop.js";
 import { fetchDay, syncNow } from "./sync.js";
 
 // The "day" store's records: one "info", and one per trip and per stop (stops keep their trip's id).
 function dayRecords(body) {
-  const {trips, csrf_token: _csrf, ...rest} = body;
+  // The device (and its token, once) is kept apart, in meta: it is the laptop's, not the day's.
+  const {trips, csrf_token: _csrf, device: _device, ...rest} = body;
   const records = [Object.assign({key: "info", type: "info", loaded_at: new Date().toISOString()}, rest)];
   trips.forEach((trip, order) => {
     const {stops, ...fields} = trip;
@@ -59,8 +60,9 @@ export async function loadDay() {
     return false;
   }
   notify("Завантажуємо виїзди…", "info");
-  // What is waiting goes first, so the laptop holds as little as possible.
-  if (waitingCount()) { await syncNow(); await loadState(); }
+  // What is waiting goes first, so the laptop holds as little as possible (once it has its token:
+  // until then the server takes nothing, and this load is what gets the token).
+  if (waitingCount() && await DB.deviceGrant()) { await syncNow(); await loadState(); }
   let body;
   try {
     body = await fetchDay();
@@ -78,6 +80,8 @@ export async function loadDay() {
     await loadState();
   }
   await storeDay(body, another);
+  // What waited for the laptop's first token (or for its approval) goes now.
+  if (waitingCount()) { hooks.syncSoon(); }
   notify(state.stops.length ? "Виїзди завантажено: зупинок " + state.stops.length + "." :
     "На сьогодні у вашої команди немає оприлюднених виїздів.", "ok");
   return true;

@@ -4,13 +4,13 @@
 //   outbox:  every action to send, with its state (seq unique, state indexed)
 //   blobs:   photos and videos: id, stop, kind, size, SHA-256, upload state (no bytes since version 2)
 //   chunks:  the bytes of each file, [file, n] → Blob: a photo is one chunk, a video one per few seconds
-//   meta:    device id, counters, limits, CSRF token, sync state
+//   meta:    the device tokens the server issued (one per person), counters, limits, CSRF token, sync state
 // A new version adds a step to `upgrade` below and never drops what the laptop has not sent.
 import { openDB } from "../vendor/idb-8.0.4/index.js";
 import { notify } from "./dom.js";
 
 export const NAME = "valiza-field";
-export const VERSION = 2;
+export const VERSION = 3;
 
 // Records of the day as version 1 kept them (names of its own) → as the server sends them.
 function v1Service(s) {
@@ -71,6 +71,11 @@ async function upgrade(db, oldVersion, newVersion, tx) {
       }
     }
   }
+  if (oldVersion < 3) {
+    // The server issues the device now (a token from the first load of the day): the id the laptop
+    // made up itself goes. The outbox stays as it is and is sent once the day has given a token.
+    await tx.objectStore("meta").delete("device_id");
+  }
 }
 
 let dbPromise = null;
@@ -119,14 +124,31 @@ export async function getMeta(key, fallback) {
 }
 export const setMeta = (key, value) => put("meta", {key: key, value: value});
 
-// The device id is made once and kept for the life of this browser profile.
-export async function deviceId() {
-  let id = await getMeta("device_id", null);
-  if (!id) {
-    id = crypto.randomUUID();
-    await setMeta("device_id", id);
-  }
-  return id;
+// The device token the server issued to this laptop for the person logged in (field/sync/devices.py):
+// {id, token}, or null before the first load of the day. A laptop the team shares keeps one per person;
+// the server says who is logged in (`user_id`) in every answer about the device.
+export async function deviceGrant() {
+  const user = await getMeta("user_id", null);
+  const grants = await getMeta("device_grants", {});
+  return user === null ? null : grants[String(user)] || null;
+}
+
+// What the server said about the device (the day's `device`, or a refusal's): who is logged in, the
+// token when it issued one, and a token it does not know is dropped (the next load of the day gets a
+// new one). A revoked or pending token is kept: it is what the server recognises this laptop by.
+export function noteDevice(device) {
+  return tx("meta", "readwrite", async (t) => {
+    const meta = t.objectStore("meta");
+    const user = String(device.user_id);
+    const row = await meta.get("device_grants");
+    const grants = row ? row.value : {};
+    if (device.token) { grants[user] = {id: device.id, token: device.token}; }
+    if (device.state === "unknown") { delete grants[user]; }
+    await meta.put({key: "device_grants", value: grants});
+    await meta.put({key: "user_id", value: user});
+    await meta.put({key: "device_state", value: {revoked: device.state === "revoked", state: device.state,
+      message: device.message || ""}});
+  });
 }
 
 // Next value of a counter kept in meta, atomically.

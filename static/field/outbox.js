@@ -78,6 +78,8 @@ export function viewOutbox(meta) {
     meta.lastSync ? h("p", {class: "muted", testid: "last-sync"}, "Востаннє надіслано: " + date(meta.lastSync) + " о " +
       time(meta.lastSync)) : null,
     problem && problem.message ? h("p", {class: "message message--error", testid: "sync-problem"}, problem.message) : null,
+    problem && problem.kind === "login" ? h("p", {}, h("a", {class: "button", testid: "login-again",
+      href: "/staff/login/?next=/field/%23/outbox"}, "Увійти знову")) : null,
     meta.deviceState && meta.deviceState.revoked ? h("p", {class: "message message--error", testid: "device-revoked"},
       meta.deviceState.message || "Доступ цього комп'ютера відкликано. Зателефонуйте координатору.") : null,
     meta.syncNotice ? h("p", {class: "message message--warning", testid: "sync-notice"}, meta.syncNotice) : null,

@@ -21,7 +21,8 @@ export async function loadState() {
   state.visits = new Map((await DB.all("visits")).map((v) => [v.stop_id, v]));
   state.outbox = await DB.outbox();
   state.files = await DB.all("blobs");
-  state.deviceId = await DB.deviceId();
+  const grant = await DB.deviceGrant();
+  state.deviceId = grant ? grant.id : "";
   if (state.info) { setTimeoutSeconds(state.info.limits.request_timeout_s); }
   updateBadge();
 }
@@ -146,7 +147,8 @@ function askPosition(itemId, stopId) {
 
 export async function nextProvisional() {
   const n = await DB.nextCounter("provisional_seq");
-  return "Т-" + state.deviceId.slice(0, 4).toUpperCase() + "-" + n;
+  // The server's id of this laptop (from the day's load) keeps two laptops' numbers apart.
+  return "Т-" + (state.deviceId || "0000").slice(0, 4).toUpperCase() + "-" + n;
 }
 
 export function waitingCount() {

@@ -22,13 +22,22 @@ export async function csrfToken() {
 }
 
 async function headers(extra) {
-  const h = {"X-Valiza-Device": await DB.deviceId(), "X-CSRFToken": await csrfToken(), "Accept": "application/json"};
+  const h = {"X-CSRFToken": await csrfToken(), "Accept": "application/json"};
+  const grant = await DB.deviceGrant();
+  if (grant) { h["X-Valiza-Device-Token"] = grant.token; }
   return Object.assign(h, extra || {});
 }
 
 // The HTTP answers that end a sync, turned into what to tell the user.
-function failure(status, body) {
+async function failure(status, body) {
   const detail = body && typeof body.detail === "string" ? body.detail : "";
+  if (status === 403 && body && body.device) {
+    // The laptop's device may not do this (no token yet, pending, revoked…): the server says what to do.
+    await DB.noteDevice(body.device);
+    if (body.device.state === "revoked") { await DB.erasePersonalData(); }
+    return new SyncError("device", detail + " Нічого не втрачено: усе записане залишається на цьому комп'ютері.",
+      status);
+  }
   // No session or a stale CSRF token (the cookie went with the session): a new login fixes both.
   if (status === 401 || (status === 403 && /csrf/i.test(detail))) {
     return new SyncError("login", "Ви вийшли з системи або сеанс закінчився. Увійдіть знову — усе збережене " +
@@ -43,12 +52,23 @@ function failure(status, body) {
     (detail ? ": " + detail : "") + ". Спробуємо ще раз трохи згодом.", status);
 }
 
+// The day, and the device token with it: the first load without one is where the server issues it.
 export async function fetchDay(date) {
   const q = date ? "?date=" + encodeURIComponent(date) : "";
-  const answer = await requestJson(API + "day" + q, {headers: await headers()},
-    "Завантажте виїзди, коли буде інтернет.");
-  if (!answer.ok || !answer.body) { throw failure(answer.status, answer.body); }
-  return answer.body;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await requestJson(API + "day" + q, {headers: await headers()},
+      "Завантажте виїзди, коли буде інтернет.");
+    if (answer.ok && answer.body) {
+      await DB.noteDevice(answer.body.device);
+      return answer.body;
+    }
+    const device = answer.body && answer.body.device;
+    const err = await failure(answer.status, answer.body);
+    // Another person logged in on a shared laptop, or a token the server does not know: once more,
+    // with that person's own token (or none, and the server issues one).
+    if (device && attempt === 0 && (device.state === "other_user" || device.state === "unknown")) { continue; }
+    throw err;
+  }
 }
 
 // Apply the server's answer for each item to the outbox; returns the items as stored now.
@@ -82,8 +102,9 @@ async function markUnreadable(item) {
 }
 
 async function sendBatch(items, progress) {
+  const grant = await DB.deviceGrant();
   const body = JSON.stringify({
-    device_id: await DB.deviceId(), sent_at: new Date().toISOString(),
+    device_id: grant ? grant.id : null, sent_at: new Date().toISOString(),
     items: items.map((i) => ({id: i.id, seq: i.seq, kind: i.kind, stop_id: i.stop_id, at: i.at, data: i.data})),
   });
   const {status, body: answer} = await requestJson(API + "sync", {method: "POST",
@@ -94,8 +115,12 @@ async function sendBatch(items, progress) {
     await DB.setMeta("last_sync", new Date().toISOString());
     await DB.setMeta("clock_offset_s", answer.clock_offset_s);
     await DB.setMeta("sync_notice", answer.notice);
-    await DB.setMeta("device_state", {revoked: answer.device.revoked, message: answer.device.message});
+    await DB.setMeta("device_state", {revoked: answer.device.revoked, state: answer.device.revoked ? "revoked" : "active",
+      message: answer.device.message});
     if (answer.device.revoked) {
+      // A revoked laptop may be in a stranger's hands: the day's personal data leaves it; what was not
+      // applied stays, marked, as the coordinator's evidence.
+      await DB.erasePersonalData();
       throw new SyncError("revoked", answer.device.message || "Доступ цього комп'ютера відкликано. Зателефонуйте " +
         "координатору.", 403);
     }
@@ -114,7 +139,7 @@ async function sendBatch(items, progress) {
     await markUnreadable(items[0]);
     return [];
   }
-  throw failure(status, answer);
+  throw await failure(status, answer);
 }
 
 const LOST = "Зв'язок перервався під час надсилання файлів. Продовжимо з того ж місця.";
@@ -123,7 +148,7 @@ async function uploadFile(file, chunkSize, progress) {
   const url = API + "attachments/" + file.id;
   let answer = await requestJson(url, {headers: await headers()}, LOST);
   if (answer.status === 404) { return; }  // not declared yet (its item is still waiting or held)
-  if (!answer.ok || !answer.body) { throw failure(answer.status, answer.body); }
+  if (!answer.ok || !answer.body) { throw await failure(answer.status, answer.body); }
   let info = answer.body;
   const parts = await DB.fileParts(file.id);
   let offset = info.received;
@@ -163,7 +188,7 @@ async function uploadFile(file, chunkSize, progress) {
         await DB.updateFile(file.id, {state: "rejected", reason: (body && body.detail) || "Сервер не прийняв файл."});
         return;
       }
-      throw failure(status, body);
+      throw await failure(status, body);
     }
     info = body;
     progress.bytesDone += body.received - offset;
