@@ -1,4 +1,4 @@
-"""Background tasks of the field work, run by `manage.py db_worker` (ADR 5, ADR 7)."""
+"""Background tasks of the field work, run by `manage.py worker` (ADR 5, ADR 7)."""
 
 import datetime
 

@@ -334,7 +334,7 @@ VALIZA_SOLVER_NO_IMPROVEMENT = env_int("VALIZA_SOLVER_NO_IMPROVEMENT", None)
 if VALIZA_SOLVER_NO_IMPROVEMENT is not None and VALIZA_SOLVER_NO_IMPROVEMENT < 1:
     raise ImproperlyConfigured("VALIZA_SOLVER_NO_IMPROVEMENT must be empty or a whole number of at least 1")
 # Background tasks (ADR 5): django-tasks with its database backend by default, so one machine needs
-# nothing but `manage.py db_worker`. "immediate" runs a task inside the caller (tests, a quick demo);
+# nothing but `manage.py worker`. "immediate" runs a task inside the caller (tests, a quick demo);
 # a dotted path picks any other django-tasks backend (e.g. a Redis-backed one at scale).
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
