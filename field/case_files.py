@@ -77,9 +77,11 @@ def build(case_id):
     except Exception as exc:
         _failed(case_id, exc)
         raise
+    # This attempt worked: failures so far count no more (several builds of one case may be queued).
+    CaseFileBuild.objects.filter(case_id=case_id).update(attempts=0, last_error="")
     # Asked for again while this ran (a photo arrived): that request's own build is still to come.
     CaseFileBuild.objects.filter(case_id=case_id, wanted_at__lte=started).update(
-        built_at=timezone.now(), next_try_at=None, last_error="")
+        built_at=timezone.now(), next_try_at=None)
     return built
 
 

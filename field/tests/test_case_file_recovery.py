@@ -56,7 +56,7 @@ def test_a_case_file_build_killed_mid_run_is_built_by_the_next_worker(transactio
     assert task.status == TaskResultStatus.FAILED
     assert CaseFile.objects.filter(case=case, kind=CaseFile.Kind.INVENTORY).exists()
     build = CaseFileBuild.objects.get(case=case)
-    assert build.built_at is not None and build.next_try_at is None and build.attempts == 2
+    assert build.built_at is not None and build.next_try_at is None and build.attempts == 0
     assert not case_files.failures(world.a.pk).exists()
 
 
@@ -172,3 +172,24 @@ def test_rebuild_case_files_all_tries_again_what_was_given_up(world, cases, caps
     call_command("rebuild_case_files", "--all")
     assert capsys.readouterr().out.strip() == "built=1 failed=0"
     assert CaseFile.objects.filter(case=case, kind=CaseFile.Kind.INVENTORY).exists()
+
+
+def test_several_builds_of_one_case_count_failures_only_since_the_last_success(world, case, settings, monkeypatch):
+    # Each photo asks again, so several builds of one case may wait in the queue and run in a row.
+    queued = settings.VALIZA_CASE_FILES_MAX_ATTEMPTS + 2
+    for _ in range(queued):
+        tasks.schedule_case_files([case.pk])
+    for _ in range(queued - 1):
+        tasks.build_case_files.call(case.pk)
+    # The last one fails once (say the disk was full for a moment).
+
+    def broken(case_id):
+        raise RuntimeError("once")
+
+    with monkeypatch.context() as m:
+        m.setattr(documents, "build_case_files", broken)
+        with pytest.raises(RuntimeError):
+            tasks.build_case_files.call(case.pk)
+    row = CaseFileBuild.objects.get(case=case)
+    assert row.attempts == 1 and row.next_try_at is not None  # tried again later, not given up
+    assert not case_files.failures(world.a.pk).exists()
