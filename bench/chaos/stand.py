@@ -12,12 +12,14 @@ import hashlib
 import io
 import json
 import random
+import time
 import uuid
 from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -125,6 +127,30 @@ def _photo(number):
     return out.getvalue()
 
 
+def wait_for(kind, timeout):
+    """Wait until the worker is in the middle of `kind` of work (a planning run searching, an SMS
+    being sent, a case-file build going); True if it is, False after `timeout` seconds."""
+    from journal.models import CaseFileBuild
+    from notifications.models import OutboxMessage, State
+    from planning.models import Plan
+
+    since = timezone.now()
+    busy = {
+        "planning": lambda: Plan.objects.filter(state=Plan.State.PLANNING, progress__gt=0).exists(),
+        "sms": lambda: OutboxMessage.objects.filter(state=State.SENDING).exists(),
+        # A build that started after this wait began and has not finished.
+        "files": lambda: CaseFileBuild.objects.filter(last_attempt_at__gte=since, last_error="").filter(
+            Q(built_at__isnull=True) | Q(built_at__lt=F("last_attempt_at"))).exists(),
+    }[kind]
+    pause = 0.002 if kind == "sms" else 0.02  # an SMS is "sending" for a few milliseconds
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if busy():
+            return True
+        time.sleep(pause)
+    return False
+
+
 def status():
     """How much work is still open (chaos_worker waits for all of it to end)."""
     from django_tasks_db.models import DBTaskResult
@@ -200,7 +226,8 @@ def check():
         "sms": dict(sms), "duplicated_sms": sum(n - 1 for n in lines.values() if n > 1),
         "sms_unknown_lines": sum(n for k, n in lines.items() if k not in known), "sms_torn_lines": torn,
         "cases": len(_accepted_case_ids()), "missing_files": len(missing), "missing_cases": missing[:10],
-        "tasks": dict(tasks), "reaped": DBTaskResult.objects.filter(exception_class_path="core.worker.WorkerLost").count(),
+        "tasks": dict(tasks), "reaped": dict(Counter(DBTaskResult.objects.filter(
+            exception_class_path="core.worker.WorkerLost").values_list("task_path", flat=True))),
         # A task claimed by two workers: the queue's claim failed (never expected).
         "claimed_twice": sum(1 for ids in DBTaskResult.objects.values_list("worker_ids", flat=True) if len(ids) > 1),
     }

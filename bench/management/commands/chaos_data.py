@@ -10,9 +10,9 @@ from bench.field import stand_data
 
 
 class Command(BaseCommand):
-    help = ("Стенд для chaos_worker: «seed» створює громаду з командою і пулом заявок, «feed» ставить у чергу "
-            "роботу раунду за кожним номером зі stdin, «status» — скільки роботи ще відкрито, «check» — чим "
-            "усе закінчилося. Лише для тимчасової бази стенду.")
+    help = ("Стенд для chaos_worker: «seed» створює громаду з командою і пулом заявок, «feed» виконує "
+            "накази зі stdin (поставити роботу раунду в чергу, дочекатися потрібної миті), «status» — скільки "
+            "роботи ще відкрито, «check» — чим усе закінчилося. Лише для тимчасової бази стенду.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["seed", "feed", "status", "check"])
@@ -25,10 +25,15 @@ class Command(BaseCommand):
         if Community.objects.exclude(slug=stand_data.SLUG).exists():
             raise CommandError("This database holds real communities; chaos_data runs only on a stand.")
         if action == "feed":
-            # One round per line read; one JSON line answered. The driver keeps this process for the
-            # whole run rather than paying Django's start for every round.
+            # One order per line read ("queue <round>", "wait <kind> <seconds>"), one JSON line
+            # answered. The driver keeps this process for the whole run rather than paying Django's
+            # start for every order.
             for line in sys.stdin:
-                result = stand.queue_round(int(line), seed)
+                order, *rest = line.split()
+                if order == "queue":
+                    result = stand.queue_round(int(rest[0]), seed)
+                else:
+                    result = {"busy": stand.wait_for(rest[0], float(rest[1]))}
                 self.stdout.write(json.dumps(result))
                 self.stdout.flush()
             return

@@ -4,11 +4,12 @@
 A throwaway site (bench/field/throwaway_site.py: its own SQLite database, or `--database-url` for an
 empty PostgreSQL one) gets a community with a team and a pool of requests. Each round queues a
 planning run, ten SMS (file gateway) and a visit's case files with a photo (bench/chaos/stand.py),
-starts the real worker (`manage.py worker`) as a child process and kills it with SIGKILL after a
-random moment. After the last round a worker runs until all work has ended, and the database and the
-SMS file are checked: every plan ended planned or failed (none stuck), every SMS went out at most
-once (or is marked "may have arrived"), every accepted case has its PDFs. The last line is
-`runs=<n> stuck=<n> duplicated_sms=<n> missing_files=<n>`.
+starts the real worker (`manage.py worker`) as a child process and kills it with SIGKILL: in turn
+in the middle of a planning run's search, of an SMS being sent, of a case-file build (the stand
+watches the database for the moment), or at any moment. After the last round a worker runs until
+all work has ended, and the database and the SMS file are checked: every plan ended planned or
+failed (none stuck), every SMS went out at most once (or is marked "may have arrived"), every
+accepted case has its PDFs. The last line is `runs=<n> stuck=<n> duplicated_sms=<n> missing_files=<n>`.
 
 The worker's clocks are shortened so a run takes minutes (a lease of 2 s, SMS "sending" for 3 s is
 a dead worker's). Case-file attempts are not capped in the run: every kill of a build counts as an
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -83,6 +85,38 @@ class Workers:
         self.log.close()
 
 
+# What each round's kill aims at, in turn (None: any moment); then up to this long into it, seconds.
+TARGETS = ("planning", "sms", "files", None)
+DELAY = {"planning": 1.0, "sms": 0.0, "files": 0.3}
+
+
+class Feeder:
+    """`manage.py chaos_data feed` in the site: queues rounds and watches for the moment to kill."""
+
+    def __init__(self, site, seed):
+        self.site = site
+        self.log = open(site.dir / "feeder.log", "ab")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "chaos_data", "feed", "--seed", str(seed)],
+            env=site.env, cwd=settings.BASE_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stderr=self.log)
+
+    def ask(self, order):
+        self.process.stdin.write(order + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise CommandError(f"the stand did not answer {order!r}; see {self.site.dir / 'feeder.log'}")
+        return json.loads(answer)
+
+    def close(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        finally:
+            self.log.close()
+
+
 class Command(BaseCommand):
     help = ("Вбиває фонову службу (SIGKILL) у випадкові моменти під час розрахунків планів, надсилання SMS і "
             "створення PDF справ, запускає знову і перевіряє: жоден план не застряг, жодне SMS не пішло двічі, "
@@ -91,8 +125,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=50, help="rounds of queue, start, kill")
         parser.add_argument("--workers", type=int, default=1, help="worker processes at once")
-        parser.add_argument("--max-wait", type=float, default=6.0,
-                            help="longest life of a worker before its kill, seconds (it starts in about 1.5 s)")
+        parser.add_argument("--max-wait", type=float, default=8.0,
+                            help="longest wait for the moment to kill a worker, seconds (it starts in about 1.5 s)")
         parser.add_argument("--settle-timeout", type=float, default=900.0,
                             help="how long the last worker may take to finish what is left, seconds")
         parser.add_argument("--seed", type=int, default=None, help="random seed (kill moments, time limits)")
@@ -121,24 +155,25 @@ class Command(BaseCommand):
         site.manage("chaos_data", "seed")
         out(f"site ready in {time.monotonic() - started:.1f} s ({site.env['DATABASE_URL'].split(':')[0]}), "
             f"seed={seed}, workers={opts['workers']}")
-        feeder = subprocess.Popen(
-            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "chaos_data", "feed", "--seed", str(seed)],
-            env=site.env, cwd=settings.BASE_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            stderr=open(site.dir / "feeder.log", "ab"))  # noqa: SIM115 - the child keeps it
+        feeder = Feeder(site, seed)
+        kills = Counter()
         try:
             for number in range(opts["runs"]):
-                feeder.stdin.write(f"{number}\n")
-                feeder.stdin.flush()
-                answer = feeder.stdout.readline()
-                if not answer:
-                    raise CommandError(f"queueing round {number} failed; see {site.dir / 'feeder.log'}")
+                feeder.ask(f"queue {number}")
                 workers.start()
-                time.sleep(rng.uniform(0.3, opts["max_wait"]))
+                target = TARGETS[number % len(TARGETS)]
+                if target is None:
+                    time.sleep(rng.uniform(0.3, opts["max_wait"]))
+                else:
+                    # Wait for the moment: the worker in the middle of that work, or the wait's end.
+                    busy = feeder.ask(f"wait {target} {opts['max_wait']}")["busy"]
+                    kills[f"{target}_{'hit' if busy else 'missed'}"] += 1
+                    time.sleep(rng.uniform(0, DELAY[target]))
                 workers.kill()
         finally:
-            feeder.stdin.close()
-            feeder.wait(timeout=60)
-        out(f"{opts['runs']} rounds queued and killed in {time.monotonic() - started:.1f} s")
+            feeder.close()
+        out(f"{opts['runs']} rounds queued and killed in {time.monotonic() - started:.1f} s; "
+            f"kills aimed: {json.dumps(dict(sorted(kills.items())))}")
 
         workers.start()
         deadline = time.monotonic() + opts["settle_timeout"]
@@ -150,7 +185,7 @@ class Command(BaseCommand):
         workers.stop()
         result = site.manage_json("chaos_data", "check")
         out(f"settled in {time.monotonic() - started:.1f} s; open at the end: {json.dumps(open_work)}")
-        out(f"plans={json.dumps(result['plans'])} tasks={json.dumps(result['tasks'])} reaped={result['reaped']} "
+        out(f"plans={json.dumps(result['plans'])} tasks={json.dumps(result['tasks'])} reaped={json.dumps(result['reaped'])} "
             f"claimed_twice={result['claimed_twice']}")
         out(f"sms={json.dumps(result['sms'])} unknown_lines={result['sms_unknown_lines']} "
             f"torn_lines={result['sms_torn_lines']}")
