@@ -119,3 +119,12 @@ def test_task_pending_sees_waiting_and_running_tasks_only(running):
     assert worker.task_pending(send_outbox)
     DBTaskResult.objects.filter(pk=task.pk).update(status=TaskResultStatus.FAILED)
     assert not worker.task_pending(send_outbox)
+
+
+def test_settings_refuse_a_lease_shorter_than_three_heartbeats():
+    from notifications.tests.test_settings import _import_settings
+
+    result = _import_settings(VALIZA_WORKER_HEARTBEAT_SECONDS="30", VALIZA_WORKER_LEASE_SECONDS="60")
+    assert result.returncode != 0 and "VALIZA_WORKER_LEASE_SECONDS must be at least three heartbeats" in result.stderr
+    result = _import_settings(VALIZA_WORKER_HEARTBEAT_SECONDS="0.5", VALIZA_WORKER_LEASE_SECONDS="2")
+    assert result.returncode == 0, result.stderr
