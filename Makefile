@@ -43,13 +43,14 @@ run: system-libs demo
 	@echo ""
 	@echo "Valiza: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/staff/)"
 	@echo ""
-	@# The background worker (planning runs, SMS) lives as long as the server.
-	$(PY) manage.py db_worker --no-startup-delay & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	@# The background worker (planning runs, SMS, case files) lives as long as the server.
+	$(PY) manage.py worker --no-startup-delay & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The background worker (ADR 5): runs tasks queued in the database, e.g. sending SMS.
+# The background worker (ADR 5): runs tasks queued in the database (planning runs, SMS, case files),
+# keeps a heartbeat and recovers what a dead worker left (core/worker.py).
 worker: migrate
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
 
 # WeasyPrint (route sheets as PDF) needs Pango, HarfBuzz and fontconfig from Debian; the fonts it
 # prints with are our own (static/fonts). Installed only when missing, and only as root.

@@ -3,8 +3,9 @@
 from django.db import transaction
 
 
-def enqueue_on_commit(task, *args, run_after=None):
-    """Queue `task(*args)` once the current transaction commits, not before `run_after` if given.
+def enqueue_on_commit(task, *args, run_after=None, then=None):
+    """Queue `task(*args)` once the current transaction commits, not before `run_after` if given;
+    `then(result)` is called with the queued task's result (e.g. to remember its id).
 
     Robust: a queue that cannot be reached is logged and the transaction stands. A backend that
     cannot wait (the immediate one) skips a deferred task: whatever it was for is done by the
@@ -16,6 +17,8 @@ def enqueue_on_commit(task, *args, run_after=None):
             if not queued.get_backend().supports_defer:
                 return
             queued = queued.using(run_after=run_after)
-        queued.enqueue(*args)
+        result = queued.enqueue(*args)
+        if then is not None:
+            then(result)
 
     transaction.on_commit(_enqueue, robust=True)

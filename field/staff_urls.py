@@ -7,6 +7,7 @@ urlpatterns = [
     path("", staff_views.attention, name="attention"),
     path("items/<uuid:pk>/apply/", staff_views.apply_item, name="apply"),
     path("items/<uuid:pk>/close/", staff_views.close_item, name="close"),
+    path("case-files/<int:case_pk>/retry/", staff_views.retry_case_files, name="retry_case_files"),
     path("devices/", staff_views.devices, name="devices"),
     path("devices/settings/", staff_views.field_settings, name="settings"),
     path("devices/<uuid:pk>/approve/", staff_views.approve, name="approve"),

@@ -1,7 +1,8 @@
-"""The coordinator's pages for the field sync: items that wait for a decision, and the devices.
+"""The coordinator's pages for the field sync: items that wait for a decision, case files that could
+not be built, and the devices.
 
 Every write goes through field.sync (review.resolve_apply, review.resolve_close, devices.approve_device,
-devices.revoke_device) or the community's field settings form.
+devices.revoke_device), the community's field settings form, or field.case_files (retry).
 """
 
 import datetime
@@ -16,7 +17,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import staff_required
 from audit.log import VIEW, record_access_many
 from communities.models import Community
+from journal.models import Case
 
+from . import case_files
 from .models import Device, SyncItem
 from .sync import review
 from .sync.devices import approve_device, revoke_device
@@ -54,7 +57,18 @@ def attention(request):
     record_access_many(request, list(requests.values()), VIEW)
     return render(request, "field/staff/attention.html", {
         "items": items, "resolved": resolved, "total": len(items), "limit": SHOWN,
+        "case_file_failures": list(case_files.failures(request.user.community_id)[:SHOWN]),
     })
+
+
+@staff_required("field.review")
+@require_POST
+def retry_case_files(request, case_pk):
+    case = get_object_or_404(Case, pk=case_pk, community_id=request.user.community_id)
+    case_files.retry(case, by=request.user)
+    messages.success(request, _("Документи справи %(n)s будуються знову. Перевірте за кілька хвилин.")
+                     % {"n": case.number})
+    return redirect("field_staff:attention")
 
 
 def _item(request, pk):

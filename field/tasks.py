@@ -1,4 +1,4 @@
-"""Background tasks of the field work, run by `manage.py db_worker` (ADR 5, ADR 7)."""
+"""Background tasks of the field work, run by `manage.py worker` (ADR 5, ADR 7)."""
 
 import datetime
 
@@ -7,24 +7,25 @@ from django_tasks import task
 
 from core.tasks import enqueue_on_commit
 
-from . import documents, retention
+from . import case_files, retention
 
 
 @task()
 def build_case_files(case_id):
     """(Re)build a case's intake inventory and photos PDF (journal.CaseFile)."""
-    built = documents.build_case_files(case_id)
+    built = case_files.build(case_id)
     return {"case": case_id, "files": sorted(built)}
 
 
 def schedule_case_files(case_ids):
-    """Ask the worker to (re)build the files of these cases once the current transaction commits.
+    """Ask for the files of these cases and have the worker (re)build them once the current
+    transaction commits.
 
-    Robust: a queue that cannot be reached is logged and loses nothing the person gave; the files
-    can be built again at any time (they are made from the stored rows and photos).
+    Robust: a queue that cannot be reached is logged and loses nothing the person gave; the asking
+    is stored with the transaction, and the worker's check builds what was asked for and never
+    built (field/case_files.py).
     """
-    for case_id in sorted({int(pk) for pk in case_ids if pk}):
-        enqueue_on_commit(build_case_files, case_id)
+    case_files.want(case_ids)
 
 
 @task()

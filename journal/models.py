@@ -249,3 +249,30 @@ class CaseFile(models.Model):
         verbose_name = _("документ справи")
         verbose_name_plural = _("документи справи")
         constraints = (models.UniqueConstraint(fields=["case", "kind"], name="journal_case_file_kind"),)
+
+
+class CaseFileBuild(models.Model):
+    """That a case's files (CaseFile) are wanted, and how building them went.
+
+    The field work asks for them in the transaction that accepts the service or receives a photo;
+    the worker builds them; the worker's periodic check builds again what was asked for and never
+    built (its worker died, the build failed) and, after VALIZA_CASE_FILES_MAX_ATTEMPTS, shows it to
+    the coordinator (field/case_files.py).
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="file_build")
+    wanted_at = models.DateTimeField()
+    # The last build that finished; older than wanted_at (or none): the files are still to be built.
+    built_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # since the files were last asked for
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # When the check may queue it again; none: nothing to try (built, or given up after the attempts).
+    next_try_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("побудова документів справи")
+        verbose_name_plural = _("побудова документів справ")
+
+    def __str__(self):
+        return f"{self.case_id}: {self.attempts}"

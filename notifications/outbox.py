@@ -199,6 +199,26 @@ def expire_stale(now=None):
     )
 
 
+def recover(now=None):
+    """The worker's recovery check (core/worker.py, at its start and every few minutes); returns how
+    many messages were marked.
+
+    A message left `sending` by a worker that died becomes failed with `outcome_unknown` ("may have
+    arrived", expire_stale) — never queued again by itself. A due message that nobody woke the
+    sender for (its wake-up died with a worker, or the queue could not be reached) wakes it.
+    """
+    from core.worker import task_pending
+
+    from .tasks import send_outbox
+
+    now = now or timezone.now()
+    stale = expire_stale(now)
+    due = OutboxMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now).exists()
+    if due and not task_pending(send_outbox):
+        wake_sender()
+    return stale
+
+
 def retry(message, *, by, confirm=False):
     """Put a failed message back in the queue (the coordinator's button).
 

@@ -1,4 +1,4 @@
-"""Background tasks of notifications, run by `manage.py db_worker` (ADR 5)."""
+"""Background tasks of notifications, run by `manage.py worker` (ADR 5)."""
 
 from django_tasks import task
 

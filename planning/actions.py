@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from communities.workdays import is_working_day
 from core.logs import Safe
@@ -127,12 +128,27 @@ def start_planning(week, *, by, time_limit_s):
         raise PlanningError(_("Цей тиждень уже плануються. Зачекайте, доки розрахунок завершиться.")) from None
 
 
+def cancel_planning(plan, *, by):
+    """The coordinator stops a run: the week is free at once. The worker's solver notices at its next
+    progress report and stops; whatever it finds is thrown away (run_planning stores a plan only
+    while it is still 'planning')."""
+    who = (by.get_full_name() or by.get_username()) if by else ""
+    message = _("Розрахунок скасовано: %(who)s, %(at)s.") % {
+        "who": who, "at": timezone.localtime().strftime("%d.%m.%Y %H:%M")}
+    if not _finish(plan, Plan.State.CANCELLED, message):
+        raise PlanningError(_("Цей розрахунок уже завершився — скасовувати нічого. Оновіть сторінку."))
+    log.info("planning %s cancelled by user %s", plan.pk, by.pk if by else None)
+
+
 def run_planning(plan_id):
     """Solve and store the plan. Nothing is half-saved: trips and stops are written in one
-    transaction at the end; a failure leaves the plan 'failed' with a message."""
+    transaction at the end; a failure leaves the plan 'failed' with a message. A run that was
+    cancelled (or failed by the worker's recovery) meanwhile stops and stores nothing."""
     plan = Plan.objects.select_related("week__community").get(pk=plan_id)
     if plan.state != Plan.State.PLANNING:
         return plan  # a repeated task run does nothing
+    if not Plan.objects.filter(pk=plan.pk, state=Plan.State.PLANNING).update(started_at=timezone.now()):
+        return _fresh(plan)
     week = plan.week
     last_save = [0.0]
 
@@ -140,7 +156,11 @@ def run_planning(plan_id):
         now = time.monotonic()
         if now - last_save[0] >= 0.5:
             last_save[0] = now
-            Plan.objects.filter(pk=plan.pk).update(progress=min(99, int(p.fraction * 100)))
+            # The update is also the question "still wanted?": a cancelled run's row no longer matches.
+            still_planning = Plan.objects.filter(pk=plan.pk, state=Plan.State.PLANNING).update(
+                progress=min(99, int(p.fraction * 100)))
+            if not still_planning:
+                return True
         return False
 
     try:
@@ -150,20 +170,77 @@ def run_planning(plan_id):
         result = solver.solve(built.problem, plan.time_limit_s, progress=progress,
                               no_improvement=settings.VALIZA_SOLVER_NO_IMPROVEMENT)
         with transaction.atomic():
-            _save_solution(plan, built, result)
+            if _finish(plan, Plan.State.DRAFT, ""):
+                _save_solution(plan, built, result)
+            else:
+                log.info("planning %s ended after it was cancelled or failed; its result is dropped", plan.pk)
     except (PlanningError, solver.ProblemError, solver.TravelTimeError) as exc:
         _fail(plan, str(exc))
     except Exception:
         log.exception("planning %s failed", plan.pk)
         _fail(plan, _("Під час розрахунку стався збій. Спробуйте ще раз; якщо повториться — повідомте адміністратора."))
+    return _fresh(plan)
+
+
+def _fresh(plan):
     plan.refresh_from_db()
     return plan
 
 
+def _finish(plan, state, message):
+    """End a run that is still 'planning' (only one ending wins: done, failed or cancelled); True if
+    this call ended it. The week is free for a new run from this moment."""
+    return Plan.objects.filter(pk=plan.pk, state=Plan.State.PLANNING).update(
+        state=state, message=message[:500], progress=100, finished_at=timezone.now()
+    ) == 1
+
+
 def _fail(plan, message):
-    Plan.objects.filter(pk=plan.pk).update(
-        state=Plan.State.FAILED, message=message[:500], progress=100, finished_at=timezone.now()
-    )
+    return _finish(plan, Plan.State.FAILED, message)
+
+
+# What the coordinator reads when the worker's recovery ends a run (recover_runs).
+RUN_LOST = _lazy("Розрахунок перервався: фонова служба зупинилася під час роботи. Тиждень вільний — "
+                 "спробуйте спланувати ще раз.")
+RUN_TOO_LONG = _lazy("Розрахунок не завершився вчасно (понад %(minutes)s хв). Тиждень вільний — спробуйте ще "
+                     "раз; якщо повториться, повідомте адміністратора.")
+RUN_NOT_QUEUED = _lazy("Розрахунок не вдалося передати фоновій службі. Тиждень вільний — спробуйте ще раз.")
+
+
+def run_deadline(plan):
+    """When a started run is surely over: twice its time limit (the solver may search twice) plus
+    VALIZA_PLANNING_MARGIN_SECONDS for building the problem and storing the plan."""
+    return plan.started_at + datetime.timedelta(
+        seconds=2 * plan.time_limit_s + settings.VALIZA_PLANNING_MARGIN_SECONDS)
+
+
+def recover_runs(now=None):
+    """Fail the runs that can no longer finish, so their weeks are free again; returns how many.
+
+    Run by the background worker at its start and every VALIZA_WORKER_CHECK_SECONDS (core/worker.py),
+    after it reaped the tasks of dead workers: a run whose task ended (reaped, or died in a way the
+    run could not record), a run past its deadline, a run whose task was never queued.
+    """
+    from . import tasks
+
+    now = now or timezone.now()
+    grace = datetime.timedelta(seconds=settings.VALIZA_WORKER_LEASE_SECONDS)
+    ended = 0
+    for plan in Plan.objects.filter(state=Plan.State.PLANNING):
+        status = tasks.run_status(plan)
+        if status == tasks.RUN_GONE:
+            message = RUN_LOST
+        elif plan.started_at is not None and now > run_deadline(plan):
+            message = RUN_TOO_LONG % {"minutes": max(1, round((run_deadline(plan) - plan.started_at).total_seconds() / 60))}
+        elif status == tasks.RUN_UNKNOWN and not plan.task_id and plan.started_at is None \
+                and now - plan.created_at > grace:
+            message = RUN_NOT_QUEUED
+        else:
+            continue
+        if _fail(plan, str(message)):
+            ended += 1
+            log.warning("planning %s failed by recovery (task %s)", plan.pk, Safe(plan.task_id or "none"))
+    return ended
 
 
 def _unplanned(plan, built, visit_id, reason):
@@ -216,11 +293,9 @@ def _save_solution(plan, built, result):
         "trips": t.shifts_used, "runtime_s": round(result.runtime_s, 1),
     }
     plan.basis = built.basis
-    plan.state = Plan.State.DRAFT
-    plan.progress = 100
-    plan.finished_at = timezone.now()
     plan.message = "" if built.requests else _("У пулі немає прийнятих заявок на цей тиждень.")
-    plan.save()
+    # The state, progress and end time were set by _finish, in this same transaction.
+    plan.save(update_fields=["totals", "basis", "message"])
 
 
 def stale_requests(plan):

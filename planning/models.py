@@ -35,8 +35,9 @@ class PlanningWeek(models.Model):
 
 
 class Plan(models.Model):
-    """One version of a week's plan. draft → approved → published; revising a published plan makes a
-    new version and the old one is superseded."""
+    """One version of a week's plan. planning → draft → approved → published; revising a published
+    plan makes a new version and the old one is superseded. A run ends failed (with a message) or
+    cancelled instead of draft."""
 
     class State(models.TextChoices):
         PLANNING = "planning", _("Складається")
@@ -45,6 +46,7 @@ class Plan(models.Model):
         APPROVED = "approved", _("Затверджено")
         PUBLISHED = "published", _("Оприлюднено")
         SUPERSEDED = "superseded", _("Замінено новою версією")
+        CANCELLED = "cancelled", _("Розрахунок скасовано")
 
     week = models.ForeignKey(PlanningWeek, on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveSmallIntegerField(_("версія"))
@@ -56,6 +58,10 @@ class Plan(models.Model):
     message = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The worker's run: when it began, and the background task that runs it (planning.tasks), so a
+    # run whose worker died is found and failed (actions.recover_runs).
+    started_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -83,6 +89,12 @@ class Plan(models.Model):
 
     def __str__(self):
         return _("%(week)s, версія %(v)s") % {"week": self.week, "v": self.version}
+
+    @property
+    def waits_for_worker(self):
+        """Queued a while ago and not started: the worker is busy or not running (the board says so)."""
+        return (self.state == self.State.PLANNING and self.started_at is None
+                and timezone.now() - self.created_at > datetime.timedelta(minutes=1))
 
 
 class Trip(models.Model):

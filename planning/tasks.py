@@ -1,13 +1,15 @@
-"""Background tasks of planning, run by `manage.py db_worker` (ADR 5)."""
+"""Background tasks of planning, run by `manage.py worker` (ADR 5)."""
 
 import datetime
 
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from core.tasks import enqueue_on_commit
 
 from . import actions
+from .models import Plan
 
 
 @task()
@@ -17,7 +19,35 @@ def plan_week(plan_id):
 
 
 def enqueue_planning(plan):
-    enqueue_on_commit(plan_week, plan.pk)
+    """Queue the run once the plan is committed, and remember its task: a run whose task ends
+    without ending the plan (its worker was killed) is found by actions.recover_runs."""
+    def remember(result):
+        Plan.objects.filter(pk=plan.pk, task_id="").update(task_id=str(result.id)[:64])
+
+    enqueue_on_commit(plan_week, plan.pk, then=remember)
+
+
+# Where a plan's task stands (run_status).
+RUN_WAITING, RUN_RUNNING, RUN_GONE, RUN_UNKNOWN = "waiting", "running", "gone", "unknown"
+
+
+def run_status(plan):
+    """Waiting or running in the queue; gone (it ended, or the queue no longer has it); or unknown
+    (no task id yet, or a task backend that cannot tell)."""
+    if not plan.task_id:
+        return RUN_UNKNOWN
+    backend = plan_week.get_backend()
+    if not backend.supports_get_result:
+        return RUN_UNKNOWN
+    try:
+        status = plan_week.get_result(plan.task_id).status
+    except TaskResultDoesNotExist:
+        return RUN_GONE
+    if status == TaskResultStatus.READY:
+        return RUN_WAITING
+    if status == TaskResultStatus.RUNNING:
+        return RUN_RUNNING
+    return RUN_GONE
 
 
 @task()

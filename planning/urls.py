@@ -8,6 +8,7 @@ urlpatterns = [
     path("week/<int:week_pk>/plan/", views.plan_week, name="plan_week"),
     path("week/<int:week_pk>/pin/<int:request_pk>/", views.pin_request, name="pin"),
     path("plan/<int:pk>/progress/", views.plan_progress, name="progress"),
+    path("plan/<int:pk>/cancel/", views.plan_cancel, name="cancel"),
     path("plan/<int:pk>/approve/", views.plan_approve, name="approve"),
     path("plan/<int:pk>/publish/", views.plan_publish, name="publish"),
     path("trip/<int:pk>/sheet.pdf", views.route_sheet, name="route_sheet"),

@@ -89,6 +89,9 @@ def board(request):
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
         "stale": stale, "new_in_pool": new,
         "can_manage": has_capability(request.user, "planning.manage"),
+        # A run that failed or was cancelled: the latest version offers to run again at once.
+        "can_rerun": bool(shown and shown == plans[0] and shown.state in (Plan.State.FAILED, Plan.State.CANCELLED)
+                          and has_capability(request.user, "planning.manage")),
         "map_data": _map_data(trips) if trips else None,
     })
 
@@ -190,6 +193,13 @@ def plan_progress(request, pk):
         response["HX-Refresh"] = "true"
         return response
     return render(request, "planning/_progress.html", {"plan": plan})
+
+
+@staff_required("planning.manage")
+@require_POST
+def plan_cancel(request, pk):
+    return _plan_step(request, pk, actions.cancel_planning,
+                      _("Розрахунок скасовано. Тиждень вільний — можна спланувати знову."))
 
 
 def _plan_step(request, pk, step, done):

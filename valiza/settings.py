@@ -381,7 +381,7 @@ VALIZA_SOLVER_NO_IMPROVEMENT = env_int("VALIZA_SOLVER_NO_IMPROVEMENT", None)
 if VALIZA_SOLVER_NO_IMPROVEMENT is not None and VALIZA_SOLVER_NO_IMPROVEMENT < 1:
     raise ImproperlyConfigured("VALIZA_SOLVER_NO_IMPROVEMENT must be empty or a whole number of at least 1")
 # Background tasks (ADR 5): django-tasks with its database backend by default, so one machine needs
-# nothing but `manage.py db_worker`. "immediate" runs a task inside the caller (tests, a quick demo);
+# nothing but `manage.py worker`. "immediate" runs a task inside the caller (tests, a quick demo);
 # a dotted path picks any other django-tasks backend (e.g. a Redis-backed one at scale).
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -400,6 +400,33 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The worker (`manage.py worker`, ADR 5) renews its heartbeat this often; a worker silent for the
+# lease is gone, and the tasks it was running are marked failed ("reaped"). At its start and then
+# every VALIZA_WORKER_CHECK_SECONDS it reaps and runs each app's recovery check below.
+VALIZA_WORKER_HEARTBEAT_SECONDS = env_float("VALIZA_WORKER_HEARTBEAT_SECONDS", 10.0)
+VALIZA_WORKER_LEASE_SECONDS = env_float("VALIZA_WORKER_LEASE_SECONDS", 60.0)
+VALIZA_WORKER_CHECK_SECONDS = env_float("VALIZA_WORKER_CHECK_SECONDS", 60.0)
+if not 0 < VALIZA_WORKER_HEARTBEAT_SECONDS * 3 <= VALIZA_WORKER_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "VALIZA_WORKER_LEASE_SECONDS must be at least three heartbeats (VALIZA_WORKER_HEARTBEAT_SECONDS), "
+        "or a busy but living worker would be taken for a dead one."
+    )
+if VALIZA_WORKER_CHECK_SECONDS <= 0:
+    raise ImproperlyConfigured("VALIZA_WORKER_CHECK_SECONDS must be more than 0")
+# Plain functions, each safe to run any number of times and in several workers at once.
+VALIZA_WORKER_CHECKS = [
+    "planning.actions.recover_runs",  # runs whose worker died or that ran far too long: failed
+    "notifications.outbox.recover",  # SMS left "sending" by a dead worker; due SMS nobody woke up for
+    "field.case_files.check",  # case files that were asked for and never built
+]
+# A planning run that started is over by twice its time limit plus this (building the problem,
+# storing the plan); past that the worker's check marks it failed and the week is free again.
+VALIZA_PLANNING_MARGIN_SECONDS = env_int("VALIZA_PLANNING_MARGIN_SECONDS", 300)
+# Case files (intake inventory, photos PDF) that were not built are tried again after this pause, up
+# to this many times; then the coordinator sees the failure at /staff/field/.
+VALIZA_CASE_FILES_RETRY_SECONDS = env_int("VALIZA_CASE_FILES_RETRY_SECONDS", 300)
+VALIZA_CASE_FILES_MAX_ATTEMPTS = env_int("VALIZA_CASE_FILES_MAX_ATTEMPTS", 3)
 
 # SMS to citizens go through the outbox (notifications/outbox.py) and one gateway:
 # "file" appends JSON lines under var/ (the default: nothing leaves the machine), "console" logs,

@@ -113,6 +113,7 @@ ACCESS = {
     "planning:pin": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     "planning:progress": {"GET": staff(PLANNERS)},
     "planning:approve": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
+    "planning:cancel": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     "planning:publish": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     # planning.sheet: the field administrator only for a published trip of their own team (not this one).
     "planning:route_sheet": {"GET": {**staff(PLANNERS), "field_admin": 404}},
@@ -150,6 +151,8 @@ ACCESS = {
     "field_staff:settings": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:approve": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:revoke": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    # Case files that could not be built: build them again
+    "field_staff:retry_case_files": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     "api/v1/openapi.json": {"GET": everyone(200)},  # the schema: no personal data
@@ -304,6 +307,7 @@ def _url(world, key):
     if name.startswith("field_staff:"):
         _sync_objects(world)
         values["pk"] = world.device.pk if name in ("field_staff:revoke", "field_staff:approve") else world.sync_item.pk
+        values["case_pk"] = _journal_case(world).pk
     return reverse(name, kwargs={p: values[p] for p in params})
 
 
