@@ -119,7 +119,8 @@ def _invisible_left(text):
 # multipart limits, 413 from core.middleware). Anything else but a redirect after saving is a bug.
 REFUSED = (200, 400, 413)
 
-PUBLIC_LIMITS = {"VALIZA_PUBLIC_REQUEST_LIMIT": 10**6, "VALIZA_PUBLIC_STATUS_LIMIT": 10**6}
+PUBLIC_LIMITS = {"VALIZA_PUBLIC_REQUEST_LIMIT": 10**6, "VALIZA_PUBLIC_STATUS_LIMIT": 10**6,
+                 "VALIZA_PUBLIC_REQUESTS_PER_PHONE": 10**6}
 
 # What a request consists of: counted before and after every post.
 COUNTED = (VisitRequest, RequestedService, RequestedDocument, StatusChange)
