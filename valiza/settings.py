@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "journal",
     "field",
     "payments",
+    "backup",
     "demo",
     "bench",
 ]
