@@ -94,7 +94,7 @@ def check_backup(folder):
     if unknown:
         raise BackupError(_("Копію зроблено новішою версією Валізи: цей код не знає міграцій %(names)s. Оновіть "
                             "код до версії, з якої зроблено копію (%(commit)s), і відновіть знову.")
-                          % {"names": ", ".join(unknown[:10]), "commit": data["valiza"].get("commit") or "?"})
+                          % {"names": ", ".join(unknown[:10]), "commit": (data.get("valiza") or {}).get("commit") or "?"})
     manifest.check_files(folder, data)
     return data
 
