@@ -101,7 +101,8 @@ class SecondFactorMiddleware:
         if request.path.startswith(settings.STATIC_URL) or not needs_code(request):
             return None
         match = getattr(request, "resolver_match", None)
-        if match and "api-1" in match.namespaces:
+        # The API's endpoints answer as to a stranger; its docs and schema (pages, `login_only`) go to the code step.
+        if match and "api-1" in match.namespaces and not getattr(view_func, "valiza_access", None):
             request.user = AnonymousUser()
             return None
         return redirect(code_step_url(request.get_full_path()))

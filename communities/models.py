@@ -55,6 +55,12 @@ class Community(models.Model):
     def __str__(self):
         return self.name
 
+    def call_us(self):
+        """The end of a message that sends a citizen to the phone: the CNAP's number when it has one."""
+        if self.phone:
+            return _("Зателефонуйте до ЦНАП: %(phone)s.") % {"phone": self.phone}
+        return _("Зателефонуйте до ЦНАП.")
+
 
 class Office(models.Model):
     """A CNAP office or branch: the depot the mobile team's trips start from."""

@@ -1,12 +1,15 @@
-"""Form fields shared by every app: phones, birth dates, names."""
+"""Form fields shared by every app: phones, birth dates, names, free text."""
 
 import datetime
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .text import strip_invisible
 
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 OLDEST_AGE = 120
@@ -95,8 +98,34 @@ class BirthDateField(forms.DateField):
         return date
 
 
-class NameField(forms.CharField):
-    """A person's name, stored exactly as typed (apostrophes, quotes, any script)."""
+class TextField(forms.CharField):
+    """Free text as typed, without invisible and control characters (core.text.strip_invisible),
+    which are removed before the length and "required" checks: a zero-width space alone is empty.
+    `multiline` keeps line breaks and tabs (a textarea)."""
+
+    def __init__(self, *, multiline=False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = strip_invisible(value, multiline=self.multiline)
+        return super().to_python(value)
+
+
+def text_formfield(model_field, **kwargs):
+    """A ModelForm's `formfield_callback`: the model's plain text columns get TextField (a TextField
+    column, several lines), everything else its usual form field."""
+    if type(model_field) is models.CharField and not model_field.choices:
+        return model_field.formfield(form_class=TextField, **kwargs)
+    if type(model_field) is models.TextField and not model_field.choices:
+        return model_field.formfield(form_class=TextField, multiline=True, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
+class NameField(TextField):
+    """A person's name, stored as typed (apostrophes, quotes, any script) but for invisible
+    characters, which would let one name dodge the duplicate check as another."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 200)

@@ -1,11 +1,23 @@
-"""A small per-client counter in the cache (django-ratelimit would need memcached or Redis)."""
+"""A small per-client counter of the public forms' hits, shared by every process of the site.
 
+By default the counters live in the database (`core.RateCounter`), incremented by one atomic upsert
+(`INSERT … ON CONFLICT DO UPDATE … RETURNING`, on SQLite 3.35+ and PostgreSQL alike), so two web
+processes, or two gunicorn workers, count the same client once. With a shared cache
+(`VALIZA_CACHE_URL=redis://…`) they live there instead (Redis's INCR is atomic too). Django's
+DatabaseCache would not do: its `incr` is a read and a write, and two processes lose hits between them.
+"""
+
+import datetime
 import hashlib
 import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from .models import RateCounter
 
 
 def client_ip(request):
@@ -29,10 +41,35 @@ def hit(request, bucket, limit, window=None):
     slot = int(time.time() // window)
     who = hashlib.sha256(client_ip(request).encode()).hexdigest()[:16]
     key = f"rl:{bucket}:{who}:{slot}"
+    if settings.VALIZA_RATE_LIMIT_STORE == "cache":
+        count = _count_in_cache(key, window)
+    else:
+        count = _count_in_database(key, expires_at=(slot + 1) * window)
+    return count <= limit
+
+
+def _count_in_cache(key, window):
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def _count_in_database(key, *, expires_at):
+    """Add one to the key's counter and return the new count, in one statement."""
+    quote = connection.ops.quote_name
+    table, count = quote(RateCounter._meta.db_table), quote("count")
+    expires = datetime.datetime.fromtimestamp(min(expires_at, 2**37), datetime.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('key')}, {count}, {quote('expires_at')}) VALUES (%s, 1, %s) "
+            f"ON CONFLICT ({quote('key')}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
+            [key, connection.ops.adapt_datetimefield_value(expires)],
+        )
+        value = cursor.fetchone()[0]
+    if value == 1:
+        # A client's first hit in a new window: a good moment to forget the windows that ended.
+        RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+    return value

@@ -61,7 +61,10 @@ def upload_status(request, att_id: str, token: DeviceToken = ""):
 
 @router.put("/{att_id}", response={200: UploadStatus, 409: Behind, 403: DeviceRefusal | Problem,
                                    **problems(400, 401, 404, 413)},
-            auth=Capability("field.work"), url_name="field_attachment_chunk")
+            auth=Capability("field.work"), url_name="field_attachment_chunk",
+            # The raw bytes of the chunk; another media type gets 415 (valiza/api.py).
+            openapi_extra={"requestBody": {"content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}}})
 def upload_chunk(request, att_id: str, offset: str = "", token: DeviceToken = ""):
     att, refused = _attachment(request, att_id, token)
     if refused:

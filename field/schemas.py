@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from core.text import strip_invisible
 from journal.models import Delivery
 
 from .models import Attachment, IncidentAct, Outcome, PaymentMethod, SyncItem
@@ -68,8 +69,13 @@ def _clean_text(value):
     return value
 
 
+def _visible(value):
+    return strip_invisible(value, multiline=True)  # zero-width and direction marks out (core.text)
+
+
 def Text(max_length, min_length=0):  # noqa: N802 - reads as a type in the models below
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean_text)]
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean_text),
+                     AfterValidator(_visible)]
 
 
 def _strip(value):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextField
+
 from .models import CaseState, Delivery
 
 
@@ -22,9 +24,9 @@ class DecisionForm(forms.Form):
     granted = forms.TypedChoiceField(
         label=_("Рішення"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
         choices=[("1", _("Послугу надано")), ("0", _("Відмовлено"))])
-    reason = forms.CharField(label=_("Підстава відмови"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Обов'язково для відмови: людина має право знати чому."))
+    reason = TextField(label=_("Підстава відмови"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 3}),
+                       help_text=_("Обов'язково для відмови: людина має право знати чому."))
 
     def clean(self):
         data = super().clean()

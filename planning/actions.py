@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from communities.models import Community
 from communities.workdays import is_working_day
 from core.logs import Safe
 from visits import actions as visit_actions
@@ -45,12 +46,40 @@ class SlotTaken(Exception):
     """Someone else booked the slot first."""
 
 
+class TooManyBookings(Exception):
+    """The phone already holds as many bookings as one person may; the message is for the citizen."""
+
+
+def phone_booking_problem(community, phone, day, *, today=None):
+    """Why `phone` may not book another slot on `day`, or None: one phone holds at most
+    VALIZA_BOOKINGS_PER_PHONE future bookings and VALIZA_BOOKINGS_PER_PHONE_WEEK in one week, so a
+    person cannot take every slot of a session, from however many addresses."""
+    today = today or timezone.localdate()
+    active = SessionBooking.objects.filter(community=community, phone=phone, cancelled=False)
+    if active.filter(date__gte=today).count() >= settings.VALIZA_BOOKINGS_PER_PHONE:
+        return _("На цей номер телефону вже є записи на прийом, і більше записів з одного номера зробити "
+                 "не можна. Якщо вам потрібно прийти ще раз, ми допоможемо телефоном.") + " " + str(community.call_us())
+    monday = day - datetime.timedelta(days=day.weekday())
+    in_week = active.filter(date__range=(monday, monday + datetime.timedelta(days=6))).count()
+    if in_week >= settings.VALIZA_BOOKINGS_PER_PHONE_WEEK:
+        return _("На цей номер телефону вже є записи на прийом цього тижня. Оберіть день іншого тижня "
+                 "або попросіть допомоги телефоном.") + " " + str(community.call_us())
+    return None
+
+
 def book_session_slot(booking):
     """Save a citizen's booking of a fixed-point slot. The database's unique constraint decides
-    who gets a slot two people ask for at once: the loser gets SlotTaken, nothing is saved."""
+    who gets a slot two people ask for at once: the loser gets SlotTaken, nothing is saved. A phone
+    over its limits (`phone_booking_problem`) gets TooManyBookings, nothing is saved."""
     booking.community_id = booking.session.fixed_point.community_id
     try:
         with transaction.atomic():
+            # The community's row is locked while its phone counts are read and the booking saved: two
+            # bookings from one phone at once cannot both pass the count.
+            community = Community.objects.select_for_update().get(pk=booking.community_id)
+            problem = phone_booking_problem(community, booking.phone, booking.date)
+            if problem:
+                raise TooManyBookings(problem)
             booking.save()
     except IntegrityError:
         taken = SessionBooking.objects.filter(

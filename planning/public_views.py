@@ -77,6 +77,8 @@ def book(request, slug):
                 booking = actions.book_session_slot(form.booking())
             except actions.SlotTaken:
                 form.add_error(None, str(slots.SLOT_TAKEN))
+            except actions.TooManyBookings as exc:
+                form.add_error(None, str(exc))
             else:
                 request.session[SESSION_LAST_BOOKING] = booking.pk
                 return redirect("points:booked", slug=community.slug)

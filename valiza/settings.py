@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "journal",
     "field",
     "payments",
+    "backup",
     "demo",
     "bench",
 ]
@@ -361,9 +362,25 @@ VALIZA_MARTIAL_LAW_UNTIL = env_martial_law_until("VALIZA_MARTIAL_LAW_UNTIL")
 VALIZA_PUBLIC_REQUEST_LIMIT = env_int("VALIZA_PUBLIC_REQUEST_LIMIT", 5)
 VALIZA_PUBLIC_STATUS_LIMIT = env_int("VALIZA_PUBLIC_STATUS_LIMIT", 20)
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
+# Where the public forms' counters live, shared by every process of the site (core/ratelimit.py): the
+# database (one atomic upsert per hit), or the cache when VALIZA_CACHE_URL names a shared one (Redis).
+VALIZA_RATE_LIMIT_STORE = env("VALIZA_RATE_LIMIT_STORE", "") or ("cache" if env("VALIZA_CACHE_URL") else "database")
+if VALIZA_RATE_LIMIT_STORE not in ("database", "cache"):
+    raise ImproperlyConfigured(f"VALIZA_RATE_LIMIT_STORE must be database or cache, not {VALIZA_RATE_LIMIT_STORE!r}")
+if VALIZA_RATE_LIMIT_STORE == "cache" and not env("VALIZA_CACHE_URL"):
+    raise ImproperlyConfigured(
+        "VALIZA_RATE_LIMIT_STORE=cache needs a cache that every process shares (VALIZA_CACHE_URL=redis://…): "
+        "each process's own memory would let a client through once per process."
+    )
 # Citizens book fixed-point slots this many weeks ahead; bookings per client per window are capped
 # by VALIZA_PUBLIC_REQUEST_LIMIT too.
 VALIZA_BOOKING_WEEKS = env_int("VALIZA_BOOKING_WEEKS", 4)
+# One phone number holds at most this many future fixed-point bookings, and this many in one week (two:
+# a couple shares a phone); the public request form takes at most this many open requests per phone.
+# Per phone as well as per address: a few addresses must not be enough to take every slot.
+VALIZA_BOOKINGS_PER_PHONE = env_int("VALIZA_BOOKINGS_PER_PHONE", 4)
+VALIZA_BOOKINGS_PER_PHONE_WEEK = env_int("VALIZA_BOOKINGS_PER_PHONE_WEEK", 2)
+VALIZA_PUBLIC_REQUESTS_PER_PHONE = env_int("VALIZA_PUBLIC_REQUESTS_PER_PHONE", 3)
 # Behind a reverse proxy the client address is in this header (e.g. HTTP_X_REAL_IP).
 VALIZA_CLIENT_IP_HEADER = env("VALIZA_CLIENT_IP_HEADER", "")
 

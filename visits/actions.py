@@ -3,17 +3,20 @@ loader call them, so the rules (history, eligibility, transitions) hold whatever
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.forms import display_phone
 from core.text import match_key
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 
 from .models import (
     OPEN_STATUSES,
+    Channel,
     RejectReason,
     RequestedDocument,
     RequestedService,
@@ -114,6 +117,22 @@ def _save_services(req, choices):
 
 
 @transaction.atomic
+def phone_request_problem(community, phones):
+    """Why the public form may not take another request with these phones, or None: a phone already on
+    VALIZA_PUBLIC_REQUESTS_PER_PHONE open requests sent from the web (as the person's or the helper's
+    phone) is asked to call instead. Per phone as well as per address (core.ratelimit)."""
+    phones = [p for p in phones if p]
+    if not phones:
+        return None
+    open_web = VisitRequest.objects.filter(community=community, channel=Channel.WEB, status__in=OPEN_STATUSES)
+    for phone in phones:
+        if open_web.filter(Q(applicant_phone=phone) | Q(requester_phone=phone)).count() \
+                >= settings.VALIZA_PUBLIC_REQUESTS_PER_PHONE:
+            return _("З номером телефону %(phone)s уже є кілька заявок, які ще не виконано. Нову заявку з цим "
+                     "номером ми приймемо телефоном.") % {"phone": display_phone(phone)} + " " + str(community.call_us())
+    return None
+
+
 def create_request(req, choices, *, by=None, today=None):
     """Save a new request (an unsaved VisitRequest with its fields set) and its services."""
     now = timezone.now()

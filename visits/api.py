@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from accounts.access import Capability
 from audit.log import API_VIEW, record_access
+from core.text import strip_invisible
 
 from . import actions
 from .models import RejectReason, Status, VisitRequest
@@ -58,7 +59,7 @@ class Decision(Schema):
     def no_nul(cls, value):
         if "\x00" in value:
             raise ValueError("Коментар містить недопустимий символ (NUL).")
-        return value
+        return strip_invisible(value, multiline=True)
 
 
 def _row(req):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Service
 from communities.models import Settlement
-from core.forms import BirthDateField, NameField, PhoneField, parse_id
+from core.forms import BirthDateField, NameField, PhoneField, TextField, parse_id, text_formfield
 from eligibility.models import EligibilityCategory
 
 from .actions import ServiceChoice
@@ -113,6 +113,8 @@ class VisitRequestForm(forms.ModelForm):
 
     class Meta:
         model = VisitRequest
+        # Street, building, notes…: invisible characters removed before storing and matching.
+        formfield_callback = text_formfield
         fields = [
             "applicant_name", "applicant_birth_date", "applicant_phone",
             "requester_name", "requester_phone", "requester_relation",
@@ -315,12 +317,12 @@ class DecisionForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Причина відмови"), choices=[("", "—")] + list(RejectReason.choices), required=False
     )
-    comment = forms.CharField(label=_("Коментар"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = TextField(label=_("Коментар"), required=False, max_length=2000, multiline=True,
+                        widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RequestFilterForm(forms.Form):
-    q = forms.CharField(label=_("Пошук"), required=False, max_length=100)
+    q = TextField(label=_("Пошук"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Стан"), required=False,
                                choices=[("", _("Усі"))] + list(Status.choices))
     settlement = forms.ModelChoiceField(label=_("Населений пункт"), required=False,

@@ -66,7 +66,11 @@ def request_form(request, slug):
         if form.is_bot:
             # Answer as if all went well: a bot learns nothing, nothing is stored.
             return redirect("public:request_done", slug=community.slug)
-        if form.is_valid():
+        problem = form.is_valid() and actions.phone_request_problem(
+            community, [form.cleaned_data.get("applicant_phone"), form.cleaned_data.get("requester_phone")])
+        if problem:
+            form.add_error(None, problem)
+        elif form.is_valid():
             if not hit(request, "public-request", settings.VALIZA_PUBLIC_REQUEST_LIMIT):
                 return _too_many(request, community)
             req = form.build_request(channel=Channel.WEB)

@@ -155,8 +155,9 @@ ACCESS = {
     "field_staff:retry_case_files": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
-    "api/v1/openapi.json": {"GET": everyone(200)},  # the schema: no personal data
-    "api/v1/docs": {"GET": everyone(200)},
+    # The schema and its docs list every endpoint that serves personal data: staff of any role (issue 9).
+    "api/v1/openapi.json": {"GET": staff(set(ROLES))},
+    "api/v1/docs": {"GET": staff(set(ROLES))},
     "api/v1/catalogue/services": {"GET": everyone(200)},
     "api/v1/requests/": {"GET": api(REQUEST_STAFF)},
     "api/v1/requests/<int:pk>": {"GET": api(REQUEST_STAFF)},

@@ -215,6 +215,9 @@ def _corpus(world, stop):
                                                    "x" * 100000, "witness_name": "a", "witness_role": "b"})),
         ("act id junk", item("visit.act", stop, {"act_id": "1", "kind": "other", "description": "x",
                                                  "witness_name": "a", "witness_role": "b"})),
+        ("act witness of invisible characters only", item("visit.act", stop, {
+            "act_id": str(uuid.uuid4()), "kind": "other", "description": "x", "witness_name": "\u200b\u202e\u2066\ufeff",
+            "witness_role": "b"})),
         ("attachment hash junk", item("attachment.declare", stop, {
             "attachment_id": str(uuid.uuid4()), "kind": "photo", "content_type": "image/jpeg", "size": 10,
             "sha256": "../../etc/passwd"})),
@@ -286,3 +289,27 @@ def test_nan_literals_in_the_json_are_reasons_not_errors(world, client, stop):
         assert response.status_code == 422
         assert "сума" in response.json()["results"][0]["message"]
     assert not Payment.objects.exists()
+
+
+def test_invisible_characters_are_removed_from_the_texts_a_laptop_sends(world, client, stop):
+    """Issue 9: zero-width and direction characters in what the laptop sends are removed before
+    storing, as on the forms; line breaks in the act's description stay."""
+    act_id = str(uuid.uuid4())
+    items = [
+        item("visit.start", stop, seq=1),
+        accept(world, stop, seq=2, services=[{"service_id": world.svc_reg.pk, "provisional_number": "T\u200b-\u202e77",
+                                              "documents": []}]),
+        item("visit.payment", stop, {"service_id": world.svc_reg.pk, "method": "terminal", "amount": "25.50",
+                                     "receipt": "R\ufeff-\u20601"}, seq=3),
+        item("visit.act", stop, {"act_id": act_id, "kind": "other", "description": "Опис\u2066 подій\u2069\nдругий рядок",
+                                 "witness_name": "Сусід\u200d Петро\u200b", "witness_role": "\u200eсусід"}, seq=4),
+        outcome(stop, note="Усе\u00ad гаразд\u202c", seq=5),
+    ]
+    response = post(client, items)
+    assert response.status_code == 200, response.content[:500]
+    assert all(r["state"] == "applied" for r in response.json()["results"]), response.json()
+    assert Case.objects.get(provisional_number__startswith="T").provisional_number == "T-77"
+    assert Payment.objects.get().receipt == "R-1"
+    act = IncidentAct.objects.get()
+    assert (act.description, act.witness_name, act.witness_role) == ("Опис подій\nдругий рядок", "Сусід Петро", "сусід")
+    assert Visit.objects.get(stop=stop).outcome_note == "Усе гаразд"
