@@ -160,5 +160,5 @@ def test_a_backup_of_older_code_is_restored_and_migrated_forward(site, tmp_path)
         call_command("migrate", verbosity=0)  # whatever happened, the next test gets the whole schema
     assert "migrated" in out and out.splitlines()[-1].startswith("ok entries=")
     assert "core_ratecounter" in connection.introspection.table_names()
-    assert MigrationRecorder.Migration.objects.filter(app="core", name="0001_rate_counter").exists()
+    assert MigrationRecorder.Migration.objects.filter(app="core", name="0002_rate_counter").exists()
     assert not VisitRequest.objects.filter(applicant_name="Після Копії").exists()
