@@ -14,6 +14,7 @@ from catalogue.models import Service
 from journal.models import Case, Delivery
 from payments.fee_qr import payment_qr
 from planning.models import Plan, Stop, Trip
+from teams import rosters
 from visits.models import RequestedService
 
 from . import schemas
@@ -135,7 +136,7 @@ def _visits(stops):
 def build_day(user, day):
     """Everything the client stores for `day`, and the requests it shows (for the access log)."""
     trips = list(
-        Trip.objects.filter(day=day, team__members=user, plan__state=Plan.State.PUBLISHED,
+        Trip.objects.filter(day=day, team__in=rosters.member_teams(user, day), plan__state=Plan.State.PUBLISHED,
                             plan__week__community_id=user.community_id)
         .select_related("team__office", "vehicle", "suitcase", "plan").order_by("leave_at", "pk").distinct()
     )

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from communities.workdays import is_working_day
+from communities.workdays import WorkCalendar
 from eligibility.models import EligibilityCategory
 from planning import solver
 from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
-from teams.models import Team
+from teams import rosters
 from visits.models import Status, VisitRequest
 
 from .models import Pin, PlanningWeek, Session
@@ -46,7 +46,8 @@ def skill_for_provider(provider_id):
 
 def working_days(week):
     """The days of the week on which teams may travel (the working-day calendar decides)."""
-    return [d for d in week.days if is_working_day(d, week.community)]
+    calendar = WorkCalendar(week.community)  # one query for the overrides, not one per day
+    return [d for d in week.days if calendar.is_working_day(d)]
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Built:
     basis: dict  # str(request id) → updated_at isoformat
     sessions: dict = field(default_factory=dict)  # visit id → (Session, date)
     skipped: dict = field(default_factory=dict)  # visit id → reason it was left out before solving
+    team_days: dict = field(default_factory=dict)  # day → [rosters.DayTeam] (who travels, who does not and why)
 
 
 # A session's own team does not work that day (day off, no hours, inactive): nobody else may
@@ -82,27 +84,25 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
     community = week.community
     today = today or timezone.localdate()
     days = set(working_days(week))
-    teams = (
-        Team.objects.filter(community=community, is_active=True)
-        .select_related("office", "suitcase")
-        .prefetch_related("shifts", "days_off", "partner_providers")
-    )
+    teams = rosters.teams_for_rosters(community, "partner_providers")
+    # Who travels with which team each day; a team that shares its people, car or suitcase with
+    # another at the same hours, or has nobody that day, gets no shift (teams/rosters.py).
+    team_days = rosters.plan_days(teams, days)
     depots, shifts, shift_map = {}, [], {}
+    working = {(e.team.pk, day): e for day, entries in team_days.items() for e in entries if e.works}
     for team in teams:
         office = team.office
         depots.setdefault(office.pk, solver.Depot(office.pk, (float(office.latitude), float(office.longitude))))
-        off = {d.date for d in team.days_off.all()}
-        skills = frozenset(skill_for_provider(p.pk) for p in team.partner_providers.all())
-        autonomy = team.suitcase.autonomy_minutes if team.suitcase else solver.AUTONOMY_MINUTES
-        by_weekday = {s.weekday: s for s in team.shifts.all()}
         for day in sorted(days):
-            hours = by_weekday.get(day.weekday())
-            if hours is None or day in off:
+            entry = working.get((team.pk, day))
+            if entry is None:
                 continue
+            skills = frozenset(skill_for_provider(p.pk) for p in team.partner_providers.all())
+            autonomy = team.suitcase.autonomy_minutes if team.suitcase else solver.AUTONOMY_MINUTES
             sid = f"{team.pk}:{day.isoformat()}"
             shifts.append(solver.Shift(
-                id=sid, depot=office.pk, start=minute_of_week(week, day, hours.start),
-                end=minute_of_week(week, day, hours.end), max_duration=autonomy, skills=skills, team=team.pk,
+                id=sid, depot=office.pk, start=minute_of_week(week, day, entry.start),
+                end=minute_of_week(week, day, entry.end), max_duration=autonomy, skills=skills, team=team.pk,
             ))
             shift_map[sid] = (team, day)
 
@@ -125,7 +125,7 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
             else:
                 visits.append(visit)
     problem = solver.Problem(depots=list(depots.values()), shifts=shifts, visits=visits, travel=travel_provider())
-    return Built(problem, by_id, shift_map, basis, sessions, skipped)
+    return Built(problem, by_id, shift_map, basis, sessions, skipped, team_days)
 
 
 def plannable_sessions(community):

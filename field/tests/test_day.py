@@ -149,3 +149,21 @@ def test_a_revoked_device_cannot_load_the_day(world, trip, login):
 @pytest.mark.parametrize("role", ["operator", "coordinator", "partner"])
 def test_only_the_field_administrator_loads_a_day(world, trip, login, role):
     assert _day(login(world.users[role])).status_code == 403
+
+
+def test_a_substitute_for_the_day_loads_the_trip_and_a_member_on_leave_does_not(world, login):
+    from accounts.models import User
+    from teams.models import MembershipChange
+
+    today = timezone.localdate()
+    regular = User.objects.create_user(username="regular", role="field_admin", community=world.a)
+    trip = published_trip(world, team=field_team(world, members=[regular]))
+    MembershipChange.objects.create(team=trip.team, user=world.users["field_admin"], kind="joins",
+                                    date_from=today, date_to=today, note="заміна на день")
+    MembershipChange.objects.create(team=trip.team, user=regular, kind="away", date_from=today)
+    assert [t["id"] for t in _day(login(world.users["field_admin"])).json()["trips"]] == [trip.pk]
+    from django.test import Client
+
+    other_laptop = Client()
+    other_laptop.force_login(regular)
+    assert _day(other_laptop).json()["trips"] == []
