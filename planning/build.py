@@ -2,6 +2,7 @@
 solver's Solution back into trips and stops. The "plan the week" button, the background task and
 `bench_week` all go through here."""
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from django.utils import timezone
 from communities.workdays import WorkCalendar
 from eligibility.models import EligibilityCategory
 from planning import solver
-from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
+from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime, great_circle_m
 from teams import rosters
 from visits.models import Status, VisitRequest
 
@@ -106,11 +107,23 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
             ))
             shift_map[sid] = (team, day)
 
+    # A team without a vehicle walks: a visit beyond the community's walking radius from its office
+    # may not go to its shifts (a team with no car was once sent 56 km).
+    walking = {sid: (float(t.office.latitude), float(t.office.longitude))
+               for sid, (t, _day) in shift_map.items() if t.vehicle_id is None}
+    radius_m = float(community.walking_radius_km) * 1000
+
+    def out_of_reach(visit):
+        if not walking or visit.coords is None:
+            return visit
+        far = frozenset(sid for sid, office in walking.items() if great_circle_m(office, visit.coords) > radius_m)
+        return dataclasses.replace(visit, excluded_shifts=far) if far else visit
+
     pins = {p.request_id: p for p in Pin.objects.filter(week=week)}
     requests = list(requests if requests is not None else plannable_requests(community))
     visits, by_id, basis = [], {}, {}
     for req in requests:
-        visits.append(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))
+        visits.append(out_of_reach(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today)))
         by_id[req.pk] = req
         basis[str(req.pk)] = req.updated_at.isoformat()
     sessions, skipped = {}, {}
@@ -123,7 +136,7 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
             if visit.pinned_shift is not None and visit.pinned_shift not in shift_map:
                 skipped[visit.id] = TEAM_OFF
             else:
-                visits.append(visit)
+                visits.append(out_of_reach(visit))
     problem = solver.Problem(depots=list(depots.values()), shifts=shifts, visits=visits, travel=travel_provider())
     return Built(problem, by_id, shift_map, basis, sessions, skipped, team_days)
 

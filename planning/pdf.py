@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from teams import rosters
 from visits.models import RequestedDocument, RequestedService
 
 from .models import Plan, SessionBooking, Stop
@@ -90,7 +91,8 @@ def route_sheet_html(trip, *, printed_by=None, stops=None):
         "plan": plan,
         "community": plan.week.community,
         "rows": _stop_rows(stops),
-        "members": list(trip.team.members.all()),
+        # Who travels that day: a substitute for the day is named, a member on leave is not.
+        "members": list(rosters.day_roster(trip.team, trip.day)[0].values()),
         "is_final": plan.state in (Plan.State.APPROVED, Plan.State.PUBLISHED),
         "is_superseded": plan.state == Plan.State.SUPERSEDED,
         "printed_at": timezone.localtime(),
