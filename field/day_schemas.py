@@ -140,6 +140,8 @@ class VisitState(Schema):
     outcome_label: str
     outcome_note: str
     finished_at: datetime | None
+    worked_by: str  # who recorded it ("Олена П."): another laptop shows "already served by …"
+    device_id: str  # the laptop that recorded it ("" when unknown)
     payments: list[PaymentState]
     acts: list[str]
     attachments: list[AttachmentState]

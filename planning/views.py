@@ -95,6 +95,9 @@ def board(request):
                           and has_capability(request.user, "planning.manage")),
         "map_data": _map_data(trips) if trips else None,
         "team_notes": team_notes(week),
+        # Today's trips of the plan in force: the board shows each stop's state as the laptops sync.
+        "live_today": bool(shown and shown.state == Plan.State.PUBLISHED
+                           and any(t.day == timezone.localdate() for t in trips)),
     })
 
 

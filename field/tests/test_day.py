@@ -43,8 +43,8 @@ def test_the_day_has_everything_to_work_offline(world, trip, login):
     [t] = day["trips"]
     assert t["id"] == trip.pk and t["team"] == trip.team.name and t["office"]["name"]
     first, second = t["stops"]
-    assert [first["position"], second["position"]] == [0, 1] and first["kind"] == "visit"
-    req = trip.stops.get(position=0).request
+    assert [first["position"], second["position"]] == [1, 2] and first["kind"] == "visit"
+    req = trip.stops.get(position=1).request
     person = first["person"]
     assert person["applicant_name"] == req.applicant_name and person["contact_phone"] == req.applicant_phone
     assert person["intercom"] == req.intercom and person["address"] == req.address and person["number"] == req.number
@@ -80,7 +80,7 @@ def test_each_request_loaded_is_access_logged_once(world, trip, login):
 
 def test_a_reloaded_client_sees_what_already_synced(world, trip, login, monkeypatch):
     monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
-    stop = trip.stops.get(position=0)
+    stop = trip.stops.get(position=1)
     send(world.users["field_admin"], [item("visit.start", stop, seq=1), accept(world, stop, seq=2),
                                       payment(world, stop, seq=3), outcome(stop, "served", seq=4)])
     first = _day(login(world.users["field_admin"])).json()["trips"][0]["stops"][0]
@@ -112,7 +112,7 @@ def test_other_teams_other_days_unpublished_plans_and_other_communities_stay_out
     b_team.members.add(world.users["field_admin"])
     now = timezone.now()
     b_trip = Trip.objects.create(plan=plan, team=b_team, day=timezone.localdate(), leave_at=now, return_at=now)
-    Stop.objects.create(trip=b_trip, position=0, request=world.b_req, arrival=now, start=now, end=now,
+    Stop.objects.create(trip=b_trip, position=1, request=world.b_req, arrival=now, start=now, end=now,
                         window_start=now, window_end=now)
     day = _day(login(world.users["field_admin"])).json()
     assert [t["id"] for t in day["trips"]] == [trip.pk]

@@ -39,7 +39,8 @@ export const limits = () => (state.info ? state.info.limits : null);
 // -- stops -----------------------------------------------------------------------------------------
 
 export const stopById = (id) => state.stops.find((s) => String(s.id) === String(id));
-export const stopNumber = (stop) => state.stops.indexOf(stop) + 1;
+// The planner's number (from 1 in each trip): the same on the board, the route sheet and the map.
+export const stopNumber = (stop) => stop.position;
 
 // The person's name, or the fixed point's.
 export function stopName(stop) {
