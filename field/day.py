@@ -207,6 +207,8 @@ def day_answer(user, the_day, csrf_token):
     trips, shown = build_day(user, the_day)
     answer = {
         "date": the_day, "server_time": timezone.now(), "user": user.get_full_name() or user.username,
+        # The laptop shows every time in the community's zone, whatever its own clock's zone is.
+        "time_zone": settings.TIME_ZONE,
         "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
         "extra_services": extra_services(user.community_id), "choices": choices(), "limits": limits(),
     }

@@ -230,6 +230,7 @@ class ExtraService(Schema):
 class Day(Schema):
     date: date
     server_time: datetime
+    time_zone: str  # the community's (IANA name, Europe/Kyiv): the client shows every time in it
     user: str
     community_phone: str
     csrf_token: str

@@ -167,3 +167,19 @@ def test_a_substitute_for_the_day_loads_the_trip_and_a_member_on_leave_does_not(
     other_laptop = Client()
     other_laptop.force_login(regular)
     assert _day(other_laptop).json()["trips"] == []
+
+
+def test_a_laptop_loading_the_day_later_sees_who_worked_a_stop_and_in_which_zone(world, trip, login, monkeypatch):
+    from field.tests.syncing import DEVICE
+
+    monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
+    stop = trip.stops.get(position=1)
+    world.users["field_admin"].last_name = "Петренко"
+    world.users["field_admin"].save(update_fields=["last_name"])
+    send(world.users["field_admin"], [item("visit.start", stop, seq=1), outcome(stop, "not_at_home", seq=2)])
+    day = _day(login(world.users["field_admin"])).json()
+    assert day["time_zone"] == "Europe/Kyiv"
+    first, second = day["trips"][0]["stops"]
+    assert first["visit"]["outcome"] == "not_at_home" and first["visit"]["outcome_label"] == "Людини не було вдома"
+    assert first["visit"]["worked_by"] == "Field_Admin П." and first["visit"]["device_id"] == str(DEVICE)
+    assert second["visit"] is None
