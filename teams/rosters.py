@@ -13,6 +13,7 @@ recorded at all is planned as before (nobody to check).
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from .models import WEEKDAYS, MembershipChange, Team
@@ -136,6 +137,18 @@ def member_teams(user, day):
     away = {t for t, k in changes if k == MembershipChange.Kind.AWAY}
     regular = set(user.teams.values_list("pk", flat=True)) if user.pk else set()
     return (regular - away) | {t for t, k in changes if k == MembershipChange.Kind.JOINS}
+
+
+def travels_with_q(user, team="team", day="day"):
+    """A filter for rows naming a team and a date (trips): those `user` travels with on that date
+    (a regular member not away, or joined by date). One query, whatever the number of rows."""
+    def changes(kind):
+        return MembershipChange.objects.filter(
+            user=user, kind=kind, team=OuterRef(team), date_from__lte=OuterRef(day),
+        ).filter(Q(date_to__isnull=True) | Q(date_to__gte=OuterRef(day)))
+
+    regular = Q(**{f"{team}__in": user.teams.all()}) & ~Exists(changes(MembershipChange.Kind.AWAY))
+    return regular | Exists(changes(MembershipChange.Kind.JOINS))
 
 
 def save_conflicts(team, member_ids, shifts, vehicle=None, suitcase=None):

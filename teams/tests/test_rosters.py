@@ -190,3 +190,17 @@ def test_the_board_says_which_team_does_not_travel_and_why(world, olena, login):
     page = login(world.users["coordinator"]).get(f"/staff/planning/?week={MONDAY.isoformat()}").content.decode()
     assert 'id="team-notes"' in page and "Команда Б:</strong> не виїжджає." in page
     assert "усі люди команди відсутні або працюють в інших командах" in page
+
+
+def test_the_home_page_lists_a_substitutes_trip_and_not_the_one_of_a_member_on_leave(world, olena, login):
+    from django.utils import timezone
+
+    from field.tests.factories import published_trip
+
+    today = timezone.localdate()
+    trip = published_trip(world)  # the team of world.users["field_admin"]
+    MembershipChange.objects.create(team=trip.team, user=olena, kind="joins", date_from=today, date_to=today)
+    MembershipChange.objects.create(team=trip.team, user=world.users["field_admin"], kind="away", date_from=today)
+    sheet = f"/staff/planning/trip/{trip.pk}/sheet.pdf"
+    assert sheet in login(olena).get("/staff/").content.decode()
+    assert sheet not in login(world.users["field_admin"]).get("/staff/").content.decode()
