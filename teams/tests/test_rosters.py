@@ -81,6 +81,8 @@ def _post(admin_client, team, **form):
 def test_the_admin_refuses_a_person_in_two_teams_at_the_same_hours(world, admin_client, olena):
     make_team(world, "Команда Захід", members=[olena], weekdays=[1])
     east = Team.objects.create(community=world.a, name="Команда Схід", office=world.a.offices.get())
+    page = admin_client.get(f"/admin/teams/team/{east.pk}/change/").content.decode()
+    assert "Зміни складу команди" in page
     status, page = _post(admin_client, east, members=[olena], shifts=[(1, "13:00", "18:00")])
     assert status == 200
     assert "Олена Петренко уже в команді «Команда Захід»" in page and "вівторок" in page
