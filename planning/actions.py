@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from communities.models import Community
 from communities.workdays import is_working_day
@@ -336,7 +337,10 @@ def stale_requests(plan):
         req = current.get(int(key))
         if req is None or req.status not in (Status.ACCEPTED, Status.SCHEDULED) or req.updated_at.isoformat() != stamp:
             stale.append(req or key)
-    new = VisitRequest.objects.filter(community=plan.week.community, status=Status.ACCEPTED).exclude(pk__in=ids)
+    # Another week's plan published since took some of them: that trip holds them now.
+    held = set(build.held_elsewhere(plan.week).filter(request_id__in=ids).values_list("request_id", flat=True))
+    stale += [r for r in current.values() if r.pk in held and r not in stale]
+    new = build.pool(plan.week).filter(status=Status.ACCEPTED).exclude(pk__in=ids)
     return stale, list(new)
 
 
@@ -382,6 +386,14 @@ def publish(plan, *, by):
     if plan.state != Plan.State.APPROVED:
         raise PlanningError(_("Оприлюднити можна лише затверджений план."))
     community = plan.week.community
+    # A request belongs to one published trip at a time: if another week published it since this
+    # plan was approved, publishing would send its person a second, conflicting date.
+    taken = Stop.objects.filter(trip__plan=plan, request_id__in=build.held_elsewhere(plan.week)).count()
+    if taken:
+        raise PlanningError(ngettext(
+            "%(n)s заявку вже поставлено в оприлюднений план іншого тижня. Сплануйте цей тиждень заново.",
+            "%(n)s заявок уже поставлено в оприлюднений план іншого тижня. Сплануйте цей тиждень заново.",
+            taken) % {"n": taken})
     previous = plan.week.plans.filter(state=Plan.State.PUBLISHED).exclude(pk=plan.pk).first()
     before = {}
     if previous:
@@ -401,6 +413,8 @@ def publish(plan, *, by):
     stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request", "trip"))
     for stop in stops:
         req = stop.request
+        if req.status not in (Status.ACCEPTED, Status.SCHEDULED):
+            continue  # its outcome arrived meanwhile (served, withdrawn): nothing to announce
         if req.status == Status.ACCEPTED:
             visit_actions.change_status(req, Status.SCHEDULED, by=by, comment=_("Оприлюднено план: %(p)s") % {"p": plan})
         # The reminder goes out the evening before (or at once if that evening has passed).
@@ -439,6 +453,20 @@ def publish(plan, *, by):
     for day in sorted({stop.trip.day for stop in stops}):
         schedule_return_unvisited(day)
     return plan
+
+
+def cancel_reminders(req, *, plan=None):
+    """Withdraw the request's reminders not yet sent (only those of `plan`'s visit when given); returns
+    how many. Called the moment a visit's outcome arrives (field/sync/outcome.py): nobody is reminded
+    of a visit that took place, was refused or is being planned again."""
+    from notifications.models import Kind, OutboxMessage, State
+    from notifications.outbox import cancel, related_ref
+
+    messages = OutboxMessage.objects.filter(related_object=related_ref(req), kind=Kind.REMINDER,
+                                            state__in=[State.QUEUED, State.FAILED])
+    if plan is not None:
+        messages = messages.filter(dedup_key__startswith=f"plan:{plan.pk}:")
+    return sum(cancel(m) for m in messages)
 
 
 def return_unvisited(today=None):

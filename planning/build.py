@@ -16,7 +16,7 @@ from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
 from teams.models import Team
 from visits.models import Status, VisitRequest
 
-from .models import Pin, PlanningWeek, Session
+from .models import Pin, Plan, PlanningWeek, Session, Stop
 
 
 def travel_provider():
@@ -69,9 +69,25 @@ def session_visit_id(session, day):
     return f"session:{session.pk}:{day.isoformat()}"
 
 
-def plannable_requests(community):
+def held_elsewhere(week):
+    """Ids of requests another week's published plan holds: scheduled on its trip and not yet given
+    back. Such a request belongs to that trip until its outcome arrives or the night after its day
+    (actions.return_unvisited) puts it back in the pool (ACCEPTED): no other week may plan it."""
+    return (Stop.objects.filter(trip__plan__state=Plan.State.PUBLISHED, trip__plan__week__community=week.community,
+                                request__status=Status.SCHEDULED)
+            .exclude(trip__plan__week=week).values("request_id"))
+
+
+def pool(week):
+    """The week's pool: accepted requests, and the scheduled ones this week's own published plan
+    holds (a revision plans them again). Never a request another week's published trip holds."""
+    return (VisitRequest.objects.filter(community=week.community, status__in=[Status.ACCEPTED, Status.SCHEDULED])
+            .exclude(pk__in=held_elsewhere(week)))
+
+
+def plannable_requests(week):
     return (
-        VisitRequest.objects.filter(community=community, status__in=[Status.ACCEPTED, Status.SCHEDULED])
+        pool(week)
         .select_related("settlement", "category", "eligible_by")
         .prefetch_related("services__service")
         .order_by("created_at", "id")
@@ -107,7 +123,7 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
             shift_map[sid] = (team, day)
 
     pins = {p.request_id: p for p in Pin.objects.filter(week=week)}
-    requests = list(requests if requests is not None else plannable_requests(community))
+    requests = list(requests if requests is not None else plannable_requests(week))
     visits, by_id, basis = [], {}, {}
     for req in requests:
         visits.append(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))

@@ -17,9 +17,9 @@ from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
 from core.dates import iso_date
-from visits.models import RequestedService, Status, VisitRequest
+from visits.models import RequestedService, VisitRequest
 
-from . import actions, pdf, tasks
+from . import actions, build, pdf, tasks
 from .forms import PinForm, PlanForm
 from .models import Pin, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
 
@@ -78,7 +78,8 @@ def board(request):
         # The board names each person on a trip or left unplanned, with the address.
         record_access_many(request, [s.request for t in trips for s in t.stops.all() if s.request]
                            + [u.request for u in unplanned if u.request])
-    pool = VisitRequest.objects.filter(community=request.user.community, status=Status.ACCEPTED)
+    # What this week's planning takes: never a request another week's published trip holds.
+    pool = build.pool(week)
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
