@@ -22,7 +22,7 @@ from visits import actions as visit_actions
 from visits.models import Status, VisitRequest
 
 from . import build, solver
-from .models import Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
+from .models import Inclusion, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,9 @@ REASON_LABELS = {
 
 
 REMINDER_TIME = datetime.time(16, 0)
+
+# The statuses a planned request may have when its plan is approved or published (build.pool).
+PLANNABLE = (Status.ACCEPTED, Status.SCHEDULED, Status.PARTLY_SERVED)
 
 
 class PlanningError(Exception):
@@ -335,12 +338,12 @@ def stale_requests(plan):
     stale = []
     for key, stamp in plan.basis.items():
         req = current.get(int(key))
-        if req is None or req.status not in (Status.ACCEPTED, Status.SCHEDULED) or req.updated_at.isoformat() != stamp:
+        if req is None or req.status not in PLANNABLE or req.updated_at.isoformat() != stamp:
             stale.append(req or key)
     # Another week's plan published since took some of them: that trip holds them now.
     held = set(build.held_elsewhere(plan.week).filter(request_id__in=ids).values_list("request_id", flat=True))
     stale += [r for r in current.values() if r.pk in held and r not in stale]
-    new = build.pool(plan.week).filter(status=Status.ACCEPTED).exclude(pk__in=ids)
+    new = build.pool(plan.week).exclude(status=Status.SCHEDULED).exclude(pk__in=ids)
     return stale, list(new)
 
 
@@ -413,9 +416,9 @@ def publish(plan, *, by):
     stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request", "trip"))
     for stop in stops:
         req = stop.request
-        if req.status not in (Status.ACCEPTED, Status.SCHEDULED):
+        if req.status not in PLANNABLE:
             continue  # its outcome arrived meanwhile (served, withdrawn): nothing to announce
-        if req.status == Status.ACCEPTED:
+        if req.status in (Status.ACCEPTED, Status.PARTLY_SERVED):
             visit_actions.change_status(req, Status.SCHEDULED, by=by, comment=_("Оприлюднено план: %(p)s") % {"p": plan})
         # The reminder goes out the evening before (or at once if that evening has passed).
         evening = datetime.datetime.combine(
@@ -446,13 +449,30 @@ def publish(plan, *, by):
             )
     plan.state = Plan.State.PUBLISHED
     plan.published_by, plan.published_at = by, timezone.now()
-    plan.save(update_fields=["state", "published_by", "published_at"])
+    plan.published_late = plan.published_at > plan.week.publish_by
+    plan.save(update_fields=["state", "published_by", "published_at", "published_late"])
     wake_sender()
     from .tasks import schedule_return_unvisited
 
     for day in sorted({stop.trip.day for stop in stops}):
         schedule_return_unvisited(day)
     return plan
+
+
+@transaction.atomic
+def include_late(week, req, *, by):
+    """The coordinator plans a request accepted after the week's cut-off in this week anyway; the
+    request's history records who and when. Including it again changes nothing."""
+    if req.community_id != week.community_id:
+        raise PlanningError(_("Заявка належить іншій громаді."))
+    if req.status != Status.ACCEPTED:
+        raise PlanningError(_("Включити можна лише прийняту заявку, яка чекає планування."))
+    inclusion, created = Inclusion.objects.get_or_create(week=week, request=req, defaults={"by": by})
+    if created:
+        visit_actions.add_note(req, by=by, comment=_(
+            "Прийнято після терміну прийому адрес, але координатор включив заявку до плану: %(week)s.")
+            % {"week": week})
+    return inclusion
 
 
 def cancel_reminders(req, *, plan=None):

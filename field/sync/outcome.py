@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from planning import actions as planning_actions
 from planning.models import Plan, Stop
@@ -23,7 +24,15 @@ def _status_for(ctx, outcome, moved_elsewhere):
     if outcome == Outcome.SERVED:
         return Status.SERVED, _("Візит %(d)s: обслуговано.") % {"d": when}
     if outcome == Outcome.PARTLY_SERVED:
-        return Status.PARTLY_SERVED, _("Візит %(d)s: обслуговано частково.") % {"d": when}
+        # The rest stays in the planning pool: the history says what and why (the board shows it).
+        rest = visit_actions.remaining_services(ctx.request)
+        comment = _("Візит %(d)s: обслуговано частково.") % {"d": when}
+        if rest:
+            comment += " " + ngettext("Лишилася одна послуга: %(s)s.", "Лишилося послуг: %(n)s — %(s)s.",
+                                      len(rest)) % {"n": len(rest), "s": "; ".join(s.name for s in rest)}
+        if ctx.data.note:
+            comment += " " + _("Причина: %(n)s") % {"n": ctx.data.note}
+        return Status.PARTLY_SERVED, comment
     if moved_elsewhere:
         return None, ""
     comment = _("Візит %(d)s: %(reason)s. Заявка повертається до планування.") % {
