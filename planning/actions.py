@@ -6,6 +6,7 @@ Views, tasks and commands call these; none of them writes plans by itself.
 import datetime
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -487,6 +488,79 @@ def cancel_reminders(req, *, plan=None):
     if plan is not None:
         messages = messages.filter(dedup_key__startswith=f"plan:{plan.pk}:")
     return sum(cancel(m) for m in messages)
+
+
+# How long before the cut-off and the publish deadline the coordinator is reminded.
+CUTOFF_NOTICE = datetime.timedelta(hours=2)
+DEADLINE_NOTICE = datetime.timedelta(hours=1)
+CUTOFF, DRAFT, DEADLINE, OVERDUE = "cutoff", "draft", "deadline", "overdue"
+
+
+@dataclass
+class Reminder:
+    """One thing the coordinator should do now for the coming week: `key` says what, `ref` names the
+    occasion once (the SMS's dedup key), `text` speaks to the coordinator."""
+
+    key: str
+    ref: str
+    text: str
+
+
+def coordinator_reminders(community, now=None):
+    """What the coordinator is reminded of for the coming week (issue 10, seed 004 §5.3–5.4): the
+    cut-off is near, a draft is ready to approve, the publish deadline is within the hour, or passed.
+    Computed from the week's state, so the staff pages and the worker always agree."""
+    now = now or timezone.now()
+    week = week_for(community, next_monday(timezone.localdate(now)))
+    at = {"cutoff": timezone.localtime(week.cutoff_at).strftime("%d.%m о %H:%M"),
+          "deadline": timezone.localtime(week.publish_by).strftime("%d.%m о %H:%M"), "week": str(week)}
+    plans = list(week.plans.only("pk", "version", "state").order_by("-version")[:20])
+    published = any(p.state == Plan.State.PUBLISHED for p in plans)
+    out = []
+    if week.cutoff_at - CUTOFF_NOTICE <= now < week.cutoff_at:
+        out.append(Reminder(CUTOFF, f"week:{week.pk}:cutoff", _(
+            "Прийом адрес на %(week)s закінчується %(cutoff)s. Заявки, прийняті пізніше, підуть на наступний "
+            "тиждень.") % at))
+    draft = plans[0] if plans and plans[0].state == Plan.State.DRAFT else None
+    if draft is not None:
+        out.append(Reminder(DRAFT, f"plan:{draft.pk}:draft", _(
+            "План на %(week)s (версія %(v)s) готовий: перевірте і затвердьте його.") % {**at, "v": draft.version}))
+    if not published and week.publish_by - DEADLINE_NOTICE <= now < week.publish_by:
+        out.append(Reminder(DEADLINE, f"week:{week.pk}:deadline", _(
+            "Графік на %(week)s треба оприлюднити до %(deadline)s — лишилося менше години.") % at))
+    if not published and week.publish_by <= now and timezone.localdate(now) < week.monday:
+        out.append(Reminder(OVERDUE, f"week:{week.pk}:overdue", _(
+            "Графік на %(week)s не оприлюднено вчасно (термін — %(deadline)s). Оприлюдніть його якнайшвидше.")
+            % at))
+    return out
+
+
+def remind_coordinators(now=None):
+    """The worker's check (VALIZA_WORKER_CHECKS): each coordinator with a phone gets one SMS per
+    reminder through the outbox (its dedup key makes any number of runs send it once). Coordinators
+    without a phone see the same reminders on the staff pages. Returns how many SMS were queued."""
+    from accounts.models import User
+    from accounts.roles import COORDINATOR
+    from notifications.outbox import enqueue
+
+    now = now or timezone.now()
+    queued = 0
+    for community in Community.objects.all():
+        reminders = [r for r in coordinator_reminders(community, now) if r.key != OVERDUE]
+        if not reminders:
+            continue
+        people = User.objects.filter(community=community, role=COORDINATOR, is_active=True).exclude(phone="")
+        for user in people:
+            for reminder in reminders:
+                try:
+                    _message, created = enqueue(
+                        community=community, recipient=user.phone, text=_("Валіза: ") + reminder.text,
+                        dedup_key=f"staff:{user.pk}:{reminder.ref}")
+                except ValueError:
+                    log.warning("coordinator %s has a phone the outbox refuses", user.pk)
+                    break
+                queued += created
+    return queued
 
 
 def return_unvisited(today=None):
