@@ -379,6 +379,30 @@ def _sms_text(stop, kind):
     return _("ЦНАП: адміністратор приїде %(when)s. Заявка %(n)s. Підготуйте документи.") % {"n": number, "when": when}
 
 
+def publish_preview(plan):
+    """What publishing `plan` would send, for the coordinator's confirmation: how many people get a
+    new date, a changed time, word that their visit is put off, and a reminder the evening before.
+    The same rules as `publish` (a request whose outcome arrived meanwhile gets nothing)."""
+    previous = plan.week.plans.filter(state=Plan.State.PUBLISHED).exclude(pk=plan.pk).first()
+    before = {}
+    if previous:
+        before = {s.request_id: (s.window_start, s.window_end)
+                  for s in Stop.objects.filter(trip__plan=previous, request__isnull=False)}
+    counts = {"schedule": 0, "correction": 0, "unchanged": 0, "dropped": 0, "reminder": 0}
+    for stop in Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request"):
+        if stop.request.status not in PLANNABLE:
+            continue
+        counts["reminder"] += 1
+        old = before.pop(stop.request_id, None)
+        if old == (stop.window_start, stop.window_end):
+            counts["unchanged"] += 1
+        else:
+            counts["schedule" if old is None else "correction"] += 1
+    counts["dropped"] = VisitRequest.objects.filter(pk__in=list(before), status=Status.SCHEDULED).count()
+    counts["sms"] = counts["schedule"] + counts["correction"] + counts["dropped"]
+    return counts
+
+
 @transaction.atomic
 def publish(plan, *, by):
     """Publish an approved plan: requests become scheduled, citizens get an SMS each; a revision

@@ -240,10 +240,20 @@ def plan_approve(request, pk):
 
 
 @staff_required("planning.manage")
-@require_POST
 def plan_publish(request, pk):
-    return _plan_step(request, pk, actions.publish,
-                      _("План оприлюднено. Людям надсилаються SMS з датою і часом візиту."))
+    """"Оприлюднити" asks first: a page that says how many SMS go to whom, and a button that
+    publishes (a POST without the confirmation only shows the page again). Works without JavaScript."""
+    plan = _plan(request.user, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _plan_step(request, pk, actions.publish,
+                          _("План оприлюднено. Людям надсилаються SMS з датою і часом візиту."))
+    if request.method == "POST":
+        return redirect("planning:publish", pk=plan.pk)
+    approved = plan.state == Plan.State.APPROVED
+    return render(request, "planning/publish_confirm.html", {
+        "plan": plan, "week": plan.week, "approved": approved,
+        "counts": actions.publish_preview(plan) if approved else None,
+    })
 
 
 @staff_required("planning.manage")

@@ -49,6 +49,9 @@ def test_coordinator_plans_approves_publishes_and_sees_the_sms(week_pool, page, 
     page.get_by_role("button", name="Затвердити план").click()
     page.wait_for_selector('[data-plan-state="approved"]')
     page.get_by_role("button", name="Оприлюднити і надіслати SMS").click()
+    # The confirmation says how many SMS go to whom.
+    assert "дата і час візиту — 3 людям" in page.locator("#publish-counts").inner_text()
+    page.get_by_role("button", name="Так, оприлюднити і надіслати SMS").click()
     page.wait_for_selector('[data-plan-state="published"]')
     assert "План оприлюднено" in page.locator(".messages").inner_text()
     page.goto("/staff/outbox/")
