@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from communities.models import Community
 from communities.workdays import is_working_day
 from core.logs import Safe
+from core.text import sms_name
 from visits import actions as visit_actions
 from visits.models import Status, VisitRequest
 
@@ -105,9 +106,10 @@ def _booking_sms(booking):
     point = booking.session.fixed_point
     when = _("%(date)s о %(time)s") % {"date": booking.date.strftime("%d.%m"), "time": booking.start.strftime("%H:%M")}
     where = f"{point.name}, {point.address}"
-    text = _("ЦНАП: ви записані на прийом %(when)s, %(where)s. Номер запису %(n)s.")
-    reminder = _("ЦНАП нагадує: завтра прийом %(when)s, %(where)s. Візьміть паспорт і документи. Запис %(n)s.")
-    values = {"when": when, "where": where, "n": booking.number}
+    text = _("ЦНАП (%(who)s): ви записані на прийом %(when)s, %(where)s. Номер запису %(n)s.")
+    reminder = _("ЦНАП нагадує (%(who)s): завтра прийом %(when)s, %(where)s. Візьміть паспорт і документи. "
+                 "Запис %(n)s.")
+    values = {"when": when, "where": where, "n": booking.number, "who": sms_name(booking.applicant_name)}
     evening = datetime.datetime.combine(
         booking.date - datetime.timedelta(days=1), REMINDER_TIME, tzinfo=timezone.get_current_timezone()
     )
@@ -370,13 +372,14 @@ def _sms_text(stop, kind):
         "date": day.strftime("%d.%m"), "a": day.strftime("%H:%M"),
         "b": timezone.localtime(stop.window_end).strftime("%H:%M"),
     }
-    number = stop.request.number
+    # Each text names whom it is about ("Марія К."): one phone may have asked for two people.
+    values = {"n": stop.request.number, "when": when, "who": sms_name(stop.request.applicant_name)}
     if kind == "correction":
-        return _("ЦНАП: зміна часу візиту за заявкою %(n)s: %(when)s.") % {"n": number, "when": when}
+        return _("ЦНАП (%(who)s): зміна часу візиту за заявкою %(n)s: %(when)s.") % values
     if kind == "reminder":
-        return _("ЦНАП нагадує: завтра візит адміністратора %(when)s. Підготуйте документи. Заявка %(n)s.") % {
-            "n": number, "when": when}
-    return _("ЦНАП: адміністратор приїде %(when)s. Заявка %(n)s. Підготуйте документи.") % {"n": number, "when": when}
+        return _("ЦНАП нагадує (%(who)s): завтра візит адміністратора %(when)s. Підготуйте документи. "
+                 "Заявка %(n)s.") % values
+    return _("ЦНАП (%(who)s): адміністратор приїде %(when)s. Заявка %(n)s. Підготуйте документи.") % values
 
 
 def publish_preview(plan):
@@ -469,7 +472,8 @@ def publish(plan, *, by):
             visit_actions.change_status(req, Status.ACCEPTED, by=by, comment=_("Візит знято з нової версії плану"))
             enqueue(
                 community=community, recipient=req.contact_phone, kind="correction",
-                text=_("ЦНАП: візит за заявкою %(n)s перенесено, ми повідомимо нову дату.") % {"n": req.number},
+                text=_("ЦНАП (%(who)s): візит за заявкою %(n)s перенесено, ми повідомимо нову дату.") % {
+                    "n": req.number, "who": sms_name(req.applicant_name)},
                 related=req, dedup_key=f"plan:{plan.pk}:request:{req.pk}:dropped",
             )
     plan.state = Plan.State.PUBLISHED
