@@ -61,7 +61,7 @@ def _late(world, value):
     new = trip_of(field_team(world, name="Друга"), next_day, [req], by=world.users["coordinator"])
     waiting = reminder(req, new.plan, next_day)
     answer, code = send(world.users["field_admin"], [outcome(old.stops.get(), value, at=on(yesterday))],
-                        received_at=on(today, 9))
+                        received_at=timezone.now())
     assert code == 200, answer
     req.refresh_from_db()
     return req, waiting

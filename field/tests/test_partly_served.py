@@ -9,7 +9,7 @@ from demo.trips import published_trip as trip_of
 from field.tests.factories import field_team, published_trip
 from field.tests.syncing import accept, outcome, send
 from planning import actions as planning_actions
-from planning import build
+from planning import build, pdf
 from planning.models import Plan
 from visits.models import Status, VisitRequest
 
@@ -46,6 +46,9 @@ def test_the_rest_of_a_partly_served_request_is_planned_again_and_shown(world, l
     planning_actions.publish(second.plan, by=world.users["coordinator"])
     req.refresh_from_db()
     assert req.status == Status.SCHEDULED
+    # The route sheet of the new trip lists only what is still to do.
+    [row] = pdf._stop_rows(list(second.stops.all()), second.day)
+    assert [rs.service for rs in row["services"]] == [world.svc_cert]
     assert req.pk not in set(build.pool(planning_actions.week_for(world.a, following + datetime.timedelta(days=7)))
                              .values_list("pk", flat=True))
 
