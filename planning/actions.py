@@ -132,6 +132,17 @@ def last_working_day_before(week):
     return next((d for d in days if is_working_day(d, community=week.community)), days[2])
 
 
+def _unsaved_week(community, monday):
+    """The week as `week_for` would create it, not saved: its cut-off and deadline on the last
+    working day before it."""
+    week = PlanningWeek(community=community, monday=monday)
+    day = last_working_day_before(week)
+    tz = timezone.get_current_timezone()
+    week.cutoff_at = datetime.datetime.combine(day, community.planning_cutoff, tzinfo=tz)
+    week.publish_by = datetime.datetime.combine(day, community.publish_deadline, tzinfo=tz)
+    return week
+
+
 def week_for(community, monday):
     """The planning week starting on `monday`, created with the community's cut-off and deadline."""
     if monday.weekday() != 0:
@@ -139,15 +150,10 @@ def week_for(community, monday):
     week = PlanningWeek.objects.filter(community=community, monday=monday).first()
     if week:
         return week
-    probe = PlanningWeek(community=community, monday=monday)
-    day = last_working_day_before(probe)
-    tz = timezone.get_current_timezone()
+    probe = _unsaved_week(community, monday)
     week, _created = PlanningWeek.objects.get_or_create(
         community=community, monday=monday,
-        defaults={
-            "cutoff_at": datetime.datetime.combine(day, community.planning_cutoff, tzinfo=tz),
-            "publish_by": datetime.datetime.combine(day, community.publish_deadline, tzinfo=tz),
-        },
+        defaults={"cutoff_at": probe.cutoff_at, "publish_by": probe.publish_by},
     )
     return week
 
@@ -539,14 +545,17 @@ def coordinator_reminders(community, now=None):
     cut-off is near, a draft is ready to approve, the publish deadline is within the hour, or passed.
     Computed from the week's state, so the staff pages and the worker always agree."""
     now = now or timezone.now()
-    week = week_for(community, next_monday(timezone.localdate(now)))
+    monday = next_monday(timezone.localdate(now))
+    # Reading never writes: a week nobody opened yet is only computed (every staff page asks).
+    week = (PlanningWeek.objects.filter(community=community, monday=monday).first()
+            or _unsaved_week(community, monday))
     at = {"cutoff": timezone.localtime(week.cutoff_at).strftime("%d.%m о %H:%M"),
           "deadline": timezone.localtime(week.publish_by).strftime("%d.%m о %H:%M"), "week": str(week)}
-    plans = list(week.plans.only("pk", "version", "state").order_by("-version")[:20])
+    plans = list(week.plans.only("pk", "version", "state").order_by("-version")[:20]) if week.pk else []
     published = any(p.state == Plan.State.PUBLISHED for p in plans)
     out = []
     if week.cutoff_at - CUTOFF_NOTICE <= now < week.cutoff_at:
-        out.append(Reminder(CUTOFF, f"week:{week.pk}:cutoff", _(
+        out.append(Reminder(CUTOFF, f"week:{monday}:cutoff", _(
             "Прийом адрес на %(week)s закінчується %(cutoff)s. Заявки, прийняті пізніше, підуть на наступний "
             "тиждень.") % at))
     draft = plans[0] if plans and plans[0].state == Plan.State.DRAFT else None
@@ -554,10 +563,10 @@ def coordinator_reminders(community, now=None):
         out.append(Reminder(DRAFT, f"plan:{draft.pk}:draft", _(
             "План на %(week)s (версія %(v)s) готовий: перевірте і затвердьте його.") % {**at, "v": draft.version}))
     if not published and week.publish_by - DEADLINE_NOTICE <= now < week.publish_by:
-        out.append(Reminder(DEADLINE, f"week:{week.pk}:deadline", _(
+        out.append(Reminder(DEADLINE, f"week:{monday}:deadline", _(
             "Графік на %(week)s треба оприлюднити до %(deadline)s — лишилося менше години.") % at))
     if not published and week.publish_by <= now and timezone.localdate(now) < week.monday:
-        out.append(Reminder(OVERDUE, f"week:{week.pk}:overdue", _(
+        out.append(Reminder(OVERDUE, f"week:{monday}:overdue", _(
             "Графік на %(week)s не оприлюднено вчасно (термін — %(deadline)s). Оприлюдніть його якнайшвидше.")
             % at))
     return out
