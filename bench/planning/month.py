@@ -20,7 +20,7 @@ import random
 import time
 from decimal import Decimal
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from accounts import roles
@@ -224,7 +224,7 @@ def _arrive(month, rnd, n, report):
             building=str(k), latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lon:.6f}"),
             category=rnd.choice(month.categories), evidence_available=True, eligibility="eligible",
             preferred_weekdays=days, window_start=datetime.time(window[0]), window_end=datetime.time(window[1]),
-            consent_at=now, consent_by="x", warning_acknowledged_at=now, created_at=now,
+            consent_at=now, consent_by="x", warning_acknowledged_at=now, created_at=now, accepted_at=now,
             name_key=f"людина {k}", address_key=f"{k}",
         ))
     made = VisitRequest.objects.bulk_create(reqs)
@@ -239,9 +239,11 @@ def _arrive(month, rnd, n, report):
 
 def _plan_week(month, monday, opts, report, write):
     week = actions.week_for(month.community, monday)
-    # Who should be in this week's pool: waiting now, accepted before the cut-off.
-    waiting = set(VisitRequest.objects.filter(
-        community=month.community, status=Status.ACCEPTED, created_at__lte=week.cutoff_at).values_list("pk", flat=True))
+    # Who should be in this week's pool: waiting now and accepted before the cut-off, or partly served
+    # with services still to do.
+    waiting = set(VisitRequest.objects.filter(community=month.community).filter(
+        Q(status=Status.ACCEPTED, accepted_at__lte=week.cutoff_at)
+        | Q(status=Status.PARTLY_SERVED, services__done_at__isnull=True)).values_list("pk", flat=True))
     plan = actions.start_planning(week, by=month.coordinator, time_limit_s=int(opts["time_limit"]))
     started = time.perf_counter()
     plan = actions.run_planning(plan.pk)
@@ -269,22 +271,33 @@ def _outcomes(month, rnd, day):
                                  trip__day=day, request__status=Status.SCHEDULED)
              .select_related("request").order_by("trip__team__name", "position"))
     kinds, weights = zip(*OUTCOMES, strict=True)
+    now = timezone.now()
     for stop in stops:
         kind = rnd.choices(kinds, weights)[0]
         req = stop.request
         when = day.strftime("%d.%m.%Y")
+        todo = [s.pk for s in visit_actions.remaining_services(req)]
+        if kind == "partly" and len(todo) < 2:
+            kind = "served"
+        if kind == "silent":
+            continue
+        # As the laptop's outcome does (field/sync/outcome.py): services done, reminders withdrawn.
         if kind == "served":
+            visit_actions.mark_services_done(req, todo, at=now)
             visit_actions.change_status(req, Status.SERVED, by=None, comment=f"Візит {when}: обслуговано.")
         elif kind == "partly":
+            visit_actions.mark_services_done(req, todo[:1], at=now)
             visit_actions.change_status(req, Status.PARTLY_SERVED, by=None,
                                         comment=f"Візит {when}: обслуговано частково.")
-        elif kind == "not_home":
+        else:
             visit_actions.change_status(req, Status.ACCEPTED, by=None,
                                         comment=f"Візит {when}: нікого немає вдома. Заявка повертається до планування.")
+        actions.cancel_reminders(req, plan=stop.trip.plan)
 
 
 def _final_checks(month, report):
-    """Twice: two published trips of one request with no return to the pool between them."""
+    """Twice: two published trips of one request with no return to the pool between them (back to
+    waiting, or partly served with services still to do)."""
     published = (Stop.objects.filter(trip__plan__week__community=month.community, request__isnull=False,
                                      trip__plan__state=Plan.State.PUBLISHED)
                  .select_related("trip__plan").order_by("request_id", "trip__day"))
@@ -292,8 +305,9 @@ def _final_checks(month, report):
     for stop in published:
         by_request.setdefault(stop.request_id, []).append(stop)
     back = {}
-    for change in StatusChange.objects.filter(request__community=month.community, to_status=Status.ACCEPTED).exclude(
-            from_status=""):
+    for change in StatusChange.objects.filter(request__community=month.community,
+                                              to_status__in=[Status.ACCEPTED, Status.PARTLY_SERVED]).exclude(
+            from_status__in=["", Status.NEW, Status.NEEDS_INFO]):
         back.setdefault(change.request_id, []).append(change.at)
     for request_id, stops in by_request.items():
         for first, second in zip(stops, stops[1:], strict=False):
