@@ -72,13 +72,15 @@ def trip_stops(trip):
     return stops
 
 
-def _stop_rows(stops):
+def _stop_rows(stops, day):
     rows = []
     for stop in stops:
         row = {"stop": stop, "request": stop.request, "session": stop.session, "paid": [], "total": None,
                "bookings": getattr(stop, "bookings", [])}
         if stop.request:
-            services = list(stop.request.services.all())
+            # A service done at an earlier visit (partly served, planned again) is not on this sheet.
+            services = [s for s in stop.request.services.all()
+                        if s.done_at is None or timezone.localdate(s.done_at) >= day]
             row["services"] = services
             row["paid"] = [s for s in services if s.service.is_paid]
             if row["paid"]:
@@ -132,7 +134,7 @@ def day_summary(trip, rows):
 def route_sheet_html(trip, *, printed_by=None, stops=None):
     stops = trip_stops(trip) if stops is None else stops
     plan = trip.plan
-    rows = _stop_rows(stops)
+    rows = _stop_rows(stops, trip.day)
     return render_to_string("planning/route_sheet.html", {
         "trip": trip,
         "plan": plan,

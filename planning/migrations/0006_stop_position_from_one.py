@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0004_plan_run_recovery'),
+        ('planning', '0005_issue10_inclusion_published_late'),
         ('visits', '0005_match_keys_without_invisible_characters'),
     ]
 
