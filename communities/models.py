@@ -27,6 +27,11 @@ class Community(models.Model):
     # week, the schedule published by the deadline the same day.
     planning_cutoff = models.TimeField(_("прийом адрес на наступний тиждень до"), default=datetime.time(10, 0))
     publish_deadline = models.TimeField(_("графік оприлюднюється до"), default=datetime.time(14, 0))
+    walking_radius_km = models.DecimalField(
+        _("команда без автомобіля ходить пішки до, км"), max_digits=4, decimal_places=1, default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+        help_text=_("Відстань по прямій від офісу команди. Далі команду без автомобіля не планують."),
+    )
     setup_minutes = models.PositiveSmallIntegerField(
         _("час на розгортання валізи, хв"), default=15,
         help_text=_("Додається до тривалості послуг на кожному візиті."),

@@ -36,8 +36,9 @@ def published_trip(team, day, requests, *, by=None, plan=None, leave=datetime.ti
     trip = Trip.objects.create(plan=plan, team=team, day=day, vehicle=team.vehicle, suitcase=team.suitcase,
                                leave_at=start, return_at=start + datetime.timedelta(hours=hours))
     minutes = datetime.timedelta(minutes=1)
-    for position, req in enumerate(requests):
-        at = start + (first_after + every * position) * minutes
+    # Numbered from 1, as the planner numbers them (planning.actions._save_solution).
+    for position, req in enumerate(requests, start=1):
+        at = start + (first_after + every * (position - 1)) * minutes
         Stop.objects.create(trip=trip, position=position, request=req, arrival=at, start=at, end=at + stay * minutes,
                             window_start=at - window[0] * minutes, window_end=at + window[1] * minutes)
         if req.status == Status.ACCEPTED:

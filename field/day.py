@@ -14,6 +14,7 @@ from catalogue.models import Service
 from journal.models import Case, Delivery
 from payments.fee_qr import payment_qr
 from planning.models import Plan, Stop, Trip
+from teams import rosters
 from visits.models import RequestedService
 
 from . import schemas
@@ -94,6 +95,15 @@ def _person(req):
     }
 
 
+def worker_name(user):
+    """A staff member as colleagues know them: first name and surname's initial (Олена П.)."""
+    if user is None:
+        return ""
+    if user.first_name:
+        return f"{user.first_name} {user.last_name[:1]}.".strip() if user.last_name else user.first_name
+    return user.username
+
+
 def _visit_state(visit):
     if visit is None:
         return None
@@ -101,6 +111,10 @@ def _visit_state(visit):
         "visit_id": visit.pk, "started_at": visit.started_at, "outcome": visit.outcome,
         "outcome_label": str(Outcome(visit.outcome).label) if visit.outcome else "",
         "outcome_note": visit.outcome_note, "finished_at": visit.finished_at,
+        # Who worked the stop, so another laptop says "already served by …" instead of inviting a
+        # second, conflicting entry.
+        "worked_by": worker_name(visit.recorded_by),
+        "device_id": str(visit.device_id) if visit.device_id else "",
         "payments": [{"service_id": p.service_id, "method": p.method, "receipt": p.receipt, "amount": p.amount}
                      for p in visit.payments.all()],
         "acts": [str(a.pk) for a in visit.acts.all()],
@@ -121,10 +135,10 @@ def _stops(trips):
     )
 
 
-def _visits(stops):
+def visits_of_stops(stops):
     """Each stop's visit: its own, or another visit of the same request (a plan revision moved it)."""
     request_ids = [s.request_id for s in stops if s.request_id]
-    visits = list(Visit.objects.filter(request_id__in=request_ids).order_by("pk")
+    visits = list(Visit.objects.filter(request_id__in=request_ids).order_by("pk").select_related("recorded_by")
                   .prefetch_related("payments", Prefetch("acts", queryset=IncidentAct.objects.only("id", "visit_id")),
                                     Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))))
     by_stop = {v.stop_id: v for v in visits}
@@ -135,13 +149,13 @@ def _visits(stops):
 def build_day(user, day):
     """Everything the client stores for `day`, and the requests it shows (for the access log)."""
     trips = list(
-        Trip.objects.filter(day=day, team__members=user, plan__state=Plan.State.PUBLISHED,
+        Trip.objects.filter(day=day, team__in=rosters.member_teams(user, day), plan__state=Plan.State.PUBLISHED,
                             plan__week__community_id=user.community_id)
         .select_related("team__office", "vehicle", "suitcase", "plan").order_by("leave_at", "pk").distinct()
     )
     # The stops, visits and cases of all the day's trips at once: a second trip costs no more queries.
     all_stops = _stops(trips)
-    visits = _visits(all_stops)
+    visits = visits_of_stops(all_stops)
     cases = {}
     for case in Case.objects.filter(request_id__in=[s.request_id for s in all_stops if s.request_id]).order_by("pk"):
         cases.setdefault(case.request_id, []).append({
@@ -198,6 +212,8 @@ def day_answer(user, the_day, csrf_token):
     trips, shown = build_day(user, the_day)
     answer = {
         "date": the_day, "server_time": timezone.now(), "user": user.get_full_name() or user.username,
+        # The laptop shows every time in the community's zone, whatever its own clock's zone is.
+        "time_zone": settings.TIME_ZONE,
         "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
         "extra_services": extra_services(user.community_id), "choices": choices(), "limits": limits(),
     }

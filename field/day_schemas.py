@@ -140,6 +140,8 @@ class VisitState(Schema):
     outcome_label: str
     outcome_note: str
     finished_at: datetime | None
+    worked_by: str  # who recorded it ("Олена П."): another laptop shows "already served by …"
+    device_id: str  # the laptop that recorded it ("" when unknown)
     payments: list[PaymentState]
     acts: list[str]
     attachments: list[AttachmentState]
@@ -228,6 +230,7 @@ class ExtraService(Schema):
 class Day(Schema):
     date: date
     server_time: datetime
+    time_zone: str  # the community's (IANA name, Europe/Kyiv): the client shows every time in it
     user: str
     community_phone: str
     csrf_token: str

@@ -9,8 +9,10 @@ import datetime
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +20,10 @@ from accounts.access import staff_required
 from audit.log import VIEW, record_access_many
 from communities.models import Community
 from journal.models import Case
+from planning.models import Plan, Stop, Trip
 
-from . import case_files
-from .models import Device, SyncItem
+from . import case_files, day
+from .models import Device, Outcome, SyncItem
 from .sync import review
 from .sync.devices import approve_device, revoke_device
 from .sync.errors import ReviewError
@@ -160,3 +163,42 @@ def revoke(request, pk):
         messages.success(request, _("Доступ пристрою відкликано, вхід на ньому завершено. Нові дії з нього не "
                                     "прийматимуться."))
     return redirect("field_staff:devices")
+
+
+def stop_progress(stop, visit):
+    """(state, text) of one stop as the laptops reported it: waiting, started or its outcome."""
+    if stop.session_id:
+        return "session", _("прийом за графіком")
+    if visit is None or (visit.started_at is None and not visit.outcome):
+        return "waiting", _("ще не розпочато")
+    who = day.worker_name(visit.recorded_by)
+    by = _(" (%(who)s)") % {"who": who} if who else ""
+    if visit.outcome:
+        at = visit.finished_at or visit.started_at
+        label = str(Outcome(visit.outcome).label)
+        if at:
+            label = _("%(outcome)s о %(time)s") % {"outcome": label, "time": f"{timezone.localtime(at):%H:%M}"}
+        return visit.outcome, label + by
+    return "started", _("розпочато о %(time)s") % {"time": f"{timezone.localtime(visit.started_at):%H:%M}"} + by
+
+
+@staff_required("planning.view")
+def live_today(request, pk):
+    """The board's live part: today's trips of a published plan, each stop's state as the laptops
+    synced it. Polled by htmx; request numbers and states only (names stay in the board's list)."""
+    plan = get_object_or_404(Plan, pk=pk, week__community_id=request.user.community_id)
+    today = timezone.localdate()
+    trips = list(Trip.objects.filter(plan=plan, day=today).select_related("team").order_by("leave_at", "pk"))
+    stops = list(Stop.objects.filter(trip__in=trips).select_related("request", "session__fixed_point")
+                 .order_by("trip_id", "position"))
+    visits = day.visits_of_stops(stops)
+    rows = {}
+    for stop in stops:
+        state, text = stop_progress(stop, visits.get(stop.pk))
+        rows.setdefault(stop.trip_id, []).append({"stop": stop, "state": state, "text": text})
+    for trip in trips:
+        trip.live_rows = rows.get(trip.pk, [])
+        trip.done = sum(1 for r in trip.live_rows if r["state"] not in ("waiting", "started", "session"))
+    return render(request, "field/staff/_live_today.html", {
+        "plan": plan, "trips": trips, "checked_at": timezone.localtime(), "poll_s": settings.VALIZA_BOARD_LIVE_SECONDS,
+    })

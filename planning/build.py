@@ -2,6 +2,7 @@
 solver's Solution back into trips and stops. The "plan the week" button, the background task and
 `bench_week` all go through here."""
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -10,11 +11,11 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from communities.workdays import is_working_day
+from communities.workdays import WorkCalendar
 from eligibility.models import EligibilityCategory
 from planning import solver
-from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
-from teams.models import Team
+from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime, great_circle_m
+from teams import rosters
 from visits.models import RequestedService, Status, VisitRequest
 
 from .models import Inclusion, Pin, Plan, PlanningWeek, Session, Stop
@@ -47,7 +48,8 @@ def skill_for_provider(provider_id):
 
 def working_days(week):
     """The days of the week on which teams may travel (the working-day calendar decides)."""
-    return [d for d in week.days if is_working_day(d, week.community)]
+    calendar = WorkCalendar(week.community)  # one query for the overrides, not one per day
+    return [d for d in week.days if calendar.is_working_day(d)]
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Built:
     basis: dict  # str(request id) → updated_at isoformat
     sessions: dict = field(default_factory=dict)  # visit id → (Session, date)
     skipped: dict = field(default_factory=dict)  # visit id → reason it was left out before solving
+    team_days: dict = field(default_factory=dict)  # day → [rosters.DayTeam] (who travels, who does not and why)
 
 
 # A session's own team does not work that day (day off, no hours, inactive): nobody else may
@@ -112,35 +115,45 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
     community = week.community
     today = today or timezone.localdate()
     days = set(working_days(week))
-    teams = (
-        Team.objects.filter(community=community, is_active=True)
-        .select_related("office", "suitcase")
-        .prefetch_related("shifts", "days_off", "partner_providers")
-    )
+    teams = rosters.teams_for_rosters(community, "partner_providers")
+    # Who travels with which team each day; a team that shares its people, car or suitcase with
+    # another at the same hours, or has nobody that day, gets no shift (teams/rosters.py).
+    team_days = rosters.plan_days(teams, days)
     depots, shifts, shift_map = {}, [], {}
+    working = {(e.team.pk, day): e for day, entries in team_days.items() for e in entries if e.works}
     for team in teams:
         office = team.office
         depots.setdefault(office.pk, solver.Depot(office.pk, (float(office.latitude), float(office.longitude))))
-        off = {d.date for d in team.days_off.all()}
-        skills = frozenset(skill_for_provider(p.pk) for p in team.partner_providers.all())
-        autonomy = team.suitcase.autonomy_minutes if team.suitcase else solver.AUTONOMY_MINUTES
-        by_weekday = {s.weekday: s for s in team.shifts.all()}
         for day in sorted(days):
-            hours = by_weekday.get(day.weekday())
-            if hours is None or day in off:
+            entry = working.get((team.pk, day))
+            if entry is None:
                 continue
+            skills = frozenset(skill_for_provider(p.pk) for p in team.partner_providers.all())
+            autonomy = team.suitcase.autonomy_minutes if team.suitcase else solver.AUTONOMY_MINUTES
             sid = f"{team.pk}:{day.isoformat()}"
             shifts.append(solver.Shift(
-                id=sid, depot=office.pk, start=minute_of_week(week, day, hours.start),
-                end=minute_of_week(week, day, hours.end), max_duration=autonomy, skills=skills, team=team.pk,
+                id=sid, depot=office.pk, start=minute_of_week(week, day, entry.start),
+                end=minute_of_week(week, day, entry.end), max_duration=autonomy, skills=skills, team=team.pk,
             ))
             shift_map[sid] = (team, day)
+
+    # A team without a vehicle walks: a visit beyond the community's walking radius from its office
+    # may not go to its shifts (a team with no car was once sent 56 km).
+    walking = {sid: (float(t.office.latitude), float(t.office.longitude))
+               for sid, (t, _day) in shift_map.items() if t.vehicle_id is None}
+    radius_m = float(community.walking_radius_km) * 1000
+
+    def out_of_reach(visit):
+        if not walking or visit.coords is None:
+            return visit
+        far = frozenset(sid for sid, office in walking.items() if great_circle_m(office, visit.coords) > radius_m)
+        return dataclasses.replace(visit, excluded_shifts=far) if far else visit
 
     pins = {p.request_id: p for p in Pin.objects.filter(week=week)}
     requests = list(requests if requests is not None else plannable_requests(week))
     visits, by_id, basis = [], {}, {}
     for req in requests:
-        visits.append(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))
+        visits.append(out_of_reach(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today)))
         by_id[req.pk] = req
         basis[str(req.pk)] = req.updated_at.isoformat()
     sessions, skipped = {}, {}
@@ -153,9 +166,9 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
             if visit.pinned_shift is not None and visit.pinned_shift not in shift_map:
                 skipped[visit.id] = TEAM_OFF
             else:
-                visits.append(visit)
+                visits.append(out_of_reach(visit))
     problem = solver.Problem(depots=list(depots.values()), shifts=shifts, visits=visits, travel=travel_provider())
-    return Built(problem, by_id, shift_map, basis, sessions, skipped)
+    return Built(problem, by_id, shift_map, basis, sessions, skipped, team_days)
 
 
 def plannable_sessions(community):

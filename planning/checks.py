@@ -83,6 +83,8 @@ def check_solution(
                 bad(f"{at}: needs {sorted(visit.skills - shift.skills)} the team lacks")
             if visit.pinned_shift is not None and visit.pinned_shift != shift.id:
                 bad(f"{at}: pinned to shift {visit.pinned_shift!r}")
+            if shift.id in visit.excluded_shifts:
+                bad(f"{at}: shift {shift.id!r} may not serve it (out of reach)")
             leg, leg_d = dur[prev, loc], dist[prev, loc]
             report.travel += leg
             report.distance += leg_d

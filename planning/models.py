@@ -157,6 +157,11 @@ class Stop(models.Model):
                 fields=["trip", "position"], name="one_stop_per_trip_position",
                 violation_error_message=_("У цьому виїзді вже є зупинка з таким порядковим номером."),
             ),
+            # Numbered from 1 everywhere (board, map, route sheet, laptop): the number is the position.
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="stop_position_from_one",
+                violation_error_message=_("Зупинки нумеруються з 1."),
+            ),
         ]
 
 

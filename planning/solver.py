@@ -22,11 +22,13 @@ Modelling (DESIGN.md, stack row "planning"): PyVRP 0.14 behind this adapter.
 
 Before solving, every visit is checked alone (`unplanned_reason`), in this order:
 ``no_coordinates`` (none, or no road to it from any depot), ``no_skill`` (no shift has the skills,
-or it is pinned to one that lacks them), ``no_window_fits`` (no allowed shift can get there, serve
-it within a window and be back in its hours), ``beyond_autonomy`` (depot → visit → depot with the
-service exceeds every such shift's max duration), ``no_capacity`` (demand over capacity). What
-cannot be served even by itself is left out with that reason; what the optimisation leaves out
-gets ``no_capacity`` (did not fit in the time available).
+or it is pinned to one that lacks them), ``out_of_reach`` (every such shift is among the visit's
+``excluded_shifts``: a team on foot and the visit beyond its walking radius), ``no_window_fits``
+(no allowed shift can get there, serve it within a window and be back in its hours),
+``beyond_autonomy`` (depot → visit → depot with the service exceeds every such shift's max
+duration), ``no_capacity`` (demand over capacity). What cannot be served even by itself is left
+out with that reason; what the optimisation leaves out gets ``no_capacity`` (did not fit in the
+time available).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ __all__ = [
     "NO_COORDINATES",
     "NO_SKILL",
     "NO_WINDOW_FITS",
+    "OUT_OF_REACH",
     "REASONS",
     "Depot",
     "EuclideanTravelTime",
@@ -94,11 +97,12 @@ AUTONOMY_MINUTES = 6 * 60  # the suitcase works about 6 hours on battery (seed 0
 
 NO_COORDINATES = "no_coordinates"
 NO_SKILL = "no_skill"
+OUT_OF_REACH = "out_of_reach"
 NO_WINDOW_FITS = "no_window_fits"
 BEYOND_AUTONOMY = "beyond_autonomy"
 NO_CAPACITY = "no_capacity"
 # In the order they are checked.
-REASONS = (NO_COORDINATES, NO_SKILL, NO_WINDOW_FITS, BEYOND_AUTONOMY, NO_CAPACITY)
+REASONS = (NO_COORDINATES, NO_SKILL, OUT_OF_REACH, NO_WINDOW_FITS, BEYOND_AUTONOMY, NO_CAPACITY)
 
 FORBIDDEN = int(MAX_VALUE)  # cost and duration of an arc that must not be used
 MAX_TIME = FORBIDDEN  # "no limit" on the time axis
@@ -156,7 +160,8 @@ class Visit:
     empty means any time within a shift. ``service`` is the time at the door. ``skills`` must all
     be in the serving shift's skills. ``prize`` is the priority of an optional visit (see
     `priority_prize`); a ``required`` visit must be served. ``pinned_shift`` restricts it to that
-    shift; ``pinned_start`` fixes the start of service.
+    shift; ``pinned_start`` fixes the start of service. ``excluded_shifts`` may not serve it (a
+    team without a vehicle, the visit beyond its walking radius).
     """
 
     id: Id
@@ -170,9 +175,11 @@ class Visit:
     pinned_start: int | None = None
     demand: int = 0
     area: str = CITY
+    excluded_shifts: frozenset = frozenset()
 
     def __post_init__(self):
         object.__setattr__(self, "skills", frozenset(self.skills))
+        object.__setattr__(self, "excluded_shifts", frozenset(self.excluded_shifts))
         object.__setattr__(self, "windows", tuple((int(a), int(b)) for a, b in self.windows))
 
     def allowed_windows(self) -> tuple[Window, ...]:
@@ -455,6 +462,10 @@ def _screen(visit, shifts, depot_index, loc, durations):
         if pinned and not visit.skills <= pinned[0].skills:
             return NO_SKILL, [], []
         skilled = [s for s in skilled if s.id == visit.pinned_shift]
+    if visit.excluded_shifts and skilled:
+        skilled = [s for s in skilled if s.id not in visit.excluded_shifts]
+        if not skilled:
+            return OUT_OF_REACH, [], []
     windows = _windows_for(visit, skilled)
 
     def legs(s):

@@ -64,6 +64,13 @@ class TravelTimeError(RuntimeError):
     """The provider could not produce a matrix (server down, bad answer)."""
 
 
+def great_circle_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Straight-line distance in metres between two (lat, lon) points: a walking team's reach."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, h))))
+
+
 @dataclass(frozen=True)
 class HaversineTravelTime:
     """Great-circle distance × ``road_factor``, driven at ``speeds_kmh[area]``.

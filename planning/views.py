@@ -17,6 +17,7 @@ from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
 from core.dates import iso_date
+from teams import rosters
 from visits.models import RequestedService, Status, StatusChange, VisitRequest
 
 from . import actions, build, pdf, tasks
@@ -97,7 +98,18 @@ def board(request):
         "can_rerun": bool(shown and shown == plans[0] and shown.state in (Plan.State.FAILED, Plan.State.CANCELLED)
                           and has_capability(request.user, "planning.manage")),
         "map_data": _map_data(trips) if trips else None,
+        "team_notes": team_notes(week),
+        # Today's trips of the plan in force: the board shows each stop's state as the laptops sync.
+        "live_today": bool(shown and shown.state == Plan.State.PUBLISHED
+                           and any(t.day == timezone.localdate() for t in trips)),
     })
+
+
+def team_notes(week):
+    """What the board says about the week's teams: who does not travel on a day and why, and who
+    travels without someone who works in another team that day (teams/rosters.py decides)."""
+    team_days = rosters.plan_days(rosters.teams_for_rosters(week.community), build.working_days(week))
+    return [entry for day in sorted(team_days) for entry in team_days[day] if entry.off or entry.notes]
 
 
 def _partly_served(pool):
@@ -308,7 +320,7 @@ def route_sheet(request, pk):
     )
     if not has_capability(request.user, "planning.view"):
         # A field administrator: only a published trip of a team they belong to.
-        own = trip.team.members.filter(pk=request.user.pk).exists()
+        own = trip.team_id in rosters.member_teams(request.user, trip.day)
         if not own or trip.plan.state != Plan.State.PUBLISHED:
             raise Http404
     stops = pdf.trip_stops(trip)

@@ -124,3 +124,48 @@ class TeamDayOff(models.Model):
                 violation_error_message=_("Цей день уже позначено як вихідний команди."),
             ),
         ]
+
+
+class MembershipChange(models.Model):
+    """A change to who is in a team for some dates: a regular member away (leave, sick, training) or
+    someone who works with the team for those dates (a substitute for one day, a newcomer from a date).
+
+    The team's regular members are `Team.members`; who actually travels on a day is those, minus the
+    ones away that day, plus the ones who join that day (teams/rosters.py). Joining by date wins over a
+    regular membership elsewhere: the substitute travels with the team they were put in for the day.
+    """
+
+    class Kind(models.TextChoices):
+        AWAY = "away", _("відсутній (відпустка, лікарняний, навчання)")
+        JOINS = "joins", _("працює з командою (заміна)")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="membership_changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("людина"), on_delete=models.CASCADE,
+                             related_name="team_changes")
+    kind = models.CharField(_("що змінюється"), max_length=10, choices=Kind.choices)
+    date_from = models.DateField(_("з дати"))
+    date_to = models.DateField(_("до дати (включно)"), null=True, blank=True,
+                               help_text=_("Порожньо — без кінцевої дати."))
+    note = models.CharField(_("примітка"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("зміна складу команди")
+        verbose_name_plural = _("зміни складу команди")
+        ordering = ["date_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_to__isnull=True) | models.Q(date_from__lte=models.F("date_to")),
+                name="membership_change_dates_in_order",
+                violation_error_message=_("Кінцева дата не може бути раніше за початкову."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()}"
+
+    def covers(self, day):
+        return self.date_from <= day and (self.date_to is None or day <= self.date_to)
+
+    def clean(self):
+        if self.team_id and self.user_id and self.user.community_id not in (None, self.team.community_id):
+            raise ValidationError(_("Ця людина працює в іншій громаді."))

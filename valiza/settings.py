@@ -481,6 +481,10 @@ if VALIZA_OUTBOX_STALE_SECONDS <= 2 * VALIZA_SMS_TIMEOUT_SECONDS:
 # CSP's img-src. The attribution is HTML, shown in the map's corner (e.g. the tile server's terms).
 VALIZA_MAP_TILE_URL, _MAP_TILE_ORIGIN = env_tile_url("VALIZA_MAP_TILE_URL")
 VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "")
+# How often the planning board asks for the state of today's stops (seconds; a small fragment).
+VALIZA_BOARD_LIVE_SECONDS = env_int("VALIZA_BOARD_LIVE_SECONDS", 15)
+if VALIZA_BOARD_LIVE_SECONDS < 1:
+    raise ImproperlyConfigured("VALIZA_BOARD_LIVE_SECONDS must be at least 1")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.access import login_only
 from accounts.roles import has_capability
 from planning.models import Plan, Trip
+from teams import rosters
 
 
 @login_only
@@ -16,7 +17,8 @@ def home(request):
     trips = []
     if has_capability(request.user, "planning.sheet"):
         trips = (
-            Trip.objects.filter(team__members=request.user, plan__state=Plan.State.PUBLISHED,
+            # The trips the person travels with on their day: a substitute's too, not those on leave.
+            Trip.objects.filter(rosters.travels_with_q(request.user), plan__state=Plan.State.PUBLISHED,
                                 day__gte=timezone.localdate(), plan__week__community_id=request.user.community_id)
             .select_related("team").order_by("day")[:20]
         )

@@ -150,6 +150,7 @@ ACCESS = {
     "field_staff:apply": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:close": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:devices": {"GET": staff(FIELD_REVIEW)},
+    "field_staff:live_today": {"GET": staff(PLANNERS)},  # the board's live part (today's stops)
     "field_staff:settings": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:approve": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:revoke": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
@@ -307,7 +308,10 @@ def _url(world, key):
         values["pk"] = _field_objects(world)[name.removeprefix("field_files:")].pk
     if key == "api/v1/field/attachments/<att_id>":
         values["att_id"] = str(_field_objects(world)["uploading"].pk)
-    if name.startswith("field_staff:"):
+    if name == "field_staff:live_today":
+        _planning_objects(world)
+        values["pk"] = world.plan.pk
+    elif name.startswith("field_staff:"):
         _sync_objects(world)
         values["pk"] = world.device.pk if name in ("field_staff:revoke", "field_staff:approve") else world.sync_item.pk
         values["case_pk"] = _journal_case(world).pk

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from communities.models import Community
 from planning.models import Plan, Stop
+from teams import rosters
 
 from ..models import SyncItem
 from ..schemas import MAX_ID, DeviceTime, validate_item
@@ -280,7 +281,8 @@ def _stop_of(batch, stop_id):
         except ItemProblem as problem:
             batch.stops[stop_id] = problem
         else:
-            batch.stops[stop_id] = (stop, stop.trip.team.members.filter(pk=batch.user.pk).exists())
+            # The team on that day: a substitute for the day is on it, a member on leave is not.
+            batch.stops[stop_id] = (stop, stop.trip.team_id in rosters.member_teams(batch.user, stop.trip.day))
     return batch.stops[stop_id]
 
 

@@ -79,7 +79,7 @@ def test_a_stop_of_another_community_is_not_found_like_an_unknown_one(world, sto
     now = timezone.now()
     foreign = Stop.objects.create(trip=Trip.objects.create(plan=plan, team=team, day=week.monday, leave_at=now,
                                                            return_at=now),
-                                  position=0, request=world.b_req, arrival=now, start=now, end=now,
+                                  position=1, request=world.b_req, arrival=now, start=now, end=now,
                                   window_start=now, window_end=now)
     unknown_id = foreign.pk + 1000
     answer, status = send(world.users["field_admin"], [accept(world, foreign, seq=1), accept(world, unknown_id, seq=2)])

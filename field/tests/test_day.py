@@ -43,8 +43,8 @@ def test_the_day_has_everything_to_work_offline(world, trip, login):
     [t] = day["trips"]
     assert t["id"] == trip.pk and t["team"] == trip.team.name and t["office"]["name"]
     first, second = t["stops"]
-    assert [first["position"], second["position"]] == [0, 1] and first["kind"] == "visit"
-    req = trip.stops.get(position=0).request
+    assert [first["position"], second["position"]] == [1, 2] and first["kind"] == "visit"
+    req = trip.stops.get(position=1).request
     person = first["person"]
     assert person["applicant_name"] == req.applicant_name and person["contact_phone"] == req.applicant_phone
     assert person["intercom"] == req.intercom and person["address"] == req.address and person["number"] == req.number
@@ -80,7 +80,7 @@ def test_each_request_loaded_is_access_logged_once(world, trip, login):
 
 def test_a_reloaded_client_sees_what_already_synced(world, trip, login, monkeypatch):
     monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
-    stop = trip.stops.get(position=0)
+    stop = trip.stops.get(position=1)
     send(world.users["field_admin"], [item("visit.start", stop, seq=1), accept(world, stop, seq=2),
                                       payment(world, stop, seq=3), outcome(stop, "served", seq=4)])
     first = _day(login(world.users["field_admin"])).json()["trips"][0]["stops"][0]
@@ -112,7 +112,7 @@ def test_other_teams_other_days_unpublished_plans_and_other_communities_stay_out
     b_team.members.add(world.users["field_admin"])
     now = timezone.now()
     b_trip = Trip.objects.create(plan=plan, team=b_team, day=timezone.localdate(), leave_at=now, return_at=now)
-    Stop.objects.create(trip=b_trip, position=0, request=world.b_req, arrival=now, start=now, end=now,
+    Stop.objects.create(trip=b_trip, position=1, request=world.b_req, arrival=now, start=now, end=now,
                         window_start=now, window_end=now)
     day = _day(login(world.users["field_admin"])).json()
     assert [t["id"] for t in day["trips"]] == [trip.pk]
@@ -149,3 +149,37 @@ def test_a_revoked_device_cannot_load_the_day(world, trip, login):
 @pytest.mark.parametrize("role", ["operator", "coordinator", "partner"])
 def test_only_the_field_administrator_loads_a_day(world, trip, login, role):
     assert _day(login(world.users[role])).status_code == 403
+
+
+def test_a_substitute_for_the_day_loads_the_trip_and_a_member_on_leave_does_not(world, login):
+    from accounts.models import User
+    from teams.models import MembershipChange
+
+    today = timezone.localdate()
+    regular = User.objects.create_user(username="regular", role="field_admin", community=world.a)
+    trip = published_trip(world, team=field_team(world, members=[regular]))
+    MembershipChange.objects.create(team=trip.team, user=world.users["field_admin"], kind="joins",
+                                    date_from=today, date_to=today, note="заміна на день")
+    MembershipChange.objects.create(team=trip.team, user=regular, kind="away", date_from=today)
+    assert [t["id"] for t in _day(login(world.users["field_admin"])).json()["trips"]] == [trip.pk]
+    from django.test import Client
+
+    other_laptop = Client()
+    other_laptop.force_login(regular)
+    assert _day(other_laptop).json()["trips"] == []
+
+
+def test_a_laptop_loading_the_day_later_sees_who_worked_a_stop_and_in_which_zone(world, trip, login, monkeypatch):
+    from field.tests.syncing import DEVICE
+
+    monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
+    stop = trip.stops.get(position=1)
+    world.users["field_admin"].last_name = "Петренко"
+    world.users["field_admin"].save(update_fields=["last_name"])
+    send(world.users["field_admin"], [item("visit.start", stop, seq=1), outcome(stop, "not_at_home", seq=2)])
+    day = _day(login(world.users["field_admin"])).json()
+    assert day["time_zone"] == "Europe/Kyiv"
+    first, second = day["trips"][0]["stops"]
+    assert first["visit"]["outcome"] == "not_at_home" and first["visit"]["outcome_label"] == "Людини не було вдома"
+    assert first["visit"]["worked_by"] == "Field_Admin П." and first["visit"]["device_id"] == str(DEVICE)
+    assert second["visit"] is None

@@ -8,7 +8,7 @@ import pytest
 from conftest import before_cutoff, make_request
 from notifications.models import OutboxMessage
 from planning import actions
-from teams.models import Suitcase, Team, TeamShift
+from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions as visit_actions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.solver]
@@ -19,7 +19,8 @@ def week_pool(live_world):
     w = live_world
     office = w.a.offices.get()
     team = Team.objects.create(community=w.a, name="Команда Схід", office=office,
-                               suitcase=Suitcase.objects.create(community=w.a, name="Валіза А"))
+                               suitcase=Suitcase.objects.create(community=w.a, name="Валіза А"),
+                               vehicle=Vehicle.objects.create(community=w.a, name="Renault Kangoo"))
     for weekday in range(5):
         TeamShift.objects.create(team=team, weekday=weekday, start=datetime.time(9), end=datetime.time(17))
     reqs = []

@@ -9,7 +9,7 @@ from planning import actions, build
 from planning.models import Plan, Session, Stop, Unplanned
 from planning.tests.test_plan_week import MONDAY, accepted, plan_now, team  # noqa: F401 (fixture)
 from planning.tests.test_slots import book
-from teams.models import Team, TeamDayOff, TeamShift
+from teams.models import Team, TeamDayOff, TeamShift, Vehicle
 
 TUESDAY = MONDAY + datetime.timedelta(days=1)
 
@@ -19,7 +19,8 @@ def local(dt):
 
 
 def second_team(world):
-    other = Team.objects.create(community=world.a, name="Команда 2", office=world.a.offices.get())
+    other = Team.objects.create(community=world.a, name="Команда 2", office=world.a.offices.get(),
+                                vehicle=Vehicle.objects.create(community=world.a, name="Авто 2"))
     for weekday in range(5):
         TeamShift.objects.create(team=other, weekday=weekday, start=datetime.time(8), end=datetime.time(18))
     return other

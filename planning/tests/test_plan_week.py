@@ -8,7 +8,7 @@ from django.utils import timezone
 from conftest import before_cutoff, make_request
 from planning import actions, build
 from planning.models import Pin, Plan, Stop, Unplanned
-from teams.models import Suitcase, Team, TeamDayOff, TeamShift
+from teams.models import Suitcase, Team, TeamDayOff, TeamShift, Vehicle
 from visits import actions as visit_actions
 
 # Next week, whatever day the suite runs (plans are for the future; reminders go out the day before).
@@ -23,7 +23,9 @@ def team(world):
 def make_team(world):
     office = world.a.offices.get()
     suitcase = Suitcase.objects.create(community=world.a, name="Валіза 1", autonomy_minutes=360)
-    team = Team.objects.create(community=world.a, name="Команда 1", office=office, suitcase=suitcase)
+    # A car: a team on foot only gets stops within the walking radius (tested in test_walking_radius).
+    vehicle = Vehicle.objects.create(community=world.a, name="Авто 1")
+    team = Team.objects.create(community=world.a, name="Команда 1", office=office, suitcase=suitcase, vehicle=vehicle)
     for weekday in range(5):
         TeamShift.objects.create(team=team, weekday=weekday, start=datetime.time(9), end=datetime.time(17))
     return team

@@ -187,3 +187,44 @@ def test_field_administrators_home_lists_their_published_trips(world, planned, l
     actions.publish(trip.plan, by=world.users["coordinator"])
     html = login(world.users["field_admin"]).get("/staff/").content.decode()
     assert sheet_url(trip) in html
+
+
+def _long_trip(world, n=8):
+    from field.tests.factories import published_trip, scheduled_request
+
+    reqs = [scheduled_request(world, services=[world.svc_reg, world.svc_cert] if i % 2 else [world.svc_cert],
+                              docs={world.doc_passport.pk} if i % 4 == 1 else set(),
+                              payment_method="terminal" if i % 2 else "")
+            for i in range(n)]
+    return published_trip(world, requests=reqs), reqs
+
+
+def test_the_sheet_starts_with_the_day_and_what_to_take_summed_over_the_stops(world):
+    trip, reqs = _long_trip(world)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", pdf.route_sheet_html(trip)))
+    summary = text[:text.index("Зупинки Роздруковано") if "Зупинки Роздруковано" in text else text.index(" Зупинки ")]
+    stops = list(trip.stops.order_by("position"))
+    assert [s.position for s in stops] == list(range(1, 9))
+    first, last = timezone.localtime(stops[0].window_start), timezone.localtime(stops[-1].window_end)
+    assert f"люди чекають з {first:%H:%M} до {last:%H:%M}" in summary
+    assert "Що взяти" in summary and "платіжний термінал: 4 оплати карткою".capitalize() in summary
+    assert f"Бланки заяв: {world.svc_cert.name} — 8; {world.svc_reg.name} — 4" in summary
+    # Documents of the four registrations: the passport is there at two stops, missing at two.
+    assert "Паспорт 4 2" in summary and "Квитанція 4 4" in summary
+    assert "Оплата: платних візитів 4, разом 102.00 грн" in summary or "разом 102,00 грн" in summary
+    for s in stops:  # every stop is listed in the day's table, in order
+        assert s.request.applicant_name in summary
+
+
+def test_stops_are_compact_several_to_a_page_never_split(world):
+    trip, reqs = _long_trip(world)
+    body = pdf.route_sheet_pdf(trip)
+    pages = PdfReader(io.BytesIO(body)).pages
+    assert len(pages) <= 4, len(pages)  # 8 stops and the summary: not one stop per page
+    html = pdf.route_sheet_html(trip)
+    assert "break-inside: avoid; page-break-inside: avoid" in html
+    # Each stop's name is on one page only (its block is not split).
+    texts = [re.sub(r"\s+", " ", p.extract_text() or "") for p in pages]
+    for req in reqs:
+        heading = f"{req.applicant_name} заявка {req.number}"
+        assert sum(heading in t for t in texts) == 1, heading

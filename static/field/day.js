@@ -2,7 +2,9 @@
 // IndexedDB as the server sent it, one record per trip and stop; and the list of the day's stops.
 import * as DB from "./db.js";
 import { date, h, notify, time } from "./dom.js";
-import { hooks, label, loadState, state, stopName, stopNumber, waitingCount } from "./state.js";
+import {
+  finishedElsewhere, finishedText, hooks, label, loadState, state, stopName, stopNumber, waitingCount,
+} from "./state.js";
 import { contactLines } from "./stop.js";
 import { fetchDay, syncNow } from "./sync.js";
 
@@ -88,6 +90,8 @@ export async function loadDay() {
 }
 
 function stopSummary(stop) {
+  const elsewhere = finishedElsewhere(stop);
+  if (elsewhere) { return finishedText(elsewhere, time); }
   const visit = state.visits.get(stop.id);
   if (visit && visit.outcome) { return "Завершено: " + label("outcomes", visit.outcome); }
   if (visit && visit.started_at) { return "Розпочато о " + time(visit.started_at); }

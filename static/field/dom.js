@@ -21,16 +21,48 @@ export function h(tag, attrs, ...children) {
 
 const pad = (n) => String(n).padStart(2, "0");
 
+// Times are shown in the community's zone (the day's time_zone, Europe/Kyiv), whatever zone the
+// laptop's clock is set to; until a day is loaded, in the laptop's own.
+let zone;
+let clock = null;
+let calendar = null;
+export function setTimeZone(name) {
+  if (!name || name === zone) { return; }
+  try {
+    clock = new Intl.DateTimeFormat("uk-UA", {timeZone: name, hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
+    calendar = new Intl.DateTimeFormat("uk-UA", {timeZone: name, day: "2-digit", month: "2-digit", year: "numeric"});
+    zone = name;
+  } catch (e) { /* an unknown zone: keep the laptop's */ }
+}
+
+function parts(formatter, d) {
+  return Object.fromEntries(formatter.formatToParts(d).map((p) => [p.type, p.value]));
+}
+
 export function time(iso) {
   if (!iso) { return ""; }
   const d = new Date(iso);
-  return isNaN(d) ? String(iso) : pad(d.getHours()) + ":" + pad(d.getMinutes());
+  if (isNaN(d)) { return String(iso); }
+  if (clock) {
+    const p = parts(clock, d);
+    return p.hour + ":" + p.minute;
+  }
+  return pad(d.getHours()) + ":" + pad(d.getMinutes());
 }
 
 export function date(iso) {
   if (!iso) { return ""; }
-  const d = new Date(iso.length === 10 ? iso + "T12:00:00" : iso);
-  return isNaN(d) ? String(iso) : pad(d.getDate()) + "." + pad(d.getMonth() + 1) + "." + d.getFullYear();
+  if (iso.length === 10) {  // a calendar date: no zone to apply
+    const [y, m, day] = iso.split("-");
+    return day + "." + m + "." + y;
+  }
+  const d = new Date(iso);
+  if (isNaN(d)) { return String(iso); }
+  if (calendar) {
+    const p = parts(calendar, d);
+    return p.day + "." + p.month + "." + p.year;
+  }
+  return pad(d.getDate()) + "." + pad(d.getMonth() + 1) + "." + d.getFullYear();
 }
 
 export function money(v) {

@@ -2,6 +2,7 @@
 // The day's records carry the server's names (day_schemas.py): stop.person.applicant_name,
 // service.payment_qr.svg, info.choices.outcomes[i].value…
 import * as DB from "./db.js";
+import { setTimeZone } from "./dom.js";
 import { setTimeoutSeconds } from "./net.js";
 import { saving } from "./storage.js";
 
@@ -23,7 +24,10 @@ export async function loadState() {
   state.files = await DB.all("blobs");
   const grant = await DB.deviceGrant();
   state.deviceId = grant ? grant.id : "";
-  if (state.info) { setTimeoutSeconds(state.info.limits.request_timeout_s); }
+  if (state.info) {
+    setTimeoutSeconds(state.info.limits.request_timeout_s);
+    setTimeZone(state.info.time_zone);
+  }
   updateBadge();
 }
 
@@ -39,7 +43,8 @@ export const limits = () => (state.info ? state.info.limits : null);
 // -- stops -----------------------------------------------------------------------------------------
 
 export const stopById = (id) => state.stops.find((s) => String(s.id) === String(id));
-export const stopNumber = (stop) => state.stops.indexOf(stop) + 1;
+// The planner's number (from 1 in each trip): the same on the board, the route sheet and the map.
+export const stopNumber = (stop) => stop.position;
 
 // The person's name, or the fixed point's.
 export function stopName(stop) {
@@ -71,6 +76,24 @@ export function registeredNumber(stop, sid) {
     if (n) { return n; }
   }
   return fromList(stop.cases);
+}
+
+// -- what another laptop already did at a stop (the server's state, from the day's load) -----------------
+
+// The server's state of a stop finished before this laptop did anything there (another laptop, or
+// this one before its data was erased): shown, and no second, conflicting entry is invited.
+export function finishedElsewhere(stop) {
+  const server = stop.visit;
+  if (!server || !server.outcome) { return null; }
+  const local = state.visits.get(stop.id);
+  if (local && (local.started_at || local.outcome)) { return null; }
+  return server;
+}
+
+export function finishedText(server, time) {
+  const by = server.worked_by ? ", " + server.worked_by : "";
+  const at = server.finished_at ? " о " + time(server.finished_at) : "";
+  return "Уже завершено" + by + at + ": " + server.outcome_label + ".";
 }
 
 // -- what was done at a stop, on this laptop ----------------------------------------------------------

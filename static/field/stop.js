@@ -6,7 +6,7 @@ import { sheetsProblem, textField } from "./limits.js";
 import { paymentBlock } from "./payment.js";
 import { photoBlock } from "./photos.js";
 import {
-  choices, ensureStarted, hooks, label, nextProvisional, record, registeredNumber, saveVisit, serviceState, servicesOf,
+  choices, ensureStarted, finishedElsewhere, finishedText, hooks, label, nextProvisional, record, registeredNumber, saveVisit, serviceState, servicesOf,
   state, stopAddress, stopById, stopName, stopNumber, visitOf,
 } from "./state.js";
 import { guard } from "./storage.js";
@@ -155,9 +155,16 @@ export function viewStop(id) {
       (visit.latitude ? " (місце записано)" : "") + ".") :
       h("p", {}, h("button", {type: "button", class: "big", testid: "visit-start", onclick: start}, "Почати візит")),
   ];
+  const elsewhere = finishedElsewhere(stop);
+  if (elsewhere) {
+    // Worked already: say by whom and when, and keep every action off (the fieldset disables them).
+    parts[parts.length - 1] = h("p", {class: "warning-text", testid: "finished-elsewhere", role: "status"},
+      finishedText(elsewhere, time) + " Повторно вносити нічого не потрібно.");
+  }
+  const actions = [];
   for (const service of servicesOf(stop, visit)) {
     const sstate = (visit.services || {})[service.id] || {docs: {}};
-    parts.push(h("section", {class: "field-service", testid: "service-" + service.id, "aria-labelledby": "svc-" + service.id},
+    actions.push(h("section", {class: "field-service", testid: "service-" + service.id, "aria-labelledby": "svc-" + service.id},
       h("h2", {id: "svc-" + service.id}, service.name),
       h("fieldset", {class: "doc-checklist"}, h("legend", {}, "Документи (позначте подані і кількість аркушів)"),
         service.documents.length ? h("ul", {class: "doc-list"}, service.documents.map((d) => docRow(stop, service, d, sstate))) :
@@ -166,10 +173,16 @@ export function viewStop(id) {
       acceptBlock(stop, service, sstate),
       service.is_paid ? paymentBlock(stop, service, sstate) : null));
   }
-  parts.push(extraServiceBlock(stop, visit));
-  parts.push(actBlock(stop, visit));
-  parts.push(videoBlock(stop, visit));
-  parts.push(outcomeBlock(stop, visit));
+  actions.push(extraServiceBlock(stop, visit));
+  actions.push(actBlock(stop, visit));
+  actions.push(videoBlock(stop, visit));
+  actions.push(outcomeBlock(stop, visit));
+  if (elsewhere) {
+    parts.push(h("fieldset", {class: "finished-elsewhere", disabled: true, testid: "stop-actions"},
+      h("legend", {class: "visually-hidden"}, "Дії на зупинці вимкнено: її вже завершено"), actions));
+  } else {
+    parts.push(...actions);
+  }
   return parts;
 }
 

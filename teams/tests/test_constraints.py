@@ -30,6 +30,8 @@ def _team_form(team, **shift):
         "shifts-MAX_NUM_FORMS": "1000", "shifts-0-team": team.pk, **{f"shifts-0-{k}": v for k, v in shift.items()},
         "days_off-TOTAL_FORMS": "0", "days_off-INITIAL_FORMS": "0", "days_off-MIN_NUM_FORMS": "0",
         "days_off-MAX_NUM_FORMS": "1000",
+        "membership_changes-TOTAL_FORMS": "0", "membership_changes-INITIAL_FORMS": "0",
+        "membership_changes-MIN_NUM_FORMS": "0", "membership_changes-MAX_NUM_FORMS": "1000",
     }
 
 

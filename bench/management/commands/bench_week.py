@@ -28,7 +28,7 @@ from eligibility.rules import ensure_mandatory_categories
 from planning import actions, build, solver
 from planning.checks import check_solution
 from planning.models import Stop
-from teams.models import Suitcase, Team, TeamShift
+from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits.models import Channel, RequestedService, Status, StatusChange, VisitRequest
 
 # Districts along the city's axis, north to south: (name, latitude, longitude, share of people).
@@ -164,7 +164,9 @@ class Command(BaseCommand):
             office = Office.objects.create(community=community, name=f"ЦНАП {district[0]}", address=district[0],
                                            latitude=Decimal(str(district[1])), longitude=Decimal(str(district[2])))
             suitcase = Suitcase.objects.create(community=community, name=f"Валіза {i + 1}", autonomy_minutes=360)
-            team = Team.objects.create(community=community, name=f"Команда {i + 1}", office=office, suitcase=suitcase)
+            vehicle = Vehicle.objects.create(community=community, name=f"Авто {i + 1}")
+            team = Team.objects.create(community=community, name=f"Команда {i + 1}", office=office, suitcase=suitcase,
+                                       vehicle=vehicle)
             for weekday in range(5):
                 TeamShift.objects.create(team=team, weekday=weekday, start=datetime.time(9), end=datetime.time(17))
 
