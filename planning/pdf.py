@@ -142,7 +142,7 @@ def route_sheet_html(trip, *, printed_by=None, stops=None):
         "rows": rows,
         "summary": day_summary(trip, rows),
         # Who travels that day: a substitute for the day is named, a member on leave is not.
-        "members": list(rosters.day_roster(trip.team, trip.day)[0].values()),
+        "members": rosters.travelling(trip.team, trip.day),
         "is_final": plan.state in (Plan.State.APPROVED, Plan.State.PUBLISHED),
         "is_superseded": plan.state == Plan.State.SUPERSEDED,
         "printed_at": timezone.localtime(),

@@ -70,6 +70,14 @@ def day_roster(team, day):
     return people, joined
 
 
+def travelling(team, day):
+    """Who travels with `team` on `day` once shared people are settled (a substitute joined by date is
+    with the team they stand in for, not with their own): the route sheet names these."""
+    entries = plan_days(teams_for_rosters(team.community_id), [day]).get(day, [])
+    entry = next((e for e in entries if e.team.pk == team.pk), None)
+    return list((entry.people if entry else day_roster(team, day)[0]).values())
+
+
 def plan_days(teams, days):
     """{day: [DayTeam, …]} for the teams with hours on each day (no day off), conflicts resolved."""
     out = {}

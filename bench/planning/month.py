@@ -30,8 +30,9 @@ from communities.models import Community, Office, Settlement
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories
 from planning import actions
-from planning.models import Plan, Stop, Unplanned
-from teams.models import Suitcase, Team, TeamShift, Vehicle
+from planning.models import Plan, Stop, Trip, Unplanned
+from teams import rosters
+from teams.models import MembershipChange, Suitcase, Team, TeamShift, Vehicle
 from visits import actions as visit_actions
 from visits.models import Channel, RequestedService, Status, StatusChange, VisitRequest
 
@@ -75,6 +76,8 @@ class Report:
     approximate: int = 0
     served: int = 0
     distinct_planned: int = 0
+    people_twice: int = 0
+    things_twice: int = 0
     lines: list = dataclasses.field(default_factory=list)
 
 
@@ -152,16 +155,17 @@ def _setup(rnd, opts, first):
                                        minutes=m) for i, m in enumerate([10, 15, 20, 30, 40])]
     coordinator = User.objects.create(username=f"bench-month-{community.pk}", role=roles.COORDINATOR,
                                       community=community)
-    teams = _teams(community, opts["teams"])
     mondays = [first + datetime.timedelta(days=7 * k) for k in range(opts["weeks"])]
+    teams = _teams(community, opts["teams"], mondays)
     return Month(community, coordinator, settlements, services, categories, mondays, teams)
 
 
-def _teams(community, n):
+def _teams(community, n, mondays):
     """n teams from the district offices, each with two administrators, a vehicle and a suitcase.
 
     The last two teams work part of the week (Monday–Wednesday and Thursday–Friday) and share one
-    administrator: the same person on different days, never twice on one day.
+    administrator: the same person on different days, never twice on one day. On Wednesdays someone of
+    the first team is on leave and a member of the third team stands in.
     """
     offices = {}
     teams = []
@@ -189,6 +193,15 @@ def _teams(community, n):
             members[1] = staff[2 * (n - 2) + 1]  # shared with the Monday–Wednesday team
         team.members.set(members)
         teams.append(team)
+    if n >= 3:
+        # Every Wednesday of the month one administrator of the first team is away and a member of the
+        # third team stands in for the day: the third team goes out without them (teams/rosters.py).
+        for monday in mondays:
+            wednesday = monday + datetime.timedelta(days=2)
+            MembershipChange.objects.create(team=teams[0], user=staff[0], kind=MembershipChange.Kind.AWAY,
+                                            date_from=wednesday, date_to=wednesday, note="відпустка")
+            MembershipChange.objects.create(team=teams[0], user=staff[5], kind=MembershipChange.Kind.JOINS,
+                                            date_from=wednesday, date_to=wednesday, note="заміна на день")
     return teams
 
 
@@ -315,6 +328,19 @@ def _final_checks(month, report):
             returned = any(day_began <= moment <= second.trip.plan.published_at for moment in back.get(request_id, []))
             if not returned:
                 report.twice.add(request_id)
+    # One person, vehicle or suitcase in at most one trip a day (who travels: teams/rosters.py).
+    trips = Trip.objects.filter(plan__week__community=month.community, plan__state=Plan.State.PUBLISHED)
+    teams = rosters.teams_for_rosters(month.community)
+    for day in sorted(set(trips.values_list("day", flat=True))):
+        entries = {e.team.pk: e for e in rosters.plan_days(teams, [day])[day]}
+        people, things = [], []
+        for trip in trips.filter(day=day):
+            entry = entries.get(trip.team_id)
+            people += list(entry.people) if entry else []
+            things += [("v", trip.vehicle_id), ("s", trip.suitcase_id)]
+        report.people_twice += len(people) - len(set(people))
+        things = [t for t in things if t[1] is not None]
+        report.things_twice += len(things) - len(set(things))
     ends = dict(VisitRequest.objects.filter(community=month.community).values_list("pk", "status"))
     fine = {Status.SERVED, Status.PARTLY_SERVED, Status.ACCEPTED, Status.SCHEDULED}
     report.lost |= {pk for pk, status in ends.items() if status not in fine}

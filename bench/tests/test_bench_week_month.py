@@ -16,6 +16,7 @@ def test_a_small_month_plans_every_request_once():
     lines = out.getvalue().strip().splitlines()
     last = re.fullmatch(r"weeks=2 planned=(\d+) twice=0 lost=0 max_plan_s=[\d.]+", lines[-1])
     assert last, "\n".join(lines)
+    assert "people_in_two_trips=0 vehicles_or_suitcases_in_two_trips=0" in lines[-2]
     weeks = [line for line in lines if line.startswith("week=")]
     assert len(weeks) == 2
     # The second week's pool carries what the first week did not finish (returned, partly served).

@@ -161,6 +161,15 @@ def test_a_substitute_for_one_day_travels_with_the_team_she_joined(world, olena,
     assert rosters.member_teams(ivan, WEDNESDAY) == set() and rosters.member_teams(ivan, TUESDAY) == {b.pk}
 
 
+def test_the_route_sheet_names_a_substitute_with_the_team_she_stands_in_for_only(world, olena, ivan):
+    a = make_team(world, "Команда А", members=[olena, ivan])
+    b = make_team(world, "Команда Б", members=[])
+    MembershipChange.objects.create(team=b, user=olena, kind="joins", date_from=WEDNESDAY, date_to=WEDNESDAY)
+    assert rosters.travelling(b, WEDNESDAY) == [olena]
+    assert rosters.travelling(a, WEDNESDAY) == [ivan]
+    assert {u.pk for u in rosters.travelling(a, TUESDAY)} == {olena.pk, ivan.pk}
+
+
 def test_a_team_whose_people_are_all_on_leave_gets_no_shift(world, olena):
     team = make_team(world, "Команда А", members=[olena])
     MembershipChange.objects.create(team=team, user=olena, kind="away", date_from=TUESDAY)  # open end

@@ -87,7 +87,8 @@ class Command(BaseCommand):
         report = month.run(opts, self.stdout.write)
         self.stdout.write(
             f"requests={opts['requests']} approximate={report.approximate} served={report.served} "
-            f"unplanned_rows={report.unplanned} distinct_planned={report.distinct_planned}")
+            f"unplanned_rows={report.unplanned} distinct_planned={report.distinct_planned} "
+            f"people_in_two_trips={report.people_twice} vehicles_or_suitcases_in_two_trips={report.things_twice}")
         self.stdout.write(
             f"weeks={report.weeks} planned={report.planned} twice={len(report.twice)} lost={len(report.lost)} "
             f"max_plan_s={max(report.plan_s, default=0):.1f}")
