@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "communities",
+    "addresses",
     "catalogue",
     "eligibility",
     "visits",
