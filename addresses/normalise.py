@@ -6,6 +6,7 @@ Plain Python: no Django (the importer, the geocoder and tests call these).
 """
 
 import re
+from functools import lru_cache
 
 from core.text import match_key
 
@@ -49,6 +50,8 @@ def _tokens(value):
     return [t for t in value.replace(".", ". ").split(" ") if t]
 
 
+# A register repeats each street and house number many times: 100,000 rows hold a few thousand names.
+@lru_cache(maxsize=65536)
 def split_street(value):
     """(canonical street type or "", the name's match form) of a street as typed.
 
@@ -71,6 +74,7 @@ def street_key(value):
     return split_street(value)[1]
 
 
+@lru_cache(maxsize=65536)
 def house_key(value):
     """A house number's match form: "буд. 12-А", "12 А", "12a" → "12а"; "12/1" and "12к1" kept."""
     value = match_key(value).translate(_LOOKALIKES)
@@ -82,6 +86,7 @@ def house_key(value):
     return re.sub(r"\s+", "", value.rstrip("."))
 
 
+@lru_cache(maxsize=4096)
 def settlement_key(value):
     """A settlement's name without its type: "м. Вербівка", "село Вербівка" → "вербівка"."""
     tokens = _tokens(value)
