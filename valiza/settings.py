@@ -481,6 +481,22 @@ if VALIZA_OUTBOX_STALE_SECONDS <= 2 * VALIZA_SMS_TIMEOUT_SECONDS:
 VALIZA_MAP_TILE_URL, _MAP_TILE_ORIGIN = env_tile_url("VALIZA_MAP_TILE_URL")
 VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "")
 
+# Geocoding a request's address (addresses/geocoding.py): the community's register first (offline), then
+# a Nominatim- (or Photon-, VALIZA_GEOCODER_API=photon) compatible server, from the worker only, then
+# the settlement's centre, marked approximate. Empty URL (the default): no address leaves the server.
+# The public nominatim.openstreetmap.org allows one request a second with a real User-Agent (its policy).
+VALIZA_GEOCODER_URL = env("VALIZA_GEOCODER_URL", "") or ""
+if VALIZA_GEOCODER_URL and not re.match(r"https?://[^\s/@]+", VALIZA_GEOCODER_URL):
+    raise ImproperlyConfigured(
+        f"VALIZA_GEOCODER_URL must be an http(s) address such as https://nominatim.example.org, "
+        f"not {VALIZA_GEOCODER_URL!r}"
+    )
+VALIZA_GEOCODER_API = env("VALIZA_GEOCODER_API", "nominatim") or "nominatim"
+if VALIZA_GEOCODER_API not in ("nominatim", "photon"):
+    raise ImproperlyConfigured(f"VALIZA_GEOCODER_API must be nominatim or photon, not {VALIZA_GEOCODER_API!r}")
+VALIZA_GEOCODER_TIMEOUT_S = env_float("VALIZA_GEOCODER_TIMEOUT_S", 5.0)
+VALIZA_GEOCODER_USER_AGENT = env("VALIZA_GEOCODER_USER_AGENT", "") or "Valiza (mobile administrative services)"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
 # Cookies only over HTTPS unless explicitly off: the local .env that `make run` writes and the tests turn
