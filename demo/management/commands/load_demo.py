@@ -266,15 +266,12 @@ class Command(BaseCommand):
                 floor=rnd.randint(1, 9) if rnd.random() < 0.5 else None,
                 intercom=f"{rnd.randint(1, 90)}В" if rnd.random() < 0.3 else "",
                 access_notes="Собака у дворі, дзвонити у хвіртку" if rnd.random() < 0.2 else "",
-                latitude=(settlement.latitude + Decimal(rnd.randint(-900, 900)) / 100000) if rnd.random() < 0.8 else None,
                 category=categories[kind],
                 evidence_available=rnd.random() < 0.7,
                 preferred_weekdays=sorted(rnd.sample(range(5), rnd.randint(1, 4))),
                 window_start=time(rnd.choice([9, 10, 11])), window_end=time(rnd.choice([13, 15, 17])),
                 consent_by="", consent_at=timezone.now(), warning_acknowledged_at=timezone.now(),
             )
-            if req.latitude is not None:
-                req.longitude = settlement.longitude + Decimal(rnd.randint(-900, 900)) / 100000
             req.consent_by = req.requester_name or req.applicant_name
             chosen = rnd.sample(mobile, rnd.randint(1, 2))
             if any(s.is_paid for s in chosen):
