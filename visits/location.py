@@ -9,13 +9,15 @@ pin by hand meanwhile. A manual pin is never moved by the geocoder.
 import logging
 
 from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
 
 from addresses.geocoding import NominatimProvider, locate_offline
 from addresses.models import LocationSource
 from addresses.normalise import address_key
 from core.tasks import enqueue_on_commit
 
-from .models import VisitRequest
+from .models import StatusChange, VisitRequest
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +98,26 @@ def geocode_in_background(request_id, key):
             location_approximate=found.approximate)
     log.info("request geocoded", extra={"request_id": request_id, "approximate": found.approximate})
     return "located"
+
+
+@transaction.atomic
+def pin(req, latitude, longitude, *, by):
+    """The operator's pin (dragged on the request's map or typed): kept, never moved by the geocoder.
+
+    Raises the request's version, so an edit form opened before the pin cannot put the old point back
+    (visits.actions.update_request refuses it as a conflict). Recorded in the request's history.
+    """
+    locked = VisitRequest.objects.select_for_update().get(pk=req.pk)
+    before = (locked.latitude, locked.longitude)
+    VisitRequest.objects.filter(pk=req.pk).update(
+        latitude=latitude, longitude=longitude, location_source=LocationSource.MANUAL, location_approximate=False,
+        version=F("version") + 1)
+    if before[0] is None:
+        comment = _("Місце на мапі позначено вручну: %(lat)s, %(lon)s.") % {"lat": latitude, "lon": longitude}
+    else:
+        comment = _("Позначку на мапі перенесено вручну: %(lat)s, %(lon)s (було %(old_lat)s, %(old_lon)s).") % {
+            "lat": latitude, "lon": longitude, "old_lat": before[0], "old_lon": before[1]}
+    StatusChange.objects.create(request=req, from_status=locked.status, to_status=locked.status, by=by,
+                                comment=comment)
+    req.refresh_from_db()
+    return req
