@@ -228,6 +228,17 @@ class VisitRequest(models.Model):
         return ", ".join(parts)
 
     @property
+    def location_note(self):
+        """Why the visit's point is not the house (board, route sheet), or "" when it is."""
+        if self.latitude is None or self.longitude is None:
+            return _("місця на мапі немає")
+        if not self.location_approximate:
+            return ""
+        if self.location_source == LocationSource.SETTLEMENT:
+            return _("місце приблизне: центр населеного пункту")
+        return _("місце приблизне: знайдено лише вулицю")
+
+    @property
     def when_label(self):
         labels = dict(WEEKDAY_CHOICES)
         parts = [", ".join(str(labels[d]) for d in sorted(self.preferred_weekdays or []) if d in labels)]
