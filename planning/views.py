@@ -146,6 +146,7 @@ def _map_data(trips):
     offices = {}
     days = {}
     out = []
+    settlements = {}
     for trip in trips:
         office = trip.team.office
         offices[office.pk] = {"id": office.pk, "name": office.name, "address": office.address, "at": _point(office)}
@@ -158,15 +159,23 @@ def _map_data(trips):
                 continue
             window = f"{timezone.localtime(stop.window_start):%H:%M}–{timezone.localtime(stop.window_end):%H:%M}"
             what = _("заявка %(n)s") % {"n": stop.request.number} if stop.request else str(stop.session.fixed_point)
+            settlement = (stop.request or stop.session.fixed_point).settlement
+            settlements.setdefault(settlement.pk, (settlement, []))[1].append(at)
             stops.append({"n": stop.position, "at": at, "window": window, "what": what,
-                          "settlement": str((stop.request or stop.session.fixed_point).settlement),
+                          "settlement": settlement.name,
                           "approximate": bool(stop.request and stop.request.location_approximate)})
         out.append({
             "id": trip.pk, "colour": trip.colour, "day": trip.day.isoformat(),
             "label": f"{days[trip.day.isoformat()]} — {trip.team}", "office": office.pk, "stops": stops,
         })
+    # Each settlement's name, at its centre (or amid its stops when the centre is not known).
+    named = []
+    for settlement, points in settlements.values():
+        at = _point(settlement) or [sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)]
+        named.append({"name": settlement.name, "at": at})
     return {
-        "tiles": maps.tiles(), "offices": list(offices.values()), "trips": out,
+        "tiles": maps.tiles(), "settlements": sorted(named, key=lambda s: s["name"]),
+        "offices": list(offices.values()), "trips": out,
         "days": [{"value": k, "label": v} for k, v in sorted(days.items())],
     }
 

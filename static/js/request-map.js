@@ -32,7 +32,8 @@
       ? "Перетягніть позначку до будинку (або клацніть на мапі там, де він), тоді натисніть «Зберегти місце»."
       : "Позначка — місце візиту.";
     if (data.tiles && data.tiles.url) {
-      var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution || "", maxZoom: 19 });
+      var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution || "", maxZoom: 19,
+                                                referrerPolicy: "strict-origin-when-cross-origin" });
       tiles.once("tileerror", function () {
         if (note) { note.textContent = "Підкладка мапи не завантажилася: видно лише позначку. " + explanation; }
       });
