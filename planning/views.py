@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -81,7 +81,9 @@ def board(request):
     pool = VisitRequest.objects.filter(community=request.user.community, status=Status.ACCEPTED)
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
     to_locate = list(pool.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(location_approximate=True))
-                     .select_related("settlement").order_by("latitude", "created_at")[:TO_LOCATE_SHOWN + 1])
+                     .select_related("settlement")
+                     .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
+                     .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
     record_access_many(request, to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {

@@ -203,3 +203,18 @@ def test_a_slow_server_does_not_hold_the_save(world, geocoder, settings, client,
     assert location.geocode_in_background(req.pk, location.location_key(req)) == "not_found"
     req.refresh_from_db()
     assert req.location_source == LocationSource.SETTLEMENT
+
+
+def test_a_request_typed_on_the_public_form_lands_at_its_house_from_the_register(world):
+    from django.test import Client
+
+    from conftest import intake_post_data
+
+    register(world, street="вулиця Садова", house="7-Б")
+    data = {k: v for k, v in intake_post_data(world, street="Садова", building="7 б", latitude="48.6",
+                                              longitude="35.1").items() if k != "channel"}
+    assert Client().post(f"/{world.a.slug}/request/", data).status_code == 302
+    req = VisitRequest.objects.latest("id")
+    # The public form has no coordinates to send: whatever a client adds is ignored.
+    assert (req.latitude, req.longitude) == (Decimal("48.533333"), Decimal("35.033333"))
+    assert (req.location_source, req.location_approximate) == (LocationSource.REGISTER, False)
