@@ -121,3 +121,30 @@ def pin(req, latitude, longitude, *, by):
                                 comment=comment)
     req.refresh_from_db()
     return req
+
+
+def relocate_open(community, *, ask_server=False):
+    """Place again the open requests whose point is not the house (none, the settlement's centre, or
+    the server's guess): after a register import, many land at their house. Manual and register
+    points stay. Returns how many moved to a register point; with `ask_server` the rest are queued
+    for the geocoder server."""
+    from .models import OPEN_STATUSES
+
+    moved = 0
+    candidates = (VisitRequest.objects.filter(community=community, status__in=OPEN_STATUSES)
+                  .exclude(location_source__in=(LocationSource.MANUAL, LocationSource.REGISTER))
+                  .select_related("settlement"))
+    for req in candidates.iterator():
+        found = locate_offline(req.settlement, req.street, req.building)
+        if found is not None and found.source == LocationSource.REGISTER:
+            # The same guarded UPDATE as the worker's: a pin put meanwhile wins, the version stays.
+            moved += VisitRequest.objects.filter(pk=req.pk).exclude(location_source=LocationSource.MANUAL).update(
+                latitude=found.latitude, longitude=found.longitude, location_source=LocationSource.REGISTER,
+                location_approximate=False)
+        elif found is not None and req.latitude is None:
+            VisitRequest.objects.filter(pk=req.pk, latitude__isnull=True).update(
+                latitude=found.latitude, longitude=found.longitude, location_source=found.source,
+                location_approximate=found.approximate)
+        elif ask_server and NominatimProvider.configured():
+            ask_geocoder(req)
+    return moved

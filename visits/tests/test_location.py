@@ -218,3 +218,23 @@ def test_a_request_typed_on_the_public_form_lands_at_its_house_from_the_register
     # The public form has no coordinates to send: whatever a client adds is ignored.
     assert (req.latitude, req.longitude) == (Decimal("48.533333"), Decimal("35.033333"))
     assert (req.location_source, req.location_approximate) == (LocationSource.REGISTER, False)
+
+
+def test_after_a_register_import_open_requests_move_to_their_house(world):
+    import io
+
+    from django.core.management import call_command
+
+    rough = new(world, street="вул. Садова", building="7")
+    pinned = make_request(world, street="вул. Садова", building="7", latitude=Decimal("48.51"),
+                          longitude=Decimal("35.01"))
+    assert rough.location_source == LocationSource.SETTLEMENT
+    register(world)
+    out = io.StringIO()
+    call_command("locate_requests", "--community", world.a.slug, stdout=out)
+    assert "знайдено за реєстром: 1" in out.getvalue()
+    rough.refresh_from_db()
+    pinned.refresh_from_db()
+    assert (rough.latitude, rough.location_source, rough.location_approximate) == (
+        Decimal("48.533333"), LocationSource.REGISTER, False)
+    assert (pinned.latitude, pinned.location_source) == (Decimal("48.510000"), LocationSource.MANUAL)

@@ -50,7 +50,8 @@ class Command(BaseCommand):
         if opts["dry_run"]:
             self.stdout.write("Перевірка без запису (--dry-run): реєстр не змінено.")
         elif report.written:
-            self.stdout.write(f"Записано до реєстру за {seconds:.1f} с.")
+            self.stdout.write(f"Записано до реєстру за {seconds:.1f} с. Щоб перенести до будинків заявки, що вже "
+                              f"стоять приблизно: manage.py locate_requests --community {community.slug}")
         else:
             raise CommandError("Реєстр не змінено: виправте рядки, наведені вище, і запустіть знову "
                                "(або з --skip-bad, щоб записати лише правильні).")
