@@ -134,6 +134,10 @@ class VisitRequestForm(forms.ModelForm):
             "latitude": {"invalid": _("Широта — це число, наприклад 47.9105.")},
             "longitude": {"invalid": _("Довгота — це число, наприклад 33.3918.")},
         }
+        help_texts = {
+            "latitude": _("Можна не заповнювати: Валіза знайде будинок за адресою, а позначку можна "
+                          "пересунути на мапі в заявці."),
+        }
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)

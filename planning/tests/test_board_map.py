@@ -6,6 +6,7 @@ No test here reaches the internet: tile hosts are blocked in the browser context
 
 import copy
 import re
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -26,8 +27,10 @@ TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"
 def drafted(live_world):
     """A drafted plan of two trips: one team, on Tuesday and on Wednesday."""
     make_team(live_world)
-    for weekday in (1, 1, 2, 2, 2):
-        accepted(live_world, preferred_weekdays=[weekday])
+    # About a kilometre apart, whatever other tests did before: no two stops are grouped on the map.
+    for i, weekday in enumerate((1, 1, 2, 2, 2)):
+        accepted(live_world, preferred_weekdays=[weekday], latitude=Decimal("48.51") + Decimal(i) / 100,
+                 longitude=Decimal("35.01") + Decimal(i) / 100)
     plan = plan_now(live_world)
     assert plan.state == Plan.State.DRAFT, plan.message
     trips = list(Trip.objects.filter(plan=plan).order_by("day"))
@@ -117,8 +120,6 @@ def test_board_stays_usable_when_leaflet_does_not_load(page, live_world, drafted
 
 def test_overlapping_stops_are_grouped_and_numbered_as_in_the_table(page, live_world, staff_login):
     """Three requests in one block of flats and one placed roughly at the village's centre (issue 10)."""
-    from decimal import Decimal
-
     from communities.models import Settlement
 
     make_team(live_world)
