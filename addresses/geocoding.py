@@ -12,6 +12,8 @@ sees an exception from here.
 import http.client
 import json
 import logging
+import threading
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -75,14 +77,29 @@ def from_settlement(settlement):
     return Location(settlement.latitude, settlement.longitude, LocationSource.SETTLEMENT, approximate=True)
 
 
+# The public Nominatim allows one request a second; a worker that places many requests at once (after
+# `locate_requests --ask-server`) waits its turn. Per process: one worker process asks one at a time.
+_pace_lock = threading.Lock()
+_last_call = [0.0]
+
+
+def _wait_turn(interval):
+    with _pace_lock:
+        wait = _last_call[0] + interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        _last_call[0] = time.monotonic()
+
+
 class NominatimProvider:
     """A Nominatim server's structured search (or Photon's /api search, api="photon")."""
 
-    def __init__(self, url, *, timeout=5.0, user_agent="Valiza", api="nominatim"):
+    def __init__(self, url, *, timeout=5.0, user_agent="Valiza", api="nominatim", interval=0.0):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.user_agent = user_agent
         self.api = api
+        self.interval = interval
 
     @classmethod
     def configured(cls):
@@ -90,7 +107,8 @@ class NominatimProvider:
         if not settings.VALIZA_GEOCODER_URL:
             return None
         return cls(settings.VALIZA_GEOCODER_URL, timeout=settings.VALIZA_GEOCODER_TIMEOUT_S,
-                   user_agent=settings.VALIZA_GEOCODER_USER_AGENT, api=settings.VALIZA_GEOCODER_API)
+                   user_agent=settings.VALIZA_GEOCODER_USER_AGENT, api=settings.VALIZA_GEOCODER_API,
+                   interval=settings.VALIZA_GEOCODER_INTERVAL_S)
 
     def query_url(self, settlement_name, street, house):
         if self.api == "photon":
@@ -103,6 +121,8 @@ class NominatimProvider:
 
     def locate(self, settlement_name, street, house):
         """The server's point for the house, or None (none found, or the server failed: logged)."""
+        if self.interval:
+            _wait_turn(self.interval)
         request = urllib.request.Request(self.query_url(settlement_name, street, house),
                                          headers={"User-Agent": self.user_agent, "Accept": "application/json"})
         try:

@@ -504,6 +504,8 @@ VALIZA_GEOCODER_API = env("VALIZA_GEOCODER_API", "nominatim") or "nominatim"
 if VALIZA_GEOCODER_API not in ("nominatim", "photon"):
     raise ImproperlyConfigured(f"VALIZA_GEOCODER_API must be nominatim or photon, not {VALIZA_GEOCODER_API!r}")
 VALIZA_GEOCODER_TIMEOUT_S = env_float("VALIZA_GEOCODER_TIMEOUT_S", 5.0)
+# At least this long between two questions to the server from one worker process (public Nominatim: 1 s).
+VALIZA_GEOCODER_INTERVAL_S = env_float("VALIZA_GEOCODER_INTERVAL_S", 1.0)
 VALIZA_GEOCODER_USER_AGENT = env("VALIZA_GEOCODER_USER_AGENT", "") or "Valiza (mobile administrative services)"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -136,13 +136,21 @@ def test_photon(server):
     assert path == "/photon/api" and query["q"] == "вулиця Шевченка 12А, Місто"
 
 
+def test_questions_are_paced(server):
+    paced = provider(server, "empty", interval=0.3)
+    started = time.monotonic()
+    for _ in range(3):
+        paced.locate("Місто", "вулиця Шевченка", "12А")
+    assert time.monotonic() - started >= 0.6
+
+
 def test_the_configured_provider(settings):
     settings.VALIZA_GEOCODER_URL = ""
     assert NominatimProvider.configured() is None
     settings.VALIZA_GEOCODER_URL = "https://nominatim.example.org/"
     settings.VALIZA_GEOCODER_TIMEOUT_S = 2.5
     p = NominatimProvider.configured()
-    assert (p.url, p.timeout, p.api) == ("https://nominatim.example.org", 2.5, "nominatim")
+    assert (p.url, p.timeout, p.api, p.interval) == ("https://nominatim.example.org", 2.5, "nominatim", 1.0)
 
 
 def _point(world, street, house, lat="48.511111", lon="35.011111"):

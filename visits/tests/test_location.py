@@ -52,6 +52,7 @@ def geocoder(settings):
     Server.delay, Server.calls = 0.0, 0
     settings.VALIZA_GEOCODER_URL = f"http://127.0.0.1:{httpd.server_address[1]}"
     settings.VALIZA_GEOCODER_TIMEOUT_S = 1.0
+    settings.VALIZA_GEOCODER_INTERVAL_S = 0.0
     yield Server
     httpd.shutdown()
     httpd.server_close()
@@ -189,13 +190,14 @@ def test_a_slow_server_does_not_hold_the_save(world, geocoder, settings, client,
                                              django_capture_on_commit_callbacks):
     from conftest import intake_post_data
 
-    geocoder.delay = 1.0
+    geocoder.delay = 5.0
     login(world.users["operator"])
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=False):
         answer = client.post("/staff/requests/new/", intake_post_data(world, latitude="", longitude=""))
     assert answer.status_code == 302
-    assert time.monotonic() - started < 0.9 and geocoder.calls == 0
+    # Well under the server's 5 s (a loaded test machine takes a second or two for the page itself).
+    assert time.monotonic() - started < 4.0 and geocoder.calls == 0
     # The worker's run times out and keeps the settlement's centre; nothing raises.
     settings.VALIZA_GEOCODER_TIMEOUT_S = 0.3
     req = VisitRequest.objects.order_by("-pk").first()
