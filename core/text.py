@@ -59,3 +59,14 @@ def match_key(value):
         return ""
     value = strip_invisible(value).translate(_APOSTROPHES).casefold()
     return _SPACES.sub(" ", value).strip()
+
+
+def sms_name(full_name):
+    """Whom an SMS is about, short: "Марія К." from "Коваленко Марія Іванівна" (surname first, as the
+    forms ask), so a neighbour who asked for two people tells the texts apart. One word stays as it is."""
+    parts = strip_invisible(full_name or "").split()
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0][:30]
+    return f"{parts[1][:30]} {parts[0][0].upper()}."

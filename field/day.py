@@ -168,7 +168,7 @@ def build_day(user, day):
                 row["person"] = _person(req)
                 row["services"] = [
                     _service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id})
-                    for rs in req.services.all()]
+                    for rs in req.services.all() if _still_to_do(rs, trip.day)]
                 row["visit"] = _visit_state(visits.get(stop.pk))
                 row["cases"] = cases.get(req.pk, [])
             rows.append(row)
@@ -178,6 +178,11 @@ def build_day(user, day):
                     "vehicle": str(trip.vehicle or ""), "suitcase": str(trip.suitcase or ""),
                     "leave_at": trip.leave_at, "return_at": trip.return_at, "stops": rows})
     return out, shown
+
+
+def _still_to_do(requested, day):
+    """A service done at an earlier visit (a partly served request planned again) is not this trip's."""
+    return requested.done_at is None or timezone.localdate(requested.done_at) >= day
 
 
 def extra_services(community_id):

@@ -6,6 +6,7 @@ Views, tasks and commands call these; none of them writes plans by itself.
 import datetime
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,15 +14,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from communities.models import Community
 from communities.workdays import is_working_day
 from core.logs import Safe
+from core.text import sms_name
 from visits import actions as visit_actions
 from visits.models import Status, VisitRequest
 
 from . import build, solver
-from .models import Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
+from .models import Inclusion, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,9 @@ REASON_LABELS = {
 
 
 REMINDER_TIME = datetime.time(16, 0)
+
+# The statuses a planned request may have when its plan is approved or published (build.pool).
+PLANNABLE = (Status.ACCEPTED, Status.SCHEDULED, Status.PARTLY_SERVED)
 
 
 class PlanningError(Exception):
@@ -100,9 +106,10 @@ def _booking_sms(booking):
     point = booking.session.fixed_point
     when = _("%(date)s о %(time)s") % {"date": booking.date.strftime("%d.%m"), "time": booking.start.strftime("%H:%M")}
     where = f"{point.name}, {point.address}"
-    text = _("ЦНАП: ви записані на прийом %(when)s, %(where)s. Номер запису %(n)s.")
-    reminder = _("ЦНАП нагадує: завтра прийом %(when)s, %(where)s. Візьміть паспорт і документи. Запис %(n)s.")
-    values = {"when": when, "where": where, "n": booking.number}
+    text = _("ЦНАП (%(who)s): ви записані на прийом %(when)s, %(where)s. Номер запису %(n)s.")
+    reminder = _("ЦНАП нагадує (%(who)s): завтра прийом %(when)s, %(where)s. Візьміть паспорт і документи. "
+                 "Запис %(n)s.")
+    values = {"when": when, "where": where, "n": booking.number, "who": sms_name(booking.applicant_name)}
     evening = datetime.datetime.combine(
         booking.date - datetime.timedelta(days=1), REMINDER_TIME, tzinfo=timezone.get_current_timezone()
     )
@@ -125,6 +132,17 @@ def last_working_day_before(week):
     return next((d for d in days if is_working_day(d, community=week.community)), days[2])
 
 
+def _unsaved_week(community, monday):
+    """The week as `week_for` would create it, not saved: its cut-off and deadline on the last
+    working day before it."""
+    week = PlanningWeek(community=community, monday=monday)
+    day = last_working_day_before(week)
+    tz = timezone.get_current_timezone()
+    week.cutoff_at = datetime.datetime.combine(day, community.planning_cutoff, tzinfo=tz)
+    week.publish_by = datetime.datetime.combine(day, community.publish_deadline, tzinfo=tz)
+    return week
+
+
 def week_for(community, monday):
     """The planning week starting on `monday`, created with the community's cut-off and deadline."""
     if monday.weekday() != 0:
@@ -132,15 +150,10 @@ def week_for(community, monday):
     week = PlanningWeek.objects.filter(community=community, monday=monday).first()
     if week:
         return week
-    probe = PlanningWeek(community=community, monday=monday)
-    day = last_working_day_before(probe)
-    tz = timezone.get_current_timezone()
+    probe = _unsaved_week(community, monday)
     week, _created = PlanningWeek.objects.get_or_create(
         community=community, monday=monday,
-        defaults={
-            "cutoff_at": datetime.datetime.combine(day, community.planning_cutoff, tzinfo=tz),
-            "publish_by": datetime.datetime.combine(day, community.publish_deadline, tzinfo=tz),
-        },
+        defaults={"cutoff_at": probe.cutoff_at, "publish_by": probe.publish_by},
     )
     return week
 
@@ -334,9 +347,12 @@ def stale_requests(plan):
     stale = []
     for key, stamp in plan.basis.items():
         req = current.get(int(key))
-        if req is None or req.status not in (Status.ACCEPTED, Status.SCHEDULED) or req.updated_at.isoformat() != stamp:
+        if req is None or req.status not in PLANNABLE or req.updated_at.isoformat() != stamp:
             stale.append(req or key)
-    new = VisitRequest.objects.filter(community=plan.week.community, status=Status.ACCEPTED).exclude(pk__in=ids)
+    # Another week's plan published since took some of them: that trip holds them now.
+    held = set(build.held_elsewhere(plan.week).filter(request_id__in=ids).values_list("request_id", flat=True))
+    stale += [r for r in current.values() if r.pk in held and r not in stale]
+    new = build.pool(plan.week).exclude(status=Status.SCHEDULED).exclude(pk__in=ids)
     return stale, list(new)
 
 
@@ -362,13 +378,38 @@ def _sms_text(stop, kind):
         "date": day.strftime("%d.%m"), "a": day.strftime("%H:%M"),
         "b": timezone.localtime(stop.window_end).strftime("%H:%M"),
     }
-    number = stop.request.number
+    # Each text names whom it is about ("Марія К."): one phone may have asked for two people.
+    values = {"n": stop.request.number, "when": when, "who": sms_name(stop.request.applicant_name)}
     if kind == "correction":
-        return _("ЦНАП: зміна часу візиту за заявкою %(n)s: %(when)s.") % {"n": number, "when": when}
+        return _("ЦНАП (%(who)s): зміна часу візиту за заявкою %(n)s: %(when)s.") % values
     if kind == "reminder":
-        return _("ЦНАП нагадує: завтра візит адміністратора %(when)s. Підготуйте документи. Заявка %(n)s.") % {
-            "n": number, "when": when}
-    return _("ЦНАП: адміністратор приїде %(when)s. Заявка %(n)s. Підготуйте документи.") % {"n": number, "when": when}
+        return _("ЦНАП нагадує (%(who)s): завтра візит адміністратора %(when)s. Підготуйте документи. "
+                 "Заявка %(n)s.") % values
+    return _("ЦНАП (%(who)s): адміністратор приїде %(when)s. Заявка %(n)s. Підготуйте документи.") % values
+
+
+def publish_preview(plan):
+    """What publishing `plan` would send, for the coordinator's confirmation: how many people get a
+    new date, a changed time, word that their visit is put off, and a reminder the evening before.
+    The same rules as `publish` (a request whose outcome arrived meanwhile gets nothing)."""
+    previous = plan.week.plans.filter(state=Plan.State.PUBLISHED).exclude(pk=plan.pk).first()
+    before = {}
+    if previous:
+        before = {s.request_id: (s.window_start, s.window_end)
+                  for s in Stop.objects.filter(trip__plan=previous, request__isnull=False)}
+    counts = {"schedule": 0, "correction": 0, "unchanged": 0, "dropped": 0, "reminder": 0}
+    for stop in Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request"):
+        if stop.request.status not in PLANNABLE:
+            continue
+        counts["reminder"] += 1
+        old = before.pop(stop.request_id, None)
+        if old == (stop.window_start, stop.window_end):
+            counts["unchanged"] += 1
+        else:
+            counts["schedule" if old is None else "correction"] += 1
+    counts["dropped"] = VisitRequest.objects.filter(pk__in=list(before), status=Status.SCHEDULED).count()
+    counts["sms"] = counts["schedule"] + counts["correction"] + counts["dropped"]
+    return counts
 
 
 @transaction.atomic
@@ -382,6 +423,14 @@ def publish(plan, *, by):
     if plan.state != Plan.State.APPROVED:
         raise PlanningError(_("Оприлюднити можна лише затверджений план."))
     community = plan.week.community
+    # A request belongs to one published trip at a time: if another week published it since this
+    # plan was approved, publishing would send its person a second, conflicting date.
+    taken = Stop.objects.filter(trip__plan=plan, request_id__in=build.held_elsewhere(plan.week)).count()
+    if taken:
+        raise PlanningError(ngettext(
+            "%(n)s заявку вже поставлено в оприлюднений план іншого тижня. Сплануйте цей тиждень заново.",
+            "%(n)s заявок уже поставлено в оприлюднений план іншого тижня. Сплануйте цей тиждень заново.",
+            taken) % {"n": taken})
     previous = plan.week.plans.filter(state=Plan.State.PUBLISHED).exclude(pk=plan.pk).first()
     before = {}
     if previous:
@@ -401,7 +450,9 @@ def publish(plan, *, by):
     stops = list(Stop.objects.filter(trip__plan=plan, request__isnull=False).select_related("request", "trip"))
     for stop in stops:
         req = stop.request
-        if req.status == Status.ACCEPTED:
+        if req.status not in PLANNABLE:
+            continue  # its outcome arrived meanwhile (served, withdrawn): nothing to announce
+        if req.status in (Status.ACCEPTED, Status.PARTLY_SERVED):
             visit_actions.change_status(req, Status.SCHEDULED, by=by, comment=_("Оприлюднено план: %(p)s") % {"p": plan})
         # The reminder goes out the evening before (or at once if that evening has passed).
         evening = datetime.datetime.combine(
@@ -427,18 +478,126 @@ def publish(plan, *, by):
             visit_actions.change_status(req, Status.ACCEPTED, by=by, comment=_("Візит знято з нової версії плану"))
             enqueue(
                 community=community, recipient=req.contact_phone, kind="correction",
-                text=_("ЦНАП: візит за заявкою %(n)s перенесено, ми повідомимо нову дату.") % {"n": req.number},
+                text=_("ЦНАП (%(who)s): візит за заявкою %(n)s перенесено, ми повідомимо нову дату.") % {
+                    "n": req.number, "who": sms_name(req.applicant_name)},
                 related=req, dedup_key=f"plan:{plan.pk}:request:{req.pk}:dropped",
             )
     plan.state = Plan.State.PUBLISHED
     plan.published_by, plan.published_at = by, timezone.now()
-    plan.save(update_fields=["state", "published_by", "published_at"])
+    plan.published_late = plan.published_at > plan.week.publish_by
+    plan.save(update_fields=["state", "published_by", "published_at", "published_late"])
     wake_sender()
     from .tasks import schedule_return_unvisited
 
     for day in sorted({stop.trip.day for stop in stops}):
         schedule_return_unvisited(day)
     return plan
+
+
+@transaction.atomic
+def include_late(week, req, *, by):
+    """The coordinator plans a request accepted after the week's cut-off in this week anyway; the
+    request's history records who and when. Including it again changes nothing."""
+    if req.community_id != week.community_id:
+        raise PlanningError(_("Заявка належить іншій громаді."))
+    if req.status != Status.ACCEPTED:
+        raise PlanningError(_("Включити можна лише прийняту заявку, яка чекає планування."))
+    inclusion, created = Inclusion.objects.get_or_create(week=week, request=req, defaults={"by": by})
+    if created:
+        visit_actions.add_note(req, by=by, comment=_(
+            "Прийнято після терміну прийому адрес, але координатор включив заявку до плану: %(week)s.")
+            % {"week": week})
+    return inclusion
+
+
+def cancel_reminders(req, *, plan=None):
+    """Withdraw the request's reminders not yet sent (only those of `plan`'s visit when given); returns
+    how many. Called the moment a visit's outcome arrives (field/sync/outcome.py): nobody is reminded
+    of a visit that took place, was refused or is being planned again."""
+    from notifications.models import Kind, OutboxMessage, State
+    from notifications.outbox import cancel, related_ref
+
+    messages = OutboxMessage.objects.filter(related_object=related_ref(req), kind=Kind.REMINDER,
+                                            state__in=[State.QUEUED, State.FAILED])
+    if plan is not None:
+        messages = messages.filter(dedup_key__startswith=f"plan:{plan.pk}:")
+    return sum(cancel(m) for m in messages)
+
+
+# How long before the cut-off and the publish deadline the coordinator is reminded.
+CUTOFF_NOTICE = datetime.timedelta(hours=2)
+DEADLINE_NOTICE = datetime.timedelta(hours=1)
+CUTOFF, DRAFT, DEADLINE, OVERDUE = "cutoff", "draft", "deadline", "overdue"
+
+
+@dataclass
+class Reminder:
+    """One thing the coordinator should do now for the coming week: `key` says what, `ref` names the
+    occasion once (the SMS's dedup key), `text` speaks to the coordinator."""
+
+    key: str
+    ref: str
+    text: str
+
+
+def coordinator_reminders(community, now=None):
+    """What the coordinator is reminded of for the coming week (issue 10, seed 004 §5.3–5.4): the
+    cut-off is near, a draft is ready to approve, the publish deadline is within the hour, or passed.
+    Computed from the week's state, so the staff pages and the worker always agree."""
+    now = now or timezone.now()
+    monday = next_monday(timezone.localdate(now))
+    # Reading never writes: a week nobody opened yet is only computed (every staff page asks).
+    week = (PlanningWeek.objects.filter(community=community, monday=monday).first()
+            or _unsaved_week(community, monday))
+    at = {"cutoff": timezone.localtime(week.cutoff_at).strftime("%d.%m о %H:%M"),
+          "deadline": timezone.localtime(week.publish_by).strftime("%d.%m о %H:%M"), "week": str(week)}
+    plans = list(week.plans.only("pk", "version", "state").order_by("-version")[:20]) if week.pk else []
+    published = any(p.state == Plan.State.PUBLISHED for p in plans)
+    out = []
+    if week.cutoff_at - CUTOFF_NOTICE <= now < week.cutoff_at:
+        out.append(Reminder(CUTOFF, f"week:{monday}:cutoff", _(
+            "Прийом адрес на %(week)s закінчується %(cutoff)s. Заявки, прийняті пізніше, підуть на наступний "
+            "тиждень.") % at))
+    draft = plans[0] if plans and plans[0].state == Plan.State.DRAFT else None
+    if draft is not None:
+        out.append(Reminder(DRAFT, f"plan:{draft.pk}:draft", _(
+            "План на %(week)s (версія %(v)s) готовий: перевірте і затвердьте його.") % {**at, "v": draft.version}))
+    if not published and week.publish_by - DEADLINE_NOTICE <= now < week.publish_by:
+        out.append(Reminder(DEADLINE, f"week:{monday}:deadline", _(
+            "Графік на %(week)s треба оприлюднити до %(deadline)s — лишилося менше години.") % at))
+    if not published and week.publish_by <= now and timezone.localdate(now) < week.monday:
+        out.append(Reminder(OVERDUE, f"week:{monday}:overdue", _(
+            "Графік на %(week)s не оприлюднено вчасно (термін — %(deadline)s). Оприлюдніть його якнайшвидше.")
+            % at))
+    return out
+
+
+def remind_coordinators(now=None):
+    """The worker's check (VALIZA_WORKER_CHECKS): each coordinator with a phone gets one SMS per
+    reminder through the outbox (its dedup key makes any number of runs send it once). Coordinators
+    without a phone see the same reminders on the staff pages. Returns how many SMS were queued."""
+    from accounts.models import User
+    from accounts.roles import COORDINATOR
+    from notifications.outbox import enqueue
+
+    now = now or timezone.now()
+    queued = 0
+    for community in Community.objects.all():
+        reminders = [r for r in coordinator_reminders(community, now) if r.key != OVERDUE]
+        if not reminders:
+            continue
+        people = User.objects.filter(community=community, role=COORDINATOR, is_active=True).exclude(phone="")
+        for user in people:
+            for reminder in reminders:
+                try:
+                    _message, created = enqueue(
+                        community=community, recipient=user.phone, text=_("Валіза: ") + reminder.text,
+                        dedup_key=f"staff:{user.pk}:{reminder.ref}")
+                except ValueError:
+                    log.warning("coordinator %s has a phone the outbox refuses", user.pk)
+                    break
+                queued += created
+    return queued
 
 
 def return_unvisited(today=None):

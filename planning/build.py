@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from communities.workdays import is_working_day
@@ -14,9 +15,9 @@ from eligibility.models import EligibilityCategory
 from planning import solver
 from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime
 from teams.models import Team
-from visits.models import Status, VisitRequest
+from visits.models import RequestedService, Status, VisitRequest
 
-from .models import Pin, PlanningWeek, Session
+from .models import Inclusion, Pin, Plan, PlanningWeek, Session, Stop
 
 
 def travel_provider():
@@ -69,9 +70,38 @@ def session_visit_id(session, day):
     return f"session:{session.pk}:{day.isoformat()}"
 
 
-def plannable_requests(community):
+def held_elsewhere(week):
+    """Ids of requests another week's published plan holds: scheduled on its trip and not yet given
+    back. Such a request belongs to that trip until its outcome arrives or the night after its day
+    (actions.return_unvisited) puts it back in the pool (ACCEPTED): no other week may plan it."""
+    return (Stop.objects.filter(trip__plan__state=Plan.State.PUBLISHED, trip__plan__week__community=week.community,
+                                request__status=Status.SCHEDULED)
+            .exclude(trip__plan__week=week).values("request_id"))
+
+
+def pool(week):
+    """The week's pool: accepted requests, partly served ones with services still to do, and the
+    scheduled ones this week's own published plan holds (a revision plans them again). Never a
+    request another week's published trip holds."""
+    rest = Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=True))
+    return (VisitRequest.objects.filter(community=week.community)
+            .filter(Q(status__in=[Status.ACCEPTED, Status.SCHEDULED]) | Q(rest, status=Status.PARTLY_SERVED))
+            .exclude(pk__in=held_elsewhere(week))
+            .exclude(pk__in=late(week).values("pk")))
+
+
+def late(week):
+    """Requests accepted after the week's cut-off and not included by hand: they wait for the
+    following week (seed 004 §5.3). A request returned to the pool keeps its first acceptance time."""
+    included = Inclusion.objects.filter(week=week).values("request_id")
+    return (VisitRequest.objects.filter(community=week.community, status=Status.ACCEPTED,
+                                        accepted_at__gt=week.cutoff_at)
+            .exclude(pk__in=included))
+
+
+def plannable_requests(week):
     return (
-        VisitRequest.objects.filter(community=community, status__in=[Status.ACCEPTED, Status.SCHEDULED])
+        pool(week)
         .select_related("settlement", "category", "eligible_by")
         .prefetch_related("services__service")
         .order_by("created_at", "id")
@@ -107,7 +137,7 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
             shift_map[sid] = (team, day)
 
     pins = {p.request_id: p for p in Pin.objects.filter(week=week)}
-    requests = list(requests if requests is not None else plannable_requests(community))
+    requests = list(requests if requests is not None else plannable_requests(week))
     visits, by_id, basis = [], {}, {}
     for req in requests:
         visits.append(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))
@@ -155,7 +185,8 @@ def _session_visit(week, session, day):
 
 
 def _visit(week, req, days, pin, setup_minutes, today):
-    services = [rs.service for rs in req.services.all()]
+    # Only what is still to do: the services accepted at an earlier visit are done.
+    services = [rs.service for rs in req.services.all() if rs.done_at is None]
     service_minutes = setup_minutes + sum(s.minutes for s in services)
     skills = frozenset(skill_for_provider(s.provider_id) for s in services if s.needs_partner)
     preferred = set(req.preferred_weekdays or []) or {0, 1, 2, 3, 4, 5}

@@ -71,6 +71,8 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Published after the week's deadline (publish_by): feeds the punctuality indicator.
+    published_late = models.BooleanField(_("оприлюднено із запізненням"), default=False)
     totals = models.JSONField(default=dict, blank=True)
     # request id → its updated_at when planned: approving warns when a request changed since.
     basis = models.JSONField(default=dict, blank=True)
@@ -191,6 +193,19 @@ class Pin(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["week", "request"], name="one_pin_per_request")]
+
+
+class Inclusion(models.Model):
+    """The coordinator's decision that a request accepted after the week's cut-off is planned in this
+    week anyway (issue 10): who and when; the request's history says so too."""
+
+    week = models.ForeignKey(PlanningWeek, on_delete=models.CASCADE, related_name="inclusions")
+    request = models.ForeignKey("visits.VisitRequest", on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["week", "request"], name="one_inclusion_per_request")]
 
 
 class FixedPoint(models.Model):

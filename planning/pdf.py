@@ -67,13 +67,15 @@ def trip_stops(trip):
     return stops
 
 
-def _stop_rows(stops):
+def _stop_rows(stops, day):
     rows = []
     for stop in stops:
         row = {"stop": stop, "request": stop.request, "session": stop.session, "paid": [], "total": None,
                "bookings": getattr(stop, "bookings", [])}
         if stop.request:
-            services = list(stop.request.services.all())
+            # A service done at an earlier visit (partly served, planned again) is not on this sheet.
+            services = [s for s in stop.request.services.all()
+                        if s.done_at is None or timezone.localdate(s.done_at) >= day]
             row["services"] = services
             row["paid"] = [s for s in services if s.service.is_paid]
             if row["paid"]:
@@ -89,7 +91,7 @@ def route_sheet_html(trip, *, printed_by=None, stops=None):
         "trip": trip,
         "plan": plan,
         "community": plan.week.community,
-        "rows": _stop_rows(stops),
+        "rows": _stop_rows(stops, trip.day),
         "members": list(trip.team.members.all()),
         "is_final": plan.state in (Plan.State.APPROVED, Plan.State.PUBLISHED),
         "is_superseded": plan.state == Plan.State.SUPERSEDED,

@@ -17,9 +17,9 @@ from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
 from core import maps
 from core.dates import iso_date
-from visits.models import RequestedService, Status, VisitRequest
+from visits.models import RequestedService, Status, StatusChange, VisitRequest
 
-from . import actions, pdf, tasks
+from . import actions, build, pdf, tasks
 from .forms import PinForm, PlanForm
 from .models import Pin, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
 
@@ -78,13 +78,16 @@ def board(request):
         # The board names each person on a trip or left unplanned, with the address.
         record_access_many(request, [s.request for t in trips for s in t.stops.all() if s.request]
                            + [u.request for u in unplanned if u.request])
-    pool = VisitRequest.objects.filter(community=request.user.community, status=Status.ACCEPTED)
+    # What this week's planning takes: never a request another week's published trip holds.
+    pool = build.pool(week)
+    partly = _partly_served(pool)
+    late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk"))
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
     to_locate = list(pool.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(location_approximate=True))
                      .select_related("settlement")
                      .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
                      .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
-    record_access_many(request, to_locate[:TO_LOCATE_SHOWN])
+    record_access_many(request, partly + late + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
@@ -94,7 +97,7 @@ def board(request):
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
         "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
-        "stale": stale, "new_in_pool": new,
+        "stale": stale, "new_in_pool": new, "partly": partly, "late": late,
         "can_manage": has_capability(request.user, "planning.manage"),
         # A run that failed or was cancelled: the latest version offers to run again at once.
         "can_rerun": bool(shown and shown == plans[0] and shown.state in (Plan.State.FAILED, Plan.State.CANCELLED)
@@ -105,6 +108,22 @@ def board(request):
 
 # The board lists this many requests to locate; the rest are found by the request list's filter.
 TO_LOCATE_SHOWN = 50
+
+
+def _partly_served(pool):
+    """The pool's requests with some services done at an earlier visit: the board says what is still
+    to do and why (the reason the door gave, in the request's history)."""
+    rows = list(
+        pool.filter(services__done_at__isnull=False).distinct().select_related("settlement").prefetch_related(
+            Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
+            Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
+                     to_attr="partly_changes"),
+        ).order_by("created_at", "pk")
+    )
+    for req in rows:
+        req.rest = [rs.service for rs in req.services.all() if rs.done_at is None]
+        req.partly_reason = req.partly_changes[-1].comment if req.partly_changes else ""
+    return rows
 
 
 def _pin_form(week):
@@ -239,10 +258,35 @@ def plan_approve(request, pk):
 
 
 @staff_required("planning.manage")
-@require_POST
 def plan_publish(request, pk):
-    return _plan_step(request, pk, actions.publish,
-                      _("План оприлюднено. Людям надсилаються SMS з датою і часом візиту."))
+    """"Оприлюднити" asks first: a page that says how many SMS go to whom, and a button that
+    publishes (a POST without the confirmation only shows the page again). Works without JavaScript."""
+    plan = _plan(request.user, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _plan_step(request, pk, actions.publish,
+                          _("План оприлюднено. Людям надсилаються SMS з датою і часом візиту."))
+    if request.method == "POST":
+        return redirect("planning:publish", pk=plan.pk)
+    approved = plan.state == Plan.State.APPROVED
+    return render(request, "planning/publish_confirm.html", {
+        "plan": plan, "week": plan.week, "approved": approved,
+        "counts": actions.publish_preview(plan) if approved else None,
+    })
+
+
+@staff_required("planning.manage")
+@require_POST
+def include_late(request, week_pk, request_pk):
+    week = _week(request.user, week_pk)
+    req = get_object_or_404(VisitRequest, pk=request_pk, community_id=request.user.community_id)
+    try:
+        actions.include_late(week, req, by=request.user)
+    except actions.PlanningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Заявку %(n)s включено до цього тижня. Сплануйте тиждень, щоб вона потрапила "
+                                    "в план.") % {"n": req.number})
+    return _back(week)
 
 
 @staff_required("planning.manage")

@@ -216,6 +216,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.valiza",
+                "planning.context_processors.coordinator_reminders",
             ],
         },
     },
@@ -439,6 +440,7 @@ if VALIZA_WORKER_CHECK_SECONDS <= 0:
 # Plain functions, each safe to run any number of times and in several workers at once.
 VALIZA_WORKER_CHECKS = [
     "planning.actions.recover_runs",  # runs whose worker died or that ran far too long: failed
+    "planning.actions.remind_coordinators",  # cut-off near, draft ready, deadline within the hour: SMS once
     "notifications.outbox.recover",  # SMS left "sending" by a dead worker; due SMS nobody woke up for
     "field.case_files.check",  # case files that were asked for and never built
 ]

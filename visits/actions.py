@@ -47,7 +47,9 @@ TRANSITIONS = {
     Status.REJECTED: set(),
     # A served visit is closed; what was not done becomes a new request.
     Status.SERVED: set(),
-    Status.PARTLY_SERVED: set(),
+    # What was not done stays in the planning pool (the services not yet done): the next published
+    # plan schedules it again (ADR 6, issue 10 addendum).
+    Status.PARTLY_SERVED: {Status.SCHEDULED},
 }
 
 
@@ -215,13 +217,35 @@ def change_status(req, to_status, *, by, reason="", comment=""):
     from_status = locked.status
     locked.status = to_status
     locked.reject_reason = reason if to_status == Status.REJECTED else ""
-    locked.save(update_fields=["status", "reject_reason"])
+    fields = ["status", "reject_reason"]
+    if to_status == Status.ACCEPTED and from_status in (Status.NEW, Status.NEEDS_INFO):
+        # Entering the pool (not a return to it): the week's cut-off is measured against this moment.
+        locked.accepted_at = timezone.now()
+        fields.append("accepted_at")
+    locked.save(update_fields=fields)
     StatusChange.objects.create(
         request=locked, from_status=from_status, to_status=to_status, reason=reason,
         comment=comment.strip(), by=by,
     )
-    req.status, req.reject_reason = locked.status, locked.reject_reason
+    req.status, req.reject_reason, req.accepted_at = locked.status, locked.reject_reason, locked.accepted_at
     return locked
+
+
+def add_note(req, *, by, comment):
+    """A line in the request's history with no change of status (e.g. included in a week by hand)."""
+    return StatusChange.objects.create(request_id=req.pk, from_status=req.status, to_status=req.status, by=by,
+                                       comment=comment.strip())
+
+
+def mark_services_done(req, service_ids, *, at):
+    """The services accepted at the door are done: planning counts only the rest. Repeats change nothing."""
+    return RequestedService.objects.filter(request=req, service_id__in=service_ids, done_at__isnull=True).update(
+        done_at=at)
+
+
+def remaining_services(req):
+    """The requested services not yet done, in the order they were asked for."""
+    return [rs.service for rs in req.services.select_related("service").order_by("pk") if rs.done_at is None]
 
 
 def accept(req, *, by, comment=""):

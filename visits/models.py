@@ -177,6 +177,9 @@ class VisitRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When it first entered the planning pool (visits.actions.change_status): one accepted after a
+    # week's cut-off waits for the following week unless the coordinator includes it (issue 10).
+    accepted_at = models.DateTimeField(_("прийнято до планування"), null=True, blank=True, editable=False)
     # Raised by every edit of the request's data (visits.actions.update_request), which saves only if
     # the version is still the one the editor read: two people editing at once cannot lose a save.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -268,6 +271,8 @@ class RequestedService(models.Model):
 
     request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="services")
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT)
+    # Accepted at the door (field sync): a partly served request is planned again for the rest only.
+    done_at = models.DateTimeField(_("виконано"), null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -117,7 +117,9 @@ ACCESS = {
     "planning:progress": {"GET": staff(PLANNERS)},
     "planning:approve": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     "planning:cancel": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
-    "planning:publish": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
+    # GET: the confirmation (how many SMS go to whom); POST with confirm=1 publishes.
+    "planning:publish": {"GET": staff(PLAN_MANAGERS), "POST": staff(PLAN_MANAGERS, ok=302)},
+    "planning:include_late": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     # planning.sheet: the field administrator only for a published trip of their own team (not this one).
     "planning:route_sheet": {"GET": {**staff(PLANNERS), "field_admin": 404}},
     # SMS outbox: phones and visit times of the whole community

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from journal import actions as journal_actions
 from journal.models import Case
+from visits import actions as visit_actions
 
 from .. import tasks
 from ..models import AcceptedService
@@ -49,6 +50,7 @@ def apply(ctx):
                       "provisional_number": case.provisional_number or "",
                       "handover_due": case.handover_due.isoformat(), "provider_due": case.provider_due.isoformat(),
                       "already_registered": case.pk not in new_ids})
+    visit_actions.mark_services_done(req, [s.pk for _l, s, _c in lines], at=ctx.effective_at)
     if new_ids:
         tasks.schedule_case_files(new_ids)
     own = ("", "", {"visit_id": visit.pk, "cases": cases})

@@ -2,7 +2,10 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from planning import actions as planning_actions
+from planning.models import Plan, Stop
 from visits import actions as visit_actions
 from visits.models import Status
 
@@ -21,7 +24,15 @@ def _status_for(ctx, outcome, moved_elsewhere):
     if outcome == Outcome.SERVED:
         return Status.SERVED, _("Візит %(d)s: обслуговано.") % {"d": when}
     if outcome == Outcome.PARTLY_SERVED:
-        return Status.PARTLY_SERVED, _("Візит %(d)s: обслуговано частково.") % {"d": when}
+        # The rest stays in the planning pool: the history says what and why (the board shows it).
+        rest = visit_actions.remaining_services(ctx.request)
+        comment = _("Візит %(d)s: обслуговано частково.") % {"d": when}
+        if rest:
+            comment += " " + ngettext("Лишилася одна послуга: %(s)s.", "Лишилося послуг: %(n)s — %(s)s.",
+                                      len(rest)) % {"n": len(rest), "s": "; ".join(s.name for s in rest)}
+        if ctx.data.note:
+            comment += " " + _("Причина: %(n)s") % {"n": ctx.data.note}
+        return Status.PARTLY_SERVED, comment
     if moved_elsewhere:
         return None, ""
     comment = _("Візит %(d)s: %(reason)s. Заявка повертається до планування.") % {
@@ -48,6 +59,11 @@ def _move_request(ctx, target, comment):
     return True, ""
 
 
+def _on_a_later_trip(ctx):
+    return (Stop.objects.filter(request_id=ctx.stop.request_id, trip__plan__state=Plan.State.PUBLISHED,
+                                trip__day__gt=ctx.stop.trip.day).exclude(pk=ctx.stop.pk).exists())
+
+
 def apply(ctx):
     data = ctx.data
     check_withdrawn(ctx)
@@ -71,7 +87,9 @@ def apply(ctx):
         if rule == "superseded":
             return "superseded", SUPERSEDED_MESSAGE, {"visit_id": visit.pk, "outcome": visit.outcome}
         notes.append(_("Попередній результат візиту замінено цим (історію збережено)."))
-    moved_elsewhere = bool(moved[2].get("moved_to"))
+    # A later published trip (of another week, after the night-after return) holds the request: a late
+    # "not at home" for the old visit must not take it off that trip.
+    moved_elsewhere = bool(moved[2].get("moved_to")) or _on_a_later_trip(ctx)
     target, comment = _status_for(ctx, data.outcome, moved_elsewhere)
     ok, why = _move_request(ctx, target, comment)
     if not ok and not ctx.force:
@@ -86,6 +104,10 @@ def apply(ctx):
     visit.video_consent_at = ctx.effective_at if data.video_consent else None
     visit.save(update_fields=["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
                               "recorded_by", "device", "video_consent_at"])
+    # Whatever the outcome, the reminders of this visit are void; all of them unless a newer trip
+    # still holds the request (it stays scheduled there, with its own reminder).
+    held = ctx.request.status == Status.SCHEDULED
+    planning_actions.cancel_reminders(ctx.request, plan=ctx.stop.trip.plan if held else None)
     if target == Status.ACCEPTED and ok:
         notes.append(_("Заявка повернулася до планування."))
     elif moved_elsewhere and data.outcome not in SERVED_OUTCOMES:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import make_request
+from conftest import before_cutoff, make_request
 from notifications.models import OutboxMessage
 from planning import actions
 from teams.models import Suitcase, Team, TeamShift
@@ -28,6 +28,8 @@ def week_pool(live_world):
                            street=f"Садова {n}", building=str(n + 1),
                            latitude=Decimal("48.5") + Decimal(n) / 100, longitude=Decimal("35.02"))
         visit_actions.accept(req, by=w.users["coordinator"])
+        # Accepted well before any cut-off of the weeks a test plans, whatever day the run is.
+        before_cutoff(req)
         reqs.append(req)
     return w, reqs
 
@@ -47,6 +49,9 @@ def test_coordinator_plans_approves_publishes_and_sees_the_sms(week_pool, page, 
     page.get_by_role("button", name="Затвердити план").click()
     page.wait_for_selector('[data-plan-state="approved"]')
     page.get_by_role("button", name="Оприлюднити і надіслати SMS").click()
+    # The confirmation says how many SMS go to whom.
+    assert "дата і час візиту — 3 людям" in page.locator("#publish-counts").inner_text()
+    page.get_by_role("button", name="Так, оприлюднити і надіслати SMS").click()
     page.wait_for_selector('[data-plan-state="published"]')
     assert "План оприлюднено" in page.locator(".messages").inner_text()
     page.goto("/staff/outbox/")

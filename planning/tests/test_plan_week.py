@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import make_request
+from conftest import before_cutoff, make_request
 from planning import actions, build
 from planning.models import Pin, Plan, Stop, Unplanned
 from teams.models import Suitcase, Team, TeamDayOff, TeamShift
@@ -36,6 +36,8 @@ def accepted(world, **fields):
     defaults.update(fields)
     req = make_request(world, **defaults)
     visit_actions.accept(req, by=world.users["coordinator"])
+    # Accepted well before any cut-off of the weeks a test plans, whatever day the run is.
+    before_cutoff(req)
     return req
 
 

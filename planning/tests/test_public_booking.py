@@ -103,9 +103,10 @@ def test_citizen_books_a_slot_and_sees_number_date_and_time(client, world, sessi
 
     confirm = OutboxMessage.objects.get(dedup_key=f"booking:{booking.pk}:confirm")
     assert confirm.recipient == "+380671234567" and booking.number in confirm.text
+    assert "(Ніна М.)" in confirm.text  # whom it is about (issue 10)
     assert slot.start.strftime("%H:%M") in confirm.text and slot.date.strftime("%d.%m") in confirm.text
     reminder = OutboxMessage.objects.get(dedup_key=f"booking:{booking.pk}:reminder")
-    assert reminder.next_attempt_at.date() < slot.date
+    assert reminder.next_attempt_at.date() < slot.date and "(Ніна М.)" in reminder.text
 
 
 def test_a_refused_booking_sends_nothing(client, session):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from bench.planning import month
 from bench.planning.hand_plan import hand_plan
 from catalogue.models import Provider, Service
 from communities.models import Community, Office, Settlement
@@ -56,14 +57,40 @@ class Command(BaseCommand):
         parser.add_argument("--time-limit", type=float, default=8.0,
                             help="solver search time, seconds (the whole plan must take ≤ 10 s)")
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--month", action="store_true",
+            help="a month of the weekly cycle instead: --requests (default 1500) arrive over --weeks weeks "
+                 "for --teams (default 10) teams; each week planned at its cut-off, published, worked; the last "
+                 "line is weeks=… planned=… twice=… lost=… max_plan_s=…")
+        parser.add_argument("--weeks", type=int, default=4, help="with --month: weeks planned")
 
     def handle(self, *args, **opts):
         try:
             with transaction.atomic():
-                self._run(opts)
+                if opts["month"]:
+                    self._month(opts)
+                else:
+                    self._run(opts)
                 raise Rollback
         except Rollback:
             pass
+
+    def _month(self, opts):
+        # One week's defaults (500 requests, 4 teams, 8 s) are not the month's.
+        argv_defaults = {"requests": 500, "teams": 4, "time_limit": 8.0}
+        month_defaults = {"requests": 1500, "teams": 10, "time_limit": 20.0}
+        for key, value in month_defaults.items():
+            if opts[key] == argv_defaults[key]:
+                opts[key] = value
+        self.stdout.write(f"month: requests={opts['requests']} teams={opts['teams']} weeks={opts['weeks']} "
+                          f"time_limit_s={opts['time_limit']} seed={opts['seed']}")
+        report = month.run(opts, self.stdout.write)
+        self.stdout.write(
+            f"requests={opts['requests']} approximate={report.approximate} served={report.served} "
+            f"unplanned_rows={report.unplanned} distinct_planned={report.distinct_planned}")
+        self.stdout.write(
+            f"weeks={report.weeks} planned={report.planned} twice={len(report.twice)} lost={len(report.lost)} "
+            f"max_plan_s={max(report.plan_s, default=0):.1f}")
 
     def _run(self, opts):
         rnd = random.Random(opts["seed"])

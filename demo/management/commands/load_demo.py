@@ -290,5 +290,7 @@ class Command(BaseCommand):
                     req.evidence_available = True
                     actions.update_request(req, choices, by=operator)
                 actions.accept(req, by=coordinator, comment="")
+                # Accepted when it was made, like the rest of its history (the week's cut-off reads it).
+                VisitRequest.objects.filter(pk=req.pk).update(accepted_at=created)
             elif target == Status.REJECTED:
                 actions.reject(req, by=coordinator, reason=rnd.choice(RejectReason.values), comment="")

@@ -12,7 +12,7 @@ def typed_points_are_manual(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0005_match_keys_without_invisible_characters'),
+        ('visits', '0006_issue10_done_services_accepted_at'),
     ]
 
     operations = [
