@@ -156,6 +156,19 @@ def _solver_stops_when_converged(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_internet_maps(settings):
+    """Tests never fetch from the internet: no map tiles (the default is OpenStreetMap's) and no geocoder
+    server, whatever the environment says, unless a test turns one on (a host the browser blocks, a
+    local server)."""
+    settings.VALIZA_MAP_TILE_URL = ""
+    settings.VALIZA_MAP_TILE_ATTRIBUTION = ""
+    settings.VALIZA_GEOCODER_URL = ""
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"] = ["'self'", "data:"]
+    settings.CONTENT_SECURITY_POLICY = policy
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -3,9 +3,8 @@
 import datetime
 import logging
 
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
+from core import maps
 from core.dates import iso_date
 from teams import rosters
 from visits.models import RequestedService, Status, StatusChange, VisitRequest
@@ -65,7 +65,7 @@ def board(request):
         trips = list(
             Trip.objects.filter(plan=shown).select_related("team__office", "vehicle", "suitcase").prefetch_related(
                 Prefetch("stops", queryset=Stop.objects.select_related(
-                    "request__settlement", "session__fixed_point").prefetch_related(
+                    "request__settlement", "session__fixed_point__settlement").prefetch_related(
                     Prefetch("request__services", queryset=RequestedService.objects.select_related("service"))
                 ))
             )
@@ -83,12 +83,18 @@ def board(request):
     pool = build.pool(week)
     partly = _partly_served(pool)
     late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk"))
-    record_access_many(request, partly + late)
+    # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
+    to_locate = list(pool.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(location_approximate=True))
+                     .select_related("settlement")
+                     .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
+                     .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
+    record_access_many(request, partly + late + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
         "reason_labels": actions.REASON_LABELS, "pool_count": pool.count(),
         "no_location": pool.filter(latitude__isnull=True).count(),
+        "to_locate": to_locate[:TO_LOCATE_SHOWN], "to_locate_more": len(to_locate) > TO_LOCATE_SHOWN,
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
         "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
@@ -110,6 +116,10 @@ def team_notes(week):
     travels without someone who works in another team that day (teams/rosters.py decides)."""
     team_days = rosters.plan_days(rosters.teams_for_rosters(week.community), build.working_days(week))
     return [entry for day in sorted(team_days) for entry in team_days[day] if entry.off or entry.notes]
+
+
+# The board lists this many requests to locate; the rest are found by the request list's filter.
+TO_LOCATE_SHOWN = 50
 
 
 def _partly_served(pool):
@@ -169,6 +179,7 @@ def _map_data(trips):
     offices = {}
     days = {}
     out = []
+    settlements = {}
     for trip in trips:
         office = trip.team.office
         offices[office.pk] = {"id": office.pk, "name": office.name, "address": office.address, "at": _point(office)}
@@ -181,16 +192,23 @@ def _map_data(trips):
                 continue
             window = f"{timezone.localtime(stop.window_start):%H:%M}–{timezone.localtime(stop.window_end):%H:%M}"
             what = _("заявка %(n)s") % {"n": stop.request.number} if stop.request else str(stop.session.fixed_point)
-            stops.append({"n": stop.position, "at": at, "window": window, "what": what})
+            settlement = (stop.request or stop.session.fixed_point).settlement
+            settlements.setdefault(settlement.pk, (settlement, []))[1].append(at)
+            stops.append({"n": stop.position, "at": at, "window": window, "what": what,
+                          "settlement": settlement.name,
+                          "approximate": bool(stop.request and stop.request.location_approximate)})
         out.append({
             "id": trip.pk, "colour": trip.colour, "day": trip.day.isoformat(),
             "label": f"{days[trip.day.isoformat()]} — {trip.team}", "office": office.pk, "stops": stops,
         })
-    tiles = None
-    if settings.VALIZA_MAP_TILE_URL:
-        tiles = {"url": settings.VALIZA_MAP_TILE_URL, "attribution": settings.VALIZA_MAP_TILE_ATTRIBUTION}
+    # Each settlement's name, at its centre (or amid its stops when the centre is not known).
+    named = []
+    for settlement, points in settlements.values():
+        at = _point(settlement) or [sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)]
+        named.append({"name": settlement.name, "at": at})
     return {
-        "tiles": tiles, "offices": list(offices.values()), "trips": out,
+        "tiles": maps.tiles(), "settlements": sorted(named, key=lambda s: s["name"]),
+        "offices": list(offices.values()), "trips": out,
         "days": [{"value": k, "label": v} for k, v in sorted(days.items())],
     }
 

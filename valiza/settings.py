@@ -83,12 +83,16 @@ def env_martial_law_until(name):
         ) from None
 
 
-def env_tile_url(name):
+def env_tile_url(name, default=""):
     """A map tile URL template (Leaflet's: https://tile.example.org/{z}/{x}/{y}.png, `{s}.` allowed as
-    the first label of the host) and the origin the browser may load images from, for the CSP."""
+    the first label of the host) and the origin the browser may load images from, for the CSP.
+    Unset: `default`; set to empty: no tiles."""
     from urllib.parse import urlsplit
 
-    value = env(name, "") or ""
+    value = env(name)
+    if value is None:
+        value = default
+    value = value.strip()
     if not value:
         return "", None
     parts = urlsplit(value)
@@ -158,6 +162,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "communities",
+    "addresses",
     "catalogue",
     "eligibility",
     "visits",
@@ -476,11 +481,34 @@ if VALIZA_OUTBOX_STALE_SECONDS <= 2 * VALIZA_SMS_TIMEOUT_SECONDS:
         "or a slow send would be taken for a dead worker."
     )
 
-# The planning board's map. No tile URL (the default): offices, stops and routes on a blank
-# background, and the browser asks no one else for anything. With one, its host is added to the
-# CSP's img-src. The attribution is HTML, shown in the map's corner (e.g. the tile server's terms).
-VALIZA_MAP_TILE_URL, _MAP_TILE_ORIGIN = env_tile_url("VALIZA_MAP_TILE_URL")
-VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "")
+# The maps (planning board, request page): OpenStreetMap's tiles by default, with their attribution;
+# its host is added to the CSP's img-src. VALIZA_MAP_TILE_URL= (empty) turns tiles off: offices, stops
+# and routes on a blank background, and the browser asks no one else for anything. The attribution is
+# HTML, shown in the map's corner (the tile server's terms). OSM's tile policy asks for light use and
+# the attribution; a busy installation runs or rents its own tile server.
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
+VALIZA_MAP_TILE_URL, _MAP_TILE_ORIGIN = env_tile_url("VALIZA_MAP_TILE_URL", OSM_TILE_URL)
+VALIZA_MAP_TILE_ATTRIBUTION = env("VALIZA_MAP_TILE_ATTRIBUTION", "") or (
+    OSM_ATTRIBUTION if VALIZA_MAP_TILE_URL == OSM_TILE_URL else "")
+
+# Geocoding a request's address (addresses/geocoding.py): the community's register first (offline), then
+# a Nominatim- (or Photon-, VALIZA_GEOCODER_API=photon) compatible server, from the worker only, then
+# the settlement's centre, marked approximate. Empty URL (the default): no address leaves the server.
+# The public nominatim.openstreetmap.org allows one request a second with a real User-Agent (its policy).
+VALIZA_GEOCODER_URL = env("VALIZA_GEOCODER_URL", "") or ""
+if VALIZA_GEOCODER_URL and not re.match(r"https?://[^\s/@]+", VALIZA_GEOCODER_URL):
+    raise ImproperlyConfigured(
+        f"VALIZA_GEOCODER_URL must be an http(s) address such as https://nominatim.example.org, "
+        f"not {VALIZA_GEOCODER_URL!r}"
+    )
+VALIZA_GEOCODER_API = env("VALIZA_GEOCODER_API", "nominatim") or "nominatim"
+if VALIZA_GEOCODER_API not in ("nominatim", "photon"):
+    raise ImproperlyConfigured(f"VALIZA_GEOCODER_API must be nominatim or photon, not {VALIZA_GEOCODER_API!r}")
+VALIZA_GEOCODER_TIMEOUT_S = env_float("VALIZA_GEOCODER_TIMEOUT_S", 5.0)
+# At least this long between two questions to the server from one worker process (public Nominatim: 1 s).
+VALIZA_GEOCODER_INTERVAL_S = env_float("VALIZA_GEOCODER_INTERVAL_S", 1.0)
+VALIZA_GEOCODER_USER_AGENT = env("VALIZA_GEOCODER_USER_AGENT", "") or "Valiza (mobile administrative services)"
 # How often the planning board asks for the state of today's stops (seconds; a small fragment).
 VALIZA_BOARD_LIVE_SECONDS = env_int("VALIZA_BOARD_LIVE_SECONDS", 15)
 if VALIZA_BOARD_LIVE_SECONDS < 1:

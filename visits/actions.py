@@ -14,6 +14,7 @@ from core.text import match_key
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 
+from . import location
 from .models import (
     OPEN_STATUSES,
     Channel,
@@ -142,7 +143,10 @@ def create_request(req, choices, *, by=None, today=None):
     req.created_by = by if by and by.is_authenticated else None
     req.created_at = now
     _apply_verdict(req, evaluate_request(req, today))
+    ask_geocoder = location.place(req)
     req.save()
+    if ask_geocoder:
+        location.ask_geocoder(req)
     _save_services(req, choices)
     StatusChange.objects.create(
         request=req, from_status="", to_status=Status.NEW, by=req.created_by, at=now,
@@ -168,7 +172,10 @@ def update_request(req, choices, *, by, today=None):
     _apply_verdict(req, evaluate_request(req, today))
     req.status = locked.status
     req.version = locked.version
+    ask_geocoder = location.place(req, before=locked)
     req.save()
+    if ask_geocoder:
+        location.ask_geocoder(req)
     _save_services(req, choices)
     comment = _("Дані заявки змінено.")
     if locked.status == Status.NEEDS_INFO:

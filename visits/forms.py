@@ -134,6 +134,10 @@ class VisitRequestForm(forms.ModelForm):
             "latitude": {"invalid": _("Широта — це число, наприклад 47.9105.")},
             "longitude": {"invalid": _("Довгота — це число, наприклад 33.3918.")},
         }
+        help_texts = {
+            "latitude": _("Можна не заповнювати: Валіза знайде будинок за адресою, а позначку можна "
+                          "пересунути на мапі в заявці."),
+        }
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -357,3 +361,25 @@ class StatusLookupForm(forms.Form):
         if len(value) != 8:
             raise forms.ValidationError(_("Номер заявки — це 8 цифр, наприклад 1234-5678."))
         return f"{value[:4]}-{value[4:]}"
+
+
+class PinForm(forms.Form):
+    """The point the operator put on the request's map (or typed under it)."""
+
+    latitude = forms.DecimalField(label=_("Широта"),
+                                  error_messages={"required": _("Поставте позначку на мапі або вкажіть широту."),
+                                                  "invalid": _("Широта — це число, наприклад 48.5123.")})
+    longitude = forms.DecimalField(label=_("Довгота"),
+                                   error_messages={"required": _("Поставте позначку на мапі або вкажіть довготу."),
+                                                   "invalid": _("Довгота — це число, наприклад 35.0123.")})
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if lat is not None and lon is not None and not (
+                LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+            raise forms.ValidationError(_("Ця точка поза Україною. Можливо, широту й довготу переплутано?"))
+        for name in ("latitude", "longitude"):
+            if data.get(name) is not None:
+                data[name] = data[name].quantize(Decimal("0.000001"))  # about 10 cm: the map gives more digits
+        return data

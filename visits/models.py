@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from addresses.models import LocationSource
 from core.text import match_key
 
 
@@ -129,6 +130,13 @@ class VisitRequest(models.Model):
         _("довгота"), max_digits=9, decimal_places=6, null=True, blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    # Where the point came from (addresses/geocoding.py, visits/location.py): a pin the operator put
+    # (manual) is never moved by the geocoder; an approximate one (the settlement's centre, or only the
+    # street found) is planned all the same and flagged on the board and the route sheet.
+    location_source = models.CharField(
+        _("звідки координати"), max_length=12, choices=LocationSource.choices, blank=True, editable=False
+    )
+    location_approximate = models.BooleanField(_("координати приблизні"), default=False, editable=False)
 
     # Eligibility: what the person claims and the verdict computed from it (eligibility.rules).
     category = models.ForeignKey(
@@ -221,6 +229,17 @@ class VisitRequest(models.Model):
         if self.flat:
             parts.append(_("кв. %(flat)s") % {"flat": self.flat})
         return ", ".join(parts)
+
+    @property
+    def location_note(self):
+        """Why the visit's point is not the house (board, route sheet), or "" when it is."""
+        if self.latitude is None or self.longitude is None:
+            return _("місця на мапі немає")
+        if not self.location_approximate:
+            return ""
+        if self.location_source == LocationSource.SETTLEMENT:
+            return _("місце приблизне: центр населеного пункту")
+        return _("місце приблизне: знайдено лише вулицю")
 
     @property
     def when_label(self):

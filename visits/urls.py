@@ -9,5 +9,6 @@ urlpatterns = [
     path("check/", views.intake_check, name="check"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/edit/", views.request_edit, name="edit"),
+    path("<int:pk>/location/", views.request_locate, name="locate"),
     path("<int:pk>/decide/", views.request_decide, name="decide"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import EDIT, VIEW, record_access
+from core import maps
 from core.forms import parse_id
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 
-from . import actions
-from .forms import DecisionForm, RequestFilterForm, VisitRequestForm
+from . import actions, location
+from .forms import DecisionForm, PinForm, RequestFilterForm, VisitRequestForm
 from .models import Channel, RequestedDocument, RequestedService, Status, VisitRequest
 from .queries import filtered_requests
 
@@ -83,7 +85,42 @@ def request_detail(request, pk):
         # What the field client reported from each visit (field app): outcome, acts, photos, videos.
         "field_visits": req.visits.select_related("stop__trip", "recorded_by").prefetch_related(
             "acts", "attachments", "accepted__case", "accepted__service").order_by("stop__trip__day", "pk"),
+        "can_pin": req.status != Status.REJECTED and has_capability(request.user, "requests.intake"),
+        "pin_form": PinForm(initial={"latitude": req.latitude, "longitude": req.longitude}),
+        "map_data": _request_map(req),
     })
+
+
+def _request_map(req):
+    """What the request page's map shows (static/js/request-map.js): the pin, or the settlement's centre."""
+    def point(lat, lon):
+        return [float(lat), float(lon)] if lat is not None and lon is not None else None
+
+    return {
+        "at": point(req.latitude, req.longitude),
+        "centre": point(req.settlement.latitude, req.settlement.longitude),
+        "approximate": req.location_approximate,
+        "tiles": maps.tiles(),
+    }
+
+
+@staff_required("requests.intake")
+@require_POST
+def request_locate(request, pk):
+    """The operator's pin for the visit's place: dragged on the map, or typed under it."""
+    req = _get_request(request.user, pk)
+    record_access(request, req, EDIT)
+    if req.status == Status.REJECTED:
+        messages.error(request, _("Відхилену заявку змінити не можна."))
+        return redirect("visits:detail", pk=req.pk)
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        for error in [e for errors in form.errors.values() for e in errors]:
+            messages.error(request, error)
+        return redirect(f"{reverse('visits:detail', args=[req.pk])}#location")
+    location.pin(req, form.cleaned_data["latitude"], form.cleaned_data["longitude"], by=request.user)
+    messages.success(request, _("Місце візиту збережено. Саме сюди приїде команда."))
+    return redirect(f"{reverse('visits:detail', args=[req.pk])}#location")
 
 
 def _verdict_from_form(form, community):

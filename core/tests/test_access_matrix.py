@@ -96,6 +96,9 @@ ACCESS = {
     "visits:check": {"GET": staff(REQUEST_STAFF, ok=405), "POST": staff(REQUEST_STAFF)},
     "visits:detail": {"GET": staff(REQUEST_STAFF)},
     "visits:edit": {"GET": staff(REQUEST_STAFF)},
+    # The operator's pin on the request's map (issue 10)
+    "visits:locate": {"GET": staff(REQUEST_STAFF, ok=405),
+                      "POST": staff(REQUEST_STAFF, ok=Redirect("/staff/requests/{pk}/#location"))},
     "visits:decide": {"GET": staff(DECIDERS, ok=405),
                       "POST": staff(DECIDERS, ok=Redirect("/staff/requests/{pk}/"))},
     "audit:access_log": {"GET": staff(AUDITORS)},
@@ -324,6 +327,8 @@ def _post_data(world, key, device_id=""):
         return intake_post_data(world), None
     if key == "visits:decide":
         return {"action": Status.ACCEPTED}, None
+    if key == "visits:locate":
+        return {"latitude": "48.51", "longitude": "35.01"}, None
     if key == "api/v1/requests/<int:pk>/decision":
         return json.dumps({"status": Status.ACCEPTED}), "application/json"
     if key == "api/v1/field/sync":

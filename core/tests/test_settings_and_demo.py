@@ -1,3 +1,4 @@
+import ast
 import os
 import secrets
 import subprocess
@@ -55,11 +56,31 @@ def _img_src(**env):
 
 
 def test_map_tile_host_is_allowed_by_the_csp_only_when_configured():
-    assert _img_src().stdout.split() == ["'self'", "data:"]
+    # OpenStreetMap's tiles by default (issue 10); an empty setting turns tiles off.
+    assert _img_src().stdout.split() == ["'self'", "data:", "https://tile.openstreetmap.org"]
+    assert _img_src(VALIZA_MAP_TILE_URL="").stdout.split() == ["'self'", "data:"]
     result = _img_src(VALIZA_MAP_TILE_URL="https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png")
     assert result.stdout.split() == ["'self'", "data:", "https://*.tiles.example.org"]
     result = _img_src(VALIZA_MAP_TILE_URL="http://127.0.0.1:8080/{z}/{x}/{y}.png")
     assert result.stdout.split()[-1] == "http://127.0.0.1:8080"
+
+
+MAP = ("import valiza.settings as s; print(repr((s.VALIZA_MAP_TILE_URL, s.VALIZA_MAP_TILE_ATTRIBUTION)))")
+
+
+def _map(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VALIZA_")}
+    clean.update({"VALIZA_ENV_FILE": "/nonexistent", "VALIZA_SECRET_KEY": SERVER_KEY, **env})
+    return subprocess.run([sys.executable, "-c", MAP], cwd=ROOT, env=clean, capture_output=True, text=True).stdout
+
+
+def test_openstreetmap_tiles_by_default_with_their_attribution():
+    url, attribution = ast.literal_eval(_map())
+    assert url == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap contributors" in attribution and "openstreetmap.org/copyright" in attribution
+    assert ast.literal_eval(_map(VALIZA_MAP_TILE_URL="")) == ("", "")
+    other = ast.literal_eval(_map(VALIZA_MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png"))
+    assert other == ("https://tiles.example.org/{z}/{x}/{y}.png", "")
 
 
 def test_settings_refuse_a_wrong_tile_url():

@@ -5,6 +5,8 @@ No test here reaches the internet: tile hosts are blocked in the browser context
 """
 
 import copy
+import re
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -25,8 +27,10 @@ TILE_URL = TILE_HOST + "/{z}/{x}/{y}.png"
 def drafted(live_world):
     """A drafted plan of two trips: one team, on Tuesday and on Wednesday."""
     make_team(live_world)
-    for weekday in (1, 1, 2, 2, 2):
-        accepted(live_world, preferred_weekdays=[weekday])
+    # About a kilometre apart, whatever other tests did before: no two stops are grouped on the map.
+    for i, weekday in enumerate((1, 1, 2, 2, 2)):
+        accepted(live_world, preferred_weekdays=[weekday], latitude=Decimal("48.51") + Decimal(i) / 100,
+                 longitude=Decimal("35.01") + Decimal(i) / 100)
     plan = plan_now(live_world)
     assert plan.state == Plan.State.DRAFT, plan.message
     trips = list(Trip.objects.filter(plan=plan).order_by("day"))
@@ -49,7 +53,8 @@ def test_map_shows_office_numbered_stops_and_a_route_per_trip_without_tiles(page
     box = page.locator("#board-map")
     expect(box).to_be_visible()
     stops = Stop.objects.filter(trip__plan=plan).count()
-    expect(box.locator(".leaflet-marker-icon")).to_have_count(stops + 1)  # + the office
+    expect(box.locator(".leaflet-marker-icon:not(.board-map__settlement)")).to_have_count(stops + 1)  # + the office
+    expect(box.locator(".board-map__settlement")).to_have_text([live_world.city.name])
     expect(box.locator(".board-map__office")).to_have_count(1)
     expect(box.locator(".board-map__route")).to_have_count(2)
     expect(box.locator(".leaflet-tile")).to_have_count(0)
@@ -92,7 +97,8 @@ def test_map_works_when_the_tile_host_cannot_be_reached(page, live_world, drafte
     open_board(page, staff_login, live_world)
 
     box = page.locator("#board-map")
-    expect(box.locator(".leaflet-marker-icon")).to_have_count(Stop.objects.filter(trip__plan=plan).count() + 1)
+    markers = box.locator(".leaflet-marker-icon:not(.board-map__settlement)")
+    expect(markers).to_have_count(Stop.objects.filter(trip__plan=plan).count() + 1)
     expect(box.locator(".board-map__route")).to_have_count(2)
     expect(page.locator("#board-map-note")).to_contain_text("Підкладка карти не завантажилася")
     expect(box.locator(".leaflet-control-attribution")).to_contain_text("тестовий сервер")
@@ -110,3 +116,45 @@ def test_board_stays_usable_when_leaflet_does_not_load(page, live_world, drafted
         section = page.locator(f"#trip-{trip.pk}")
         expect(section.locator("tbody tr")).to_have_count(trip.stops.count())
         expect(section.get_by_role("link", name="Маршрутний лист (PDF)")).to_be_visible()
+
+
+def test_overlapping_stops_are_grouped_and_numbered_as_in_the_table(page, live_world, staff_login):
+    """Three requests in one block of flats and one placed roughly at the village's centre (issue 10)."""
+    from communities.models import Settlement
+
+    make_team(live_world)
+    village = Settlement.objects.create(community=live_world.a, name="Лозуватка", latitude=Decimal("48.56"),
+                                        longitude=Decimal("35.08"))
+    block_of_flats = [accepted(live_world, preferred_weekdays=[1], street="вул. Соборна", building="5", flat=str(f),
+                               latitude=Decimal("48.52"), longitude=Decimal("35.02")) for f in (1, 2, 3)]
+    rough = accepted(live_world, preferred_weekdays=[1], settlement=village, street="вул. Невідома",
+                     latitude=None, longitude=None)
+    assert rough.location_approximate
+    plan = plan_now(live_world)
+    stops = {s.request_id: s for s in Stop.objects.filter(trip__plan=plan)}
+    assert set(stops) == {r.pk for r in block_of_flats} | {rough.pk}
+
+    staff_login(page, live_world.users["coordinator"])
+    page.goto(BOARD)
+    box = page.locator("#board-map")
+    expect(box).to_be_visible()
+    # The three stops at one house are one group with their count; the village's stop stands alone,
+    # dashed (approximate), with the number it has in the trip's table.
+    expect(box.locator(".marker-cluster")).to_have_count(1)
+    expect(box.locator(".marker-cluster")).to_have_text("3")
+    lone = box.locator(".board-map__stop")
+    expect(lone).to_have_count(1)
+    expect(lone).to_have_text(str(stops[rough.pk].position))
+    expect(lone).to_have_class(re.compile(r"board-map__stop--approximate"))
+    row = page.locator(f'section.trip tr[data-request="{rough.pk}"]')
+    expect(row.locator("td").first).to_have_text(str(stops[rough.pk].position))
+    expect(row.locator(".flag--approximate")).to_be_visible()
+    expect(box.locator(".board-map__settlement")).to_have_text(sorted([live_world.city.name, "Лозуватка"]))
+    # A click on the group spreads it (or zooms in) until the three numbers of the table show.
+    for _ in range(3):
+        if box.locator(".marker-cluster").count() == 0:
+            break
+        box.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(600)
+    numbers = sorted(int(t) for t in box.locator(".board-map__stop").all_inner_texts())
+    assert numbers == sorted(s.position for s in stops.values())

@@ -84,7 +84,8 @@ def test_a_planning_run_stops_once_converged_when_the_setting_asks(world, team, 
 
 
 def test_request_without_coordinates_is_listed_as_needing_location(world, team):
-    req = accepted(world, latitude=None, longitude=None)
+    # A village with no centre known and a house the register does not have: nowhere to put it.
+    req = accepted(world, settlement=world.village, latitude=None, longitude=None)
     plan = plan_now(world)
     assert Unplanned.objects.get(plan=plan).request == req
     assert Unplanned.objects.get(plan=plan).reason == "no_coordinates"

@@ -1,5 +1,8 @@
-// The planning board's map: offices, each trip's numbered stops and its route, one colour per trip.
-// Data comes from the page (json_script "board-map-data"); Leaflet is vendored. The list of trips
+// The planning board's map: offices, each trip's numbered stops and its route, one colour per trip,
+// the settlements' names; stops that overlap are grouped (Leaflet.markercluster: a click spreads them).
+// The number on a stop is its number in the trip's table. An approximate stop (the settlement's centre,
+// or only the street found) has a dashed ring. Data comes from the page (json_script "board-map-data");
+// Leaflet and the cluster plugin are vendored; without the plugin the stops are simply not grouped. The list of trips
 // below the map holds everything the map shows, so when Leaflet or the tiles fail the page still works:
 // the map stays hidden and the note under it says so.
 (function () {
@@ -25,7 +28,8 @@
     var node = el("div");
     node.appendChild(el("strong", "", trip.label));
     node.appendChild(el("div", "", "Зупинка " + stop.n + ", " + stop.window));
-    node.appendChild(el("div", "", stop.what));
+    node.appendChild(el("div", "", stop.what + (stop.settlement ? ", " + stop.settlement : "")));
+    if (stop.approximate) { node.appendChild(el("div", "", "Місце приблизне: уточніть адресу в заявці.")); }
     var link = el("a", "", "До виїзду у списку");
     link.href = "#trip-" + trip.id;
     node.appendChild(link);
@@ -33,11 +37,25 @@
   }
 
   var fallback = note ? note.textContent : "";
-  try { build(); } catch (e) {
-    // A half-drawn map helps no one: back to the list, and the error still reaches the console.
-    box.hidden = true;
-    if (note) { note.textContent = fallback; }
-    throw e;
+  function draw() {
+    try { build(); } catch (e) {
+      // A half-drawn map helps no one: back to the list, and the error still reaches the console.
+      box.hidden = true;
+      if (note) { note.textContent = fallback; }
+      throw e;
+    }
+  }
+  // The cluster plugin needs Leaflet, so it is loaded only once Leaflet is there (a page whose Leaflet
+  // failed gets no second script error); if it fails too, the map is drawn without grouping.
+  var clusterSrc = box.getAttribute("data-cluster-src");
+  if (clusterSrc && typeof L.markerClusterGroup !== "function") {
+    var script = document.createElement("script");
+    script.src = clusterSrc;
+    script.onload = draw;
+    script.onerror = draw;
+    document.head.appendChild(script);
+  } else {
+    draw();
   }
 
   function build() {
@@ -47,7 +65,9 @@
 
     var explanation = "Лінії — прямі відрізки між зупинками, не дороги. Номер на мітці — порядок зупинки.";
     if (data.tiles && data.tiles.url) {
-      var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution || "", maxZoom: 19 });
+      // The page sends no Referer (same-origin policy); tile servers such as OpenStreetMap's ask for one.
+      var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution || "", maxZoom: 19,
+                                                referrerPolicy: "strict-origin-when-cross-origin" });
       tiles.once("tileerror", function () {
         if (note) {
           note.textContent = "Підкладка карти не завантажилася: показано лише офіс, зупинки і маршрути. " + explanation;
@@ -71,31 +91,60 @@
       }).bindPopup(el("div", "", office.name + ", " + office.address)).addTo(officeLayer);
     });
 
+    (data.settlements || []).forEach(function (place) {
+      L.marker(place.at, {
+        interactive: false, keyboard: false, zIndexOffset: -200,
+        icon: L.divIcon({ className: "board-map__settlement", html: el("span", "", place.name), iconSize: null }),
+      }).addTo(map);
+    });
+
+    // Overlapping stops (a block of flats, a village's centre) are grouped; at the closest zoom a
+    // click spreads them out. One group for all trips, so stops of two trips at one house group too.
+    var clusters = typeof L.markerClusterGroup === "function"
+      ? L.markerClusterGroup({ maxClusterRadius: 30, spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+                               disableClusteringAtZoom: 18 })
+      : L.layerGroup();
+    clusters.addTo(map);
+
     var groups = (data.trips || []).map(function (trip) {
       var group = L.featureGroup();
       var colour = "trip-colour-" + trip.colour;
       var home = offices[trip.office] ? offices[trip.office].at : null;
       var line = [];
+      var markers = [];
       if (home) { line.push(home); }
       trip.stops.forEach(function (stop) {
         line.push(stop.at);
-        L.marker(stop.at, {
-          title: trip.label + ": зупинка " + stop.n + ", " + stop.window + ", " + stop.what,
-          icon: L.divIcon({ className: "board-map__stop " + colour, html: String(stop.n), iconSize: [26, 26], iconAnchor: [13, 13] }),
+        markers.push(L.marker(stop.at, {
+          title: trip.label + ": зупинка " + stop.n + ", " + stop.window + ", " + stop.what
+            + (stop.settlement ? ", " + stop.settlement : "") + (stop.approximate ? " (місце приблизне)" : ""),
+          icon: L.divIcon({ className: "board-map__stop " + colour + (stop.approximate ? " board-map__stop--approximate" : ""),
+                            html: String(stop.n), iconSize: [26, 26], iconAnchor: [13, 13] }),
           riseOnHover: true,
-        }).bindPopup(popup(trip, stop)).addTo(group);
+        }).bindPopup(popup(trip, stop)));
       });
       if (home && trip.stops.length) { line.push(home); }
       if (line.length > 1) {
         L.polyline(line, { className: "board-map__route " + colour, weight: 4, opacity: 0.85, interactive: false }).addTo(group);
       }
       group.addTo(map);
-      return { trip: trip, group: group };
+      addMarkers(markers);
+      return { trip: trip, group: group, markers: markers, shown: true };
     });
+
+    function addMarkers(markers) {
+      if (clusters.addLayers) { clusters.addLayers(markers); } else { markers.forEach(function (m) { clusters.addLayer(m); }); }
+    }
+    function removeMarkers(markers) {
+      if (clusters.removeLayers) { clusters.removeLayers(markers); } else { markers.forEach(function (m) { clusters.removeLayer(m); }); }
+    }
 
     function fit() {
       var bounds = L.latLngBounds([]);
-      groups.forEach(function (g) { if (map.hasLayer(g.group)) { bounds.extend(g.group.getBounds()); } });
+      groups.forEach(function (g) {
+        if (!g.shown) { return; }
+        g.trip.stops.forEach(function (stop) { bounds.extend(stop.at); });
+      });
       Object.keys(offices).forEach(function (id) { bounds.extend(offices[id].at); });
       if (bounds.isValid()) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
       else { map.setView([48.5, 31.2], 6); }  // nothing to show: Ukraine
@@ -113,8 +162,9 @@
       select.addEventListener("change", function () {
         groups.forEach(function (g) {
           var show = !select.value || g.trip.day === select.value;
-          if (show && !map.hasLayer(g.group)) { g.group.addTo(map); }
-          if (!show && map.hasLayer(g.group)) { map.removeLayer(g.group); }
+          if (show && !g.shown) { g.group.addTo(map); addMarkers(g.markers); }
+          if (!show && g.shown) { map.removeLayer(g.group); removeMarkers(g.markers); }
+          g.shown = show;
         });
         fit();
       });

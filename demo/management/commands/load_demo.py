@@ -7,6 +7,7 @@ import os
 import random
 from datetime import date, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -15,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles, second_factor
 from accounts.models import User
+from addresses.models import AddressPoint
+from addresses.register import import_rows, read_rows
 from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
 from demo import trips
@@ -24,6 +27,10 @@ from planning.models import FixedPoint, Session, Trip
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
 from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
+
+# The demo community's address register (what `manage.py import_addresses` loads from a GIS export):
+# every house of the demo streets in the three settlements, so typed addresses land at their house.
+REGISTER_FILE = Path(__file__).resolve().parents[2] / "data" / "verbivka-addresses.csv"
 
 DEMO_PASSWORD = os.environ.get("VALIZA_DEMO_PASSWORD", "valiza-demo-2026")
 PASSPORT = "Паспорт громадянина України"
@@ -127,6 +134,8 @@ class Command(BaseCommand):
             )
             settlements.append(s)
         ensure_mandatory_categories(community)
+        if not AddressPoint.objects.filter(community=community).exists():
+            import_rows(community, read_rows(REGISTER_FILE.read_bytes(), REGISTER_FILE.name), source=REGISTER_FILE.name)
         # A remote village's culture house: every Tuesday 10:00–13:00, bookable from the public site.
         village = next(s for s in settlements if s.is_remote)
         point, _ = FixedPoint.objects.get_or_create(
@@ -257,15 +266,12 @@ class Command(BaseCommand):
                 floor=rnd.randint(1, 9) if rnd.random() < 0.5 else None,
                 intercom=f"{rnd.randint(1, 90)}В" if rnd.random() < 0.3 else "",
                 access_notes="Собака у дворі, дзвонити у хвіртку" if rnd.random() < 0.2 else "",
-                latitude=(settlement.latitude + Decimal(rnd.randint(-900, 900)) / 100000) if rnd.random() < 0.8 else None,
                 category=categories[kind],
                 evidence_available=rnd.random() < 0.7,
                 preferred_weekdays=sorted(rnd.sample(range(5), rnd.randint(1, 4))),
                 window_start=time(rnd.choice([9, 10, 11])), window_end=time(rnd.choice([13, 15, 17])),
                 consent_by="", consent_at=timezone.now(), warning_acknowledged_at=timezone.now(),
             )
-            if req.latitude is not None:
-                req.longitude = settlement.longitude + Decimal(rnd.randint(-900, 900)) / 100000
             req.consent_by = req.requester_name or req.applicant_name
             chosen = rnd.sample(mobile, rnd.randint(1, 2))
             if any(s.is_paid for s in chosen):
