@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean dev-cookies
+.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean dev-cookies messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ dev-cookies: .env
 	@if grep -q '^VALIZA_DEBUG=true' .env && ! grep -q '^VALIZA_SECURE_COOKIES=' .env; then \
 	  echo 'VALIZA_SECURE_COOKIES=false' >> .env; echo "Added VALIZA_SECURE_COOKIES=false to .env (plain http here)."; fi
 
-migrate: install .env dev-cookies
+migrate: install .env dev-cookies messages
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 
@@ -54,7 +54,8 @@ worker: migrate
 
 # WeasyPrint (route sheets as PDF) needs Pango, HarfBuzz and fontconfig from Debian; the fonts it
 # prints with are our own (static/fonts). Installed only when missing, and only as root.
-SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1
+# gettext's msgfmt compiles the Ukrainian plural forms (make messages).
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 gettext
 system-libs:
 	@missing=""; for p in $(SYSTEM_LIBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -69,7 +70,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (as root: apt-get install chromium)"; exit 1; fi; }
 
-test: system-libs install-dev browser .env
+test: system-libs install-dev browser .env messages
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
@@ -79,9 +80,16 @@ test: system-libs install-dev browser .env
 # clocks went forward (03:30 does not exist that night); the second 03:30 of the night they go back.
 # One moment: make test-dates DATES_AT="2026-12-04 23:59:00"
 DATES_AT ?= 2026-12-04 23:59:00,2026-07-12 12:00:00,2026-12-31 23:30:00,2026-08-24 00:30:00,2026-03-29 04:30:00 +0300,2026-10-25 03:30:00 +0200
-test-dates: system-libs install-dev faketime .env
+test-dates: system-libs install-dev faketime .env messages
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	DATES_AT="$(DATES_AT)" DATES_PICK="$(DATES_PICK)" PYTEST_ARGS="$(PYTEST_ARGS)" PY="$(PY)" .ci/test-dates
+
+# Ukrainian plural forms (1 рік, 2 роки, 5 років): gettext without a catalogue knows only two forms.
+# The catalogue holds only the messages with a count (ADR 3); core/tests/test_plurals.py finds one missing.
+MO := locale/uk/LC_MESSAGES/django.mo
+$(MO): locale/uk/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+messages: system-libs $(MO)
 
 faketime:
 	@command -v faketime >/dev/null 2>&1 || { \

@@ -26,7 +26,7 @@ def test_the_rest_of_a_partly_served_request_is_planned_again_and_shown(world, l
     req.refresh_from_db()
     assert req.status == Status.PARTLY_SERVED
     comment = req.history.last().comment
-    assert "Лишилася одна послуга: Довідка про зареєстрованих" in comment and "немає довідки про доходи" in comment
+    assert "Лишилася 1 послуга: Довідка про зареєстрованих" in comment and "немає довідки про доходи" in comment
 
     following = planning_actions.next_monday(today)
     week = planning_actions.week_for(world.a, following)
