@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from addresses.models import LocationSource
+from bench.planning.city import DISTRICTS, VILLAGE_SHARE, VILLAGES
 from catalogue.models import Provider, Service
 from communities.models import Community, Office, Settlement
 from eligibility.models import EligibilityCategory
@@ -36,16 +38,6 @@ from teams.models import MembershipChange, Suitcase, Team, TeamShift, Vehicle
 from visits import actions as visit_actions
 from visits.models import Channel, RequestedService, Status, StatusChange, VisitRequest
 
-# Districts (name, latitude, longitude, share of people) and villages: as bench_week's one week.
-DISTRICTS = [
-    ("Тернівський", 48.080, 33.470, 0.11), ("Покровський", 48.010, 33.440, 0.15),
-    ("Саксаганський", 47.950, 33.420, 0.18), ("Металургійний", 47.900, 33.390, 0.16),
-    ("Центрально-Міський", 47.910, 33.350, 0.12), ("Довгинцівський", 47.870, 33.450, 0.14),
-    ("Інгулецький", 47.720, 33.240, 0.09),
-]
-VILLAGES = [("Лозуватка", 48.060, 33.290), ("Новопілля", 47.780, 33.300), ("Радушне", 47.830, 33.200),
-            ("Глеюватка", 48.090, 33.550), ("Веселі Терни", 48.020, 33.570), ("Степове", 47.740, 33.380)]
-VILLAGE_SHARE = 0.05
 # Share of requests whose house the geocoders could not find: placed at their settlement's centre.
 APPROXIMATE_SHARE = 0.08
 # What happens at a stop: served, partly served, nobody at home (back to the pool), no outcome synced
@@ -235,6 +227,8 @@ def _arrive(month, rnd, n, report):
             channel=Channel.PHONE, applicant_name=f"Людина {k}", applicant_birth_date=datetime.date(1940, 1, 1),
             applicant_phone=f"+38067{1000000 + k}", settlement=settlement, street="вул. Тестова",
             building=str(k), latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lon:.6f}"),
+            location_source=LocationSource.SETTLEMENT if approximate else LocationSource.REGISTER,
+            location_approximate=approximate,
             category=rnd.choice(month.categories), evidence_available=True, eligibility="eligible",
             preferred_weekdays=days, window_start=datetime.time(window[0]), window_end=datetime.time(window[1]),
             consent_at=now, consent_by="x", warning_acknowledged_at=now, created_at=now, accepted_at=now,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from bench.planning import month
+from bench.planning.city import DISTRICTS, VILLAGE_SHARE, VILLAGES
 from bench.planning.hand_plan import hand_plan
 from catalogue.models import Provider, Service
 from communities.models import Community, Office, Settlement
@@ -31,16 +32,6 @@ from planning.models import Stop
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits.models import Channel, RequestedService, Status, StatusChange, VisitRequest
 
-# Districts along the city's axis, north to south: (name, latitude, longitude, share of people).
-DISTRICTS = [
-    ("Тернівський", 48.080, 33.470, 0.11), ("Покровський", 48.010, 33.440, 0.15),
-    ("Саксаганський", 47.950, 33.420, 0.18), ("Металургійний", 47.900, 33.390, 0.16),
-    ("Центрально-Міський", 47.910, 33.350, 0.12), ("Довгинцівський", 47.870, 33.450, 0.14),
-    ("Інгулецький", 47.720, 33.240, 0.09),
-]
-VILLAGES = [("Лозуватка", 48.060, 33.290), ("Новопілля", 47.780, 33.300), ("Радушне", 47.830, 33.200),
-            ("Глеюватка", 48.090, 33.550), ("Веселі Терни", 48.020, 33.570), ("Степове", 47.740, 33.380)]
-VILLAGE_SHARE = 0.05
 OFFICES = ["Покровський", "Металургійний", "Довгинцівський", "Інгулецький"]
 
 
