@@ -124,3 +124,11 @@ def test_demo_data_loads_twice_without_duplicates(db):
     assert {u.role for u in User.objects.all()} == {"operator", "coordinator", "field_admin", "partner",
                                                      "technician", "sysadmin"}
     assert Service.objects.filter(mobile_allowed=False).exists()
+    # A woman's name with a woman's patronymic, a man's with a man's (never "Олег Миколаївна").
+    from demo.management.commands.load_demo import MEN, WOMEN
+
+    for name in VisitRequest.objects.values_list("applicant_name", flat=True):
+        _family, given, patronymic = name.split()
+        assert given in WOMEN + MEN, name
+        assert patronymic.endswith("вна") == (given in WOMEN), name
+        assert patronymic.endswith("вич") == (given in MEN), name

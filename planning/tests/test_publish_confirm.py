@@ -55,3 +55,13 @@ def test_a_plan_not_approved_says_so(world, login):
     Plan.objects.filter(pk=plan.pk).update(state=Plan.State.DRAFT)
     page = login(world.users["coordinator"]).get(f"/staff/planning/plan/{plan.pk}/publish/").content.decode()
     assert "лише затверджений план" in page and "Так, оприлюднити" not in page
+
+
+def test_a_first_publication_lists_only_the_sms_that_will_go(world, login):
+    team = field_team(world)
+    plan = approved_plan(world, team, actions.next_monday() + datetime.timedelta(days=2),
+                         [scheduled_request(world) for _ in range(2)])
+    page = login(world.users["coordinator"]).get(f"/staff/planning/plan/{plan.pk}/publish/").content.decode()
+    assert "дата і час візиту — 2 людям" in page and "нагадування напередодні візиту — 2 людям" in page
+    # Nothing to correct or put off in a first publication: no "0 людям" lines.
+    assert "зміна часу візиту" not in page and "візит перенесено" not in page

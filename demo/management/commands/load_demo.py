@@ -78,12 +78,23 @@ SETTLEMENTS = [
 
 STREETS = ["вул. Соборна", "вул. Шевченка", "вул. Лесі Українки", "просп. Незалежності", "вул. Садова",
            "вул. Миру", "вул. Вишнева", "пров. Квітковий"]
-GIVEN = ["Марія", "Ганна", "Олександра", "Мар'яна", "Ніна", "Василь", "Іван", "Петро", "Олег", "Галина",
-         "Надія", "Григорій", "Тетяна", "Микола", "Людмила"]
+# Given names and patronymics by gender: a woman's patronymic (-івна) with a woman's name, a man's
+# (-ович) with a man's. The family names are the same for both.
+WOMEN = ["Марія", "Ганна", "Олександра", "Мар'яна", "Ніна", "Галина", "Надія", "Тетяна", "Людмила"]
+MEN = ["Василь", "Іван", "Петро", "Олег", "Григорій", "Микола"]
+GIVEN = WOMEN + MEN
 FAMILY = ["Коваленко", "Шевчук", "Бондаренко", "Ткачук", "Мельник", "Кравчук", "Олійник", "Лисенко",
           "Д'яченко", "Руденко", "Савчук", "Гнатюк"]
-PATRONYMIC = ["Іванівна", "Петрівна", "Олексіївна", "Миколаївна", "Василівна", "Іванович", "Петрович",
-              "Григорович"]
+PATRONYMIC_WOMEN = ["Іванівна", "Петрівна", "Олексіївна", "Миколаївна", "Василівна"]
+PATRONYMIC_MEN = ["Іванович", "Петрович", "Григорович", "Миколайович", "Васильович"]
+
+
+def full_name(rnd):
+    """Family name, given name and a patronymic of the same gender."""
+    given = rnd.choice(GIVEN)
+    patronymic = rnd.choice(PATRONYMIC_WOMEN if given in WOMEN else PATRONYMIC_MEN)
+    return f"{rnd.choice(FAMILY)} {given} {patronymic}"
+
 
 USERS = [
     ("operator", "Оксана", "Приймак", roles.OPERATOR),
@@ -250,11 +261,10 @@ class Command(BaseCommand):
             kind = rnd.choice([EligibilityCategory.DISABILITY_1, EligibilityCategory.LKK, EligibilityCategory.HOSPITAL,
                                EligibilityCategory.IMMOBILE, EligibilityCategory.AGE])
             someone_else = rnd.random() < 0.5
-            given = rnd.choice(GIVEN)
             req = VisitRequest(
                 community=community,
                 channel=rnd.choice([Channel.PHONE, Channel.PHONE, Channel.DESK, Channel.WEB]),
-                applicant_name=f"{rnd.choice(FAMILY)} {given} {rnd.choice(PATRONYMIC)}",
+                applicant_name=full_name(rnd),
                 applicant_birth_date=birth,
                 applicant_phone="" if someone_else and rnd.random() < 0.5 else f"+38067{rnd.randint(1000000, 9999999)}",
                 requester_name=f"{rnd.choice(FAMILY)} {rnd.choice(GIVEN)}" if someone_else else "",
