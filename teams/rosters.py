@@ -144,7 +144,14 @@ def member_teams(user, day):
                    .exclude(date_to__lt=day).values_list("team_id", "kind"))
     away = {t for t, k in changes if k == MembershipChange.Kind.AWAY}
     regular = set(user.teams.values_list("pk", flat=True)) if user.pk else set()
-    return (regular - away) | {t for t, k in changes if k == MembershipChange.Kind.JOINS}
+    teams = (regular - away) | {t for t, k in changes if k == MembershipChange.Kind.JOINS}
+    if len(teams) < 2:
+        return teams
+    # In two teams that day (a substitute elsewhere for the day): the settled roster says which one she
+    # travels with at which hours; a team she does not go out with that day is not hers that day.
+    entries = plan_days([t for t in teams_for_rosters(user.community_id) if t.pk in teams], [day]).get(day, [])
+    working = {e.team.pk for e in entries}
+    return {e.team.pk for e in entries if user.pk in e.people} | (teams - working)
 
 
 def travels_with_q(user, team="team", day="day"):

@@ -157,7 +157,9 @@ def test_a_substitute_for_one_day_travels_with_the_team_she_joined(world, olena,
     wednesday = {name for name, day in shifts_of(built) if day == WEDNESDAY}
     tuesday = {name for name, day in shifts_of(built) if day == TUESDAY}
     assert wednesday == {"Команда Б"} and tuesday == {"Команда А", "Команда Б"}
-    assert rosters.member_teams(olena, WEDNESDAY) == {a.pk, b.pk}
+    # The day she stands in, she travels with Б only: А's trip that day is not hers (nor its data).
+    assert rosters.member_teams(olena, WEDNESDAY) == {b.pk}
+    assert rosters.member_teams(olena, TUESDAY) == {a.pk}
     assert rosters.member_teams(ivan, WEDNESDAY) == set() and rosters.member_teams(ivan, TUESDAY) == {b.pk}
 
 
