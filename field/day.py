@@ -91,6 +91,8 @@ def _person(req):
         "settlement": str(req.settlement), "street": req.street, "building": req.building, "flat": req.flat,
         "entrance": req.entrance, "floor": req.floor, "lift": req.lift, "intercom": req.intercom,
         "access_notes": req.access_notes, "latitude": req.latitude, "longitude": req.longitude,
+        # The point is the settlement's centre or only the street: the team looks for the house itself.
+        "location_note": str(req.location_note),
         "notes": req.notes, "payment_method": req.payment_method,
     }
 

@@ -98,6 +98,7 @@ class Person(Schema):
     access_notes: str
     latitude: Decimal | None
     longitude: Decimal | None
+    location_note: str
     notes: str
     payment_method: literal_of(PaymentMethod, blank=True)
 

@@ -183,3 +183,14 @@ def test_a_laptop_loading_the_day_later_sees_who_worked_a_stop_and_in_which_zone
     assert first["visit"]["outcome"] == "not_at_home" and first["visit"]["outcome_label"] == "Людини не було вдома"
     assert first["visit"]["worked_by"] == "Field_Admin П." and first["visit"]["device_id"] == str(DEVICE)
     assert second["visit"] is None
+
+
+def test_a_stop_placed_only_approximately_says_so_on_the_laptop(world, trip, login):
+    from visits.models import VisitRequest
+
+    req = trip.stops.get(position=1).request
+    VisitRequest.objects.filter(pk=req.pk).update(location_approximate=True, location_source="settlement")
+    day = _day(login(world.users["field_admin"])).json()
+    first, second = day["trips"][0]["stops"]
+    assert first["person"]["location_note"] == "місце приблизне: центр населеного пункту"
+    assert second["person"]["location_note"] == ""

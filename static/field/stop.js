@@ -28,6 +28,8 @@ export function contactLines(stop) {
     p.requester_name ? h("p", {}, h("strong", {}, "Звернувся: "), p.requester_name,
       p.requester_phone ? " — " : "", p.requester_phone ? h("a", {href: "tel:" + p.requester_phone}, p.requester_phone)
         : null) : null,
+    p.location_note ? h("p", {class: "stop-location-note", "data-testid": "location-note"},
+      h("strong", {}, "Увага: "), p.location_note, " — уточніть будинок на місці.") : null,
     p.intercom ? h("p", {}, h("strong", {}, "Домофон: "), p.intercom) : null,
     p.access_notes ? h("p", {}, h("strong", {}, "Як потрапити: "), p.access_notes) : null,
     p.notes ? h("p", {}, h("strong", {}, "Примітки: "), p.notes) : null,
