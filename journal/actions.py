@@ -14,6 +14,7 @@ receipt can already show it.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from communities.models import Office
 from communities.workdays import WorkCalendar, as_local_date
@@ -118,50 +119,88 @@ def _refresh(case, locked):
     return case
 
 
+def _day_it_happened(on, at, *, not_before, not_before_message):
+    """The day an event happened: entered by staff, or the day it is recorded.
+
+    Not later than today (Kyiv) and not before the day the case reached its previous step.
+    """
+    today = as_local_date(timezone.now())
+    on = on or as_local_date(at)
+    if on > today:
+        raise JournalError(_("Дата %(day)s пізніше за сьогодні: вкажіть день, коли це вже сталося.")
+                           % {"day": on.strftime("%d.%m.%Y")})
+    if on < not_before:
+        raise JournalError(not_before_message % {"day": not_before.strftime("%d.%m.%Y")})
+    return on
+
+
+_BEFORE_ACCEPTANCE = _lazy("Дата не може бути раніше, ніж справу прийнято (%(day)s).")
+
+
 @transaction.atomic
-def hand_over(case, *, by, at=None):
-    """The documents reached the provider."""
+def hand_over(case, *, by, at=None, on=None):
+    """The documents reached the provider on `on` (default: the day recorded)."""
     locked = _locked(case, CaseState.ACCEPTED,
                      _("Передати можна лише прийняту справу; ця справа вже у стані «%(state)s»."))
     at = at or timezone.now()
     if at < locked.accepted_at:
         raise JournalError(_("Справу не можна передати раніше, ніж її прийнято."))
+    on = _day_it_happened(on, at, not_before=as_local_date(locked.accepted_at),
+                          not_before_message=str(_BEFORE_ACCEPTANCE))
     locked.state, locked.handed_over_at, locked.handed_over_by = CaseState.HANDED_OVER, at, by
-    locked.save(update_fields=["state", "handed_over_at", "handed_over_by"])
-    late = as_local_date(at) > locked.handover_due
-    chain.append(locked, JournalEntry.HANDED_OVER, {"at": chain.timestamp(at), "late": late}, by=by)
+    locked.handed_over_on = on
+    locked.save(update_fields=["state", "handed_over_at", "handed_over_on", "handed_over_by"])
+    late = on > locked.handover_due
+    chain.append(locked, JournalEntry.HANDED_OVER,
+                 {"at": chain.timestamp(at), "on": on.isoformat(), "late": late}, by=by)
     return _refresh(case, locked)
 
 
 @transaction.atomic
-def record_decision(case, *, by, granted, reason=""):
-    """The provider's decision: granted, or refused with its reason (seed 000 §1.10)."""
+def record_decision(case, *, by, granted, reason="", on=None):
+    """The provider's decision of `on`: granted, or refused with its reason (seed 000 §1.10)."""
     reason = (reason or "").strip()
     if not granted and not reason:
         raise JournalError(_("Для відмови вкажіть підставу: людина має право її знати."))
     locked = _locked(case, CaseState.HANDED_OVER,
                      _("Рішення записують після передачі суб'єкту надання; справа у стані «%(state)s»."))
     at = timezone.now()
+    on = _day_it_happened(on, at, not_before=_handed_over_day(locked), not_before_message=_(
+        "Дата рішення не може бути раніше, ніж справу передано суб'єкту надання (%(day)s)."))
     locked.state, locked.granted, locked.decided_at, locked.decided_by = CaseState.DECIDED, bool(granted), at, by
+    locked.decided_on = on
     locked.refusal_reason = "" if granted else reason
-    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_by"])
+    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_on", "decided_by"])
     chain.append(locked, JournalEntry.DECIDED, {
-        "granted": bool(granted), "reason": locked.refusal_reason,
-        "late": as_local_date(at) > locked.provider_due,
+        "granted": bool(granted), "reason": locked.refusal_reason, "on": on.isoformat(),
+        "late": on > locked.provider_due,
     }, by=by, at=at)
     return _refresh(case, locked)
 
 
+def _handed_over_day(case):
+    # Cases handed over before the day was recorded apart: the day it was recorded.
+    if case.handed_over_on:
+        return case.handed_over_on
+    return as_local_date(case.handed_over_at or case.accepted_at)
+
+
 @transaction.atomic
-def record_result(case, *, by, delivery, at=None):
-    """The result (or the refusal letter) went back to the person the way given."""
+def record_result(case, *, by, delivery, at=None, on=None):
+    """The result (or the refusal letter) went back to the person the way given, on `on`."""
     if delivery not in Delivery.values:
         raise JournalError(_("Оберіть, як видано результат."))
     locked = _locked(case, CaseState.DECIDED,
                      _("Результат видають після рішення; справа у стані «%(state)s»."))
     at = at or timezone.now()
+    decided = locked.decided_on or as_local_date(locked.decided_at or locked.accepted_at)
+    on = _day_it_happened(on, at, not_before=decided, not_before_message=_(
+        "Дата видачі не може бути раніше за дату рішення (%(day)s)."))
     locked.state, locked.result_delivery = CaseState.RESULT_DELIVERED, delivery
     locked.result_delivered_at, locked.result_delivered_by = at, by
-    locked.save(update_fields=["state", "result_delivery", "result_delivered_at", "result_delivered_by"])
-    chain.append(locked, JournalEntry.RESULT_DELIVERED, {"delivery": delivery, "at": chain.timestamp(at)}, by=by)
+    locked.result_delivered_on = on
+    locked.save(update_fields=["state", "result_delivery", "result_delivered_at", "result_delivered_on",
+                               "result_delivered_by"])
+    chain.append(locked, JournalEntry.RESULT_DELIVERED,
+                 {"delivery": delivery, "at": chain.timestamp(at), "on": on.isoformat()}, by=by)
     return _refresh(case, locked)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import TextField
+from core.forms import DATE_INPUT_FORMATS, TextField
 
 from .models import CaseState, Delivery
 
@@ -20,7 +20,33 @@ class CaseFilterForm(forms.Form):
         self.fields["office"].queryset = Office.objects.filter(community_id=community_id)
 
 
+class EventDateField(forms.DateField):
+    """The day something happened; the rules (not in the future, not before acceptance) are in
+    journal.actions, so the form only reads the date."""
+
+    default_error_messages = {"invalid": _("Напишіть дату як день.місяць.рік, наприклад 05.03.2026.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Якщо порожньо — сьогодні."))
+        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={
+            "placeholder": "дд.мм.рррр", "inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class HandOverForm(forms.Form):
+    on = EventDateField(label=_("Дата передачі"))
+
+
 class DecisionForm(forms.Form):
+    on = EventDateField(label=_("Дата рішення суб'єкта надання"))
     granted = forms.TypedChoiceField(
         label=_("Рішення"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
         choices=[("1", _("Послугу надано")), ("0", _("Відмовлено"))])
@@ -38,3 +64,4 @@ class DecisionForm(forms.Form):
 class ResultForm(forms.Form):
     delivery = forms.ChoiceField(label=_("Як видано результат"), choices=Delivery.choices,
                                  widget=forms.RadioSelect)
+    on = EventDateField(label=_("Дата видачі"))

@@ -89,14 +89,18 @@ class Case(models.Model):
                              default=CaseState.ACCEPTED, db_index=True)
 
     handover_due = models.DateField(_("передати до"))
-    handed_over_at = models.DateTimeField(_("передано"), null=True, blank=True)
+    # The day it happened (entered by staff) beside the moment it was recorded: lateness is
+    # judged by the day it happened, so a decision written down a week late is not made late.
+    handed_over_on = models.DateField(_("дата передачі"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("передачу записано"), null=True, blank=True)
     handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="+")
 
     provider_due = models.DateField(_("строк надання до"))
     granted = models.BooleanField(_("надано"), null=True, blank=True)
     refusal_reason = models.TextField(_("підстава відмови"), blank=True)
-    decided_at = models.DateTimeField(_("рішення"), null=True, blank=True)
+    decided_on = models.DateField(_("дата рішення"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("рішення записано"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -104,7 +108,8 @@ class Case(models.Model):
                                           choices=Delivery.choices, blank=True)
     result_delivery = models.CharField(_("як видано результат"), max_length=20, choices=Delivery.choices,
                                        blank=True)
-    result_delivered_at = models.DateTimeField(_("результат видано"), null=True, blank=True)
+    result_delivered_on = models.DateField(_("дата видачі результату"), null=True, blank=True)
+    result_delivered_at = models.DateTimeField(_("видачу результату записано"), null=True, blank=True)
     result_delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                             on_delete=models.SET_NULL, related_name="+")
 

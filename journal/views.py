@@ -15,7 +15,7 @@ from audit.log import VIEW, record_access
 from core.files import missing_page, private_file
 
 from . import actions
-from .forms import CaseFilterForm, DecisionForm, ResultForm
+from .forms import CaseFilterForm, DecisionForm, HandOverForm, ResultForm
 from .models import Case, CaseFile, CaseState
 
 PAGE_SIZE = 50
@@ -73,6 +73,7 @@ def case_detail(request, pk):
         "case": case, "today": timezone.localdate(), "can_manage": can_manage,
         "entries": case.entries.select_related("by").order_by("sequence"),
         **_case_files_context(case),
+        "hand_over_form": HandOverForm() if can_manage and case.state == CaseState.ACCEPTED else None,
         "decision_form": DecisionForm() if can_manage and case.state == CaseState.HANDED_OVER else None,
         # The way the person chose at acceptance, if the device recorded one.
         "result_form": (ResultForm(initial={"delivery": case.preferred_delivery or None})
@@ -94,8 +95,17 @@ def _act(request, pk, action, success):
 @staff_required("journal.manage")
 @require_POST
 def case_hand_over(request, pk):
-    return _act(request, pk, lambda case: actions.hand_over(case, by=request.user),
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, pk, form)
+    return _act(request, pk, lambda case: actions.hand_over(case, by=request.user, on=form.cleaned_data["on"]),
                 _("Справу %(number)s передано суб'єкту надання."))
+
+
+def _form_errors(request, pk, form):
+    case = _case_for(request.user, pk)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("journal:detail", pk=case.pk)
 
 
 @staff_required("journal.manage")
@@ -103,12 +113,10 @@ def case_hand_over(request, pk):
 def case_decision(request, pk):
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        case = _case_for(request.user, pk)
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("journal:detail", pk=case.pk)
+        return _form_errors(request, pk, form)
     data = form.cleaned_data
     return _act(request, pk, lambda case: actions.record_decision(
-        case, by=request.user, granted=data["granted"], reason=data["reason"]),
+        case, by=request.user, granted=data["granted"], reason=data["reason"], on=data["on"]),
         _("Рішення у справі %(number)s записано."))
 
 
@@ -117,11 +125,11 @@ def case_decision(request, pk):
 def case_result(request, pk):
     form = ResultForm(request.POST)
     if not form.is_valid():
-        case = _case_for(request.user, pk)
-        messages.error(request, _("Оберіть, як видано результат."))
-        return redirect("journal:detail", pk=case.pk)
+        if "delivery" in form.errors:
+            form.errors["delivery"] = form.error_class([_("Оберіть, як видано результат.")])
+        return _form_errors(request, pk, form)
     return _act(request, pk, lambda case: actions.record_result(
-        case, by=request.user, delivery=form.cleaned_data["delivery"]),
+        case, by=request.user, delivery=form.cleaned_data["delivery"], on=form.cleaned_data["on"]),
         _("Видачу результату у справі %(number)s записано."))
 
 

@@ -124,3 +124,18 @@ def test_a_step_out_of_order_shows_the_reason(world, login):
 
 def test_the_nav_links_the_journal_for_those_who_may_read_it(world, login):
     assert "/staff/journal/" in login(world.users["operator"]).get("/staff/requests/").content.decode()
+
+
+def test_the_coordinator_enters_the_day_each_step_happened(world, login):
+    case = make_case(world)
+    client = login(world.users["coordinator"])
+    url = f"/staff/journal/{case.pk}/"
+    accepted = timezone.localtime(case.accepted_at).date()
+    response = client.post(url + "hand-over/", {"on": (accepted + timedelta(days=400)).strftime("%d.%m.%Y")},
+                           follow=True)
+    assert "пізніше за сьогодні" in response.content.decode()
+    client.post(url + "hand-over/", {"on": accepted.strftime("%d.%m.%Y")})
+    case.refresh_from_db()
+    assert case.handed_over_on == accepted
+    response = client.post(url + "decision/", {"granted": "1", "on": "31.02.2026"}, follow=True)
+    assert "день.місяць.рік" in response.content.decode()
