@@ -35,6 +35,10 @@ Terms:
   ним робочий день»). The Law on administrative services sets term lengths (art. 10) but no
   end-of-term rule of its own that we could find, so the Civil Code's general rule is used.
   Which day a provider's term starts from (acceptance or hand-over) is the caller's choice.
+- Month terms (e.g. land privatisation «у місячний строк») end on the same-numbered day of the
+  last month of the term, or on that month's last day when it has no such day (Civil Code
+  art. 254 part 3): from 02.02 a month ends 02.03, from 31.01 on 28.02 (29.02 in a leap year).
+  A last day that is not worked moves to the next working day (art. 254 part 5), as above.
 
 Per-year results are cached in the process (lru_cache): the statutory list per year and the days
 off per (year, martial-law end). Overrides come from the database, once per year and per
@@ -47,6 +51,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -60,6 +65,7 @@ MARTIAL_LAW_FROM = date(2022, 3, 24)
 
 WORKING = "working"
 CALENDAR = "calendar"
+MONTHS = "months"
 
 # No real calendar has 400 days off in a row; a loop that gets here means overrides gone wrong.
 _MAX_SCAN_DAYS = 400
@@ -212,15 +218,17 @@ class WorkCalendar:
         return day
 
     def add_term(self, day, n, kind):
-        """The last day of a term of n working or calendar days that starts after `day`."""
+        """The last day of a term of n working days, calendar days or months that starts after `day`."""
         day = as_local_date(day)
         if kind == WORKING:
             return self.add_working_days(day, n)
-        if kind != CALENDAR:
-            raise ValueError(f"term kind must be {WORKING!r} or {CALENDAR!r}, not {kind!r}")
+        if kind not in (CALENDAR, MONTHS):
+            raise ValueError(f"term kind must be {WORKING!r}, {CALENDAR!r} or {MONTHS!r}, not {kind!r}")
         if n < 0:
             raise ValueError("a term cannot be negative")
-        end = day + timedelta(days=n)
+        # relativedelta keeps the day of the month and, when the month is shorter, takes its last
+        # day: exactly art. 254 part 3.
+        end = day + (relativedelta(months=n) if kind == MONTHS else timedelta(days=n))
         # Civil Code art. 254 part 5: a term ending on a day off ends on the next working day.
         return end if self.is_working_day(end) else self.next_working_day(end)
 
