@@ -86,6 +86,7 @@ def register_cases(request, services, *, by, accepted_at=None, device_accepted_a
             accepted_at=accepted_at, device_accepted_at=device_accepted_at, accepted_by=by,
             handover_due=handover_due,
             provider_due=calendar.add_term(accepted_at, service.term_days, service.term_kind),
+            term_count=service.term_days, term_kind=service.term_kind,
             preferred_delivery=preferred_delivery,
         )
         if case.provisional_number and Case.objects.filter(
@@ -204,3 +205,34 @@ def record_result(case, *, by, delivery, at=None, on=None):
     chain.append(locked, JournalEntry.RESULT_DELIVERED,
                  {"delivery": delivery, "at": chain.timestamp(at), "on": on.isoformat()}, by=by)
     return _refresh(case, locked)
+
+
+@transaction.atomic
+def recompute_deadlines(*, by, reason):
+    """Compute again the deadlines of open cases (the calendar changed: martial-law periods) and
+    store those that moved, each with a journal entry saying old → new and why.
+
+    Only what is still ahead of the case moves: the hand-over day while it is not handed over,
+    the provider's term until the decision. Returns the cases changed.
+    """
+    changed = []
+    calendars = {}
+    open_cases = (Case.objects.select_for_update().filter(state__in=(CaseState.ACCEPTED, CaseState.HANDED_OVER))
+                  .select_related("service").order_by("community_id", "pk"))
+    for case in open_cases:
+        calendar = calendars.setdefault(case.community_id, WorkCalendar(case.community_id))
+        count = case.term_count if case.term_count is not None else case.service.term_days
+        kind = case.term_kind or case.service.term_kind
+        new = {"provider_due": calendar.add_term(case.accepted_at, count, kind)}
+        if case.state == CaseState.ACCEPTED:
+            new["handover_due"] = calendar.handover_deadline(case.accepted_at)
+        moved = {field: {"old": getattr(case, field).isoformat(), "new": day.isoformat()}
+                 for field, day in new.items() if getattr(case, field) != day}
+        if not moved:
+            continue
+        for field in moved:
+            setattr(case, field, new[field])
+        case.save(update_fields=list(moved))
+        chain.append(case, JournalEntry.DEADLINE_CHANGED, {**moved, "reason": reason}, by=by)
+        changed.append(case)
+    return changed

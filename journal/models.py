@@ -97,6 +97,10 @@ class Case(models.Model):
                                        on_delete=models.SET_NULL, related_name="+")
 
     provider_due = models.DateField(_("строк надання до"))
+    # The service's term as it stood at acceptance, so a recomputed deadline (martial-law periods
+    # changed) uses the term the person was given, not a later edit of the catalogue.
+    term_count = models.PositiveSmallIntegerField(_("строк надання"), null=True, blank=True)
+    term_kind = models.CharField(_("строк рахується у"), max_length=10, blank=True)
     granted = models.BooleanField(_("надано"), null=True, blank=True)
     refusal_reason = models.TextField(_("підстава відмови"), blank=True)
     decided_on = models.DateField(_("дата рішення"), null=True, blank=True)
@@ -189,11 +193,13 @@ class JournalEntry(models.Model):
     HANDED_OVER = "handed_over"
     DECIDED = "decided"
     RESULT_DELIVERED = "result_delivered"
+    DEADLINE_CHANGED = "deadline_changed"
     EVENT_LABELS = {
         REGISTERED: _("Зареєстровано"),
         HANDED_OVER: _("Передано суб'єкту надання"),
         DECIDED: _("Рішення"),
         RESULT_DELIVERED: _("Результат видано"),
+        DEADLINE_CHANGED: _("Строк перераховано"),
     }
 
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
