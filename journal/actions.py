@@ -11,6 +11,8 @@ hand-over were late; counting from acceptance fixes it at registration, where th
 receipt can already show it.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from communities.models import Office
 from communities.workdays import WorkCalendar, as_local_date
 
 from . import chain
-from .models import Case, CaseState, Delivery, JournalEntry, JournalSequence
+from .models import CLOSING_STATES, Case, CaseState, Delivery, JournalEntry, JournalSequence
 
 
 class JournalError(Exception):
@@ -139,8 +141,9 @@ _BEFORE_ACCEPTANCE = _lazy("Дата не може бути раніше, ніж
 
 
 @transaction.atomic
-def hand_over(case, *, by, at=None, on=None):
-    """The documents reached the provider on `on` (default: the day recorded)."""
+def hand_over(case, *, by, at=None, on=None, official=""):
+    """The documents reached the provider on `on` (default: the day recorded); `official` is the
+    provider's official who received them."""
     locked = _locked(case, CaseState.ACCEPTED,
                      _("Передати можна лише прийняту справу; ця справа вже у стані «%(state)s»."))
     at = at or timezone.now()
@@ -149,16 +152,16 @@ def hand_over(case, *, by, at=None, on=None):
     on = _day_it_happened(on, at, not_before=as_local_date(locked.accepted_at),
                           not_before_message=str(_BEFORE_ACCEPTANCE))
     locked.state, locked.handed_over_at, locked.handed_over_by = CaseState.HANDED_OVER, at, by
-    locked.handed_over_on = on
-    locked.save(update_fields=["state", "handed_over_at", "handed_over_on", "handed_over_by"])
+    locked.handed_over_on, locked.provider_official = on, (official or "").strip()[:200]
+    locked.save(update_fields=["state", "handed_over_at", "handed_over_on", "handed_over_by", "provider_official"])
     late = on > locked.handover_due
-    chain.append(locked, JournalEntry.HANDED_OVER,
-                 {"at": chain.timestamp(at), "on": on.isoformat(), "late": late}, by=by)
+    chain.append(locked, JournalEntry.HANDED_OVER, {"at": chain.timestamp(at), "on": on.isoformat(), "late": late,
+                                                    "official": locked.provider_official}, by=by)
     return _refresh(case, locked)
 
 
 @transaction.atomic
-def record_decision(case, *, by, granted, reason="", on=None):
+def record_decision(case, *, by, granted, reason="", on=None, number=""):
     """The provider's decision of `on`: granted, or refused with its reason (seed 000 §1.10)."""
     reason = (reason or "").strip()
     if not granted and not reason:
@@ -169,11 +172,13 @@ def record_decision(case, *, by, granted, reason="", on=None):
     on = _day_it_happened(on, at, not_before=_handed_over_day(locked), not_before_message=_(
         "Дата рішення не може бути раніше, ніж справу передано суб'єкту надання (%(day)s)."))
     locked.state, locked.granted, locked.decided_at, locked.decided_by = CaseState.DECIDED, bool(granted), at, by
-    locked.decided_on = on
+    locked.decided_on, locked.decision_number = on, (number or "").strip()[:60]
     locked.refusal_reason = "" if granted else reason
-    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_on", "decided_by"])
+    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_on", "decided_by",
+                               "decision_number"])
     chain.append(locked, JournalEntry.DECIDED, {
         "granted": bool(granted), "reason": locked.refusal_reason, "on": on.isoformat(),
+        "number": locked.decision_number,
         "late": on > locked.provider_due,
     }, by=by, at=at)
     return _refresh(case, locked)
@@ -223,7 +228,7 @@ def recompute_deadlines(*, by, reason):
         calendar = calendars.setdefault(case.community_id, WorkCalendar(case.community_id))
         count = case.term_count if case.term_count is not None else case.service.term_days
         kind = case.term_kind or case.service.term_kind
-        new = {"provider_due": calendar.add_term(case.accepted_at, count, kind)}
+        new = {} if case.provider_due_fixed else {"provider_due": calendar.add_term(case.accepted_at, count, kind)}
         if case.state == CaseState.ACCEPTED:
             new["handover_due"] = calendar.handover_deadline(case.accepted_at)
         moved = {field: {"old": getattr(case, field).isoformat(), "new": day.isoformat()}
@@ -236,3 +241,102 @@ def recompute_deadlines(*, by, reason):
         chain.append(case, JournalEntry.DEADLINE_CHANGED, {**moved, "reason": reason}, by=by)
         changed.append(case)
     return changed
+
+
+_OPEN = (CaseState.ACCEPTED, CaseState.HANDED_OVER, CaseState.SUSPENDED)
+
+
+def _locked_in(case, states, message):
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.state not in states:
+        raise JournalError(message % {"state": locked.get_state_display()})
+    return locked
+
+
+def _reason(reason, message):
+    reason = (reason or "").strip()
+    if not reason:
+        raise JournalError(message)
+    return reason
+
+
+@transaction.atomic
+def close_case(case, *, by, state, reason, on=None):
+    """Left without consideration, returned or withdrawn: the case ends without a result."""
+    if state not in CLOSING_STATES:
+        raise JournalError(_("Оберіть, чим закінчилася справа."))
+    reason = _reason(reason, _("Вкажіть підставу: людина має право її знати."))
+    locked = _locked_in(case, _OPEN, _("Справу вже завершено: вона у стані «%(state)s»."))
+    on = _day_it_happened(on, timezone.now(), not_before=as_local_date(locked.accepted_at),
+                          not_before_message=str(_BEFORE_ACCEPTANCE))
+    locked.state, locked.closed_on, locked.closed_reason = state, on, reason
+    locked.save(update_fields=["state", "closed_on", "closed_reason"])
+    chain.append(locked, JournalEntry.CLOSED, {"state": state, "on": on.isoformat(), "reason": reason}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def suspend(case, *, by, reason, on=None):
+    """The provider stopped considering the case (e.g. asked for documents): no deadline runs."""
+    reason = _reason(reason, _("Вкажіть, чому розгляд зупинено."))
+    locked = _locked(case, CaseState.HANDED_OVER,
+                     _("Зупинити можна лише справу, передану суб'єкту надання; справа у стані «%(state)s»."))
+    on = _day_it_happened(on, timezone.now(), not_before=_handed_over_day(locked), not_before_message=_(
+        "Дата не може бути раніше, ніж справу передано суб'єкту надання (%(day)s)."))
+    locked.state, locked.closed_on, locked.closed_reason = CaseState.SUSPENDED, on, reason
+    locked.save(update_fields=["state", "closed_on", "closed_reason"])
+    chain.append(locked, JournalEntry.SUSPENDED, {"on": on.isoformat(), "reason": reason}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def resume(case, *, by, new_due, on=None):
+    """Consideration goes on, with the term the provider gives from now (`new_due`)."""
+    locked = _locked(case, CaseState.SUSPENDED, _("Поновити можна лише зупинену справу; справа у стані «%(state)s»."))
+    on = _day_it_happened(on, timezone.now(), not_before=locked.closed_on or _handed_over_day(locked),
+                          not_before_message=_("Дата не може бути раніше, ніж розгляд зупинено (%(day)s)."))
+    if new_due is None or new_due < on:
+        raise JournalError(_("Новий строк не може бути раніше за день поновлення."))
+    old = locked.provider_due
+    locked.state, locked.provider_due, locked.closed_on, locked.closed_reason = (
+        CaseState.HANDED_OVER, new_due, None, "")
+    locked.provider_due_fixed = True
+    locked.save(update_fields=["state", "provider_due", "provider_due_fixed", "closed_on", "closed_reason"])
+    chain.append(locked, JournalEntry.RESUMED, {
+        "on": on.isoformat(), "provider_due": {"old": old.isoformat(), "new": new_due.isoformat()}}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def extend_term(case, *, by, new_due, reason):
+    """The provider's term was extended where the law allows it: the new last day and why."""
+    reason = _reason(reason, _("Вкажіть підставу продовження строку."))
+    locked = _locked_in(case, (CaseState.ACCEPTED, CaseState.HANDED_OVER),
+                        _("Строк продовжують лише для справи, що чекає рішення; справа у стані «%(state)s»."))
+    if new_due is None or new_due <= locked.provider_due:
+        raise JournalError(_("Новий строк має бути пізніше за нинішній (%(day)s).")
+                           % {"day": locked.provider_due.strftime("%d.%m.%Y")})
+    old = locked.provider_due
+    locked.provider_due, locked.provider_due_fixed = new_due, True
+    locked.save(update_fields=["provider_due", "provider_due_fixed"])
+    chain.append(locked, JournalEntry.TERM_EXTENDED, {
+        "provider_due": {"old": old.isoformat(), "new": new_due.isoformat()}, "reason": reason}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def add_note(case, *, by, note, fee_paid=None):
+    """A note in the journal, and the fee paid if given (the amount stays on the case too)."""
+    note = (note or "").strip()
+    if not note and fee_paid is None:
+        raise JournalError(_("Напишіть примітку."))
+    if fee_paid is not None and fee_paid < 0:
+        raise JournalError(_("Сума не може бути від'ємною."))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    payload = {"note": note}
+    if fee_paid is not None:
+        locked.fee_paid = fee_paid.quantize(Decimal("0.01"))
+        locked.save(update_fields=["fee_paid"])
+        payload["fee_paid"] = str(locked.fee_paid)
+    chain.append(locked, JournalEntry.NOTE, payload, by=by)
+    return _refresh(case, locked)

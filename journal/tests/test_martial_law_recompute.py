@@ -57,3 +57,14 @@ def test_a_period_changed_in_the_admin_recomputes_the_deadlines(world, login):
     case.refresh_from_db()
     assert case.handover_due == date(2025, 12, 26)
     assert "Указ" in case.entries.last().payload["reason"]
+
+
+def test_a_term_the_provider_extended_is_not_recomputed(world):
+    case = make_case(world, accepted_at=kyiv(2025, 12, 24, 12))
+    with time_machine.travel(kyiv(2025, 12, 24, 15).timestamp(), tick=False):
+        actions.hand_over(case, by=world.users["coordinator"])
+        actions.extend_term(case, by=world.users["coordinator"], new_due=date(2026, 2, 2), reason="Продовжено")
+    MartialLawPeriod.objects.create(start=date(2022, 2, 24), end=date(2025, 1, 1))
+    assert actions.recompute_deadlines(by=None, reason="x") == []
+    case.refresh_from_db()
+    assert case.provider_due == date(2026, 2, 2)
