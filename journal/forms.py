@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_INPUT_FORMATS, TextField
 
-from .models import CaseState, Delivery
+from .models import CLOSING_STATES, CaseState, Delivery
 
 
 class CaseFilterForm(forms.Form):
@@ -43,10 +43,13 @@ class EventDateField(forms.DateField):
 
 class HandOverForm(forms.Form):
     on = EventDateField(label=_("Дата передачі"))
+    official = TextField(label=_("Хто з суб'єкта надання прийняв документи"), required=False, max_length=200,
+                         help_text=_("Прізвище, ініціали і посада."))
 
 
 class DecisionForm(forms.Form):
     on = EventDateField(label=_("Дата рішення суб'єкта надання"))
+    number = TextField(label=_("Номер рішення"), required=False, max_length=60)
     granted = forms.TypedChoiceField(
         label=_("Рішення"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
         choices=[("1", _("Послугу надано")), ("0", _("Відмовлено"))])
@@ -65,3 +68,37 @@ class ResultForm(forms.Form):
     delivery = forms.ChoiceField(label=_("Як видано результат"), choices=Delivery.choices,
                                  widget=forms.RadioSelect)
     on = EventDateField(label=_("Дата видачі"))
+
+
+class CloseForm(forms.Form):
+    state = forms.ChoiceField(label=_("Чим закінчилася справа"), widget=forms.RadioSelect,
+                              choices=[(s.value, s.label) for s in CLOSING_STATES])
+    on = EventDateField(label=_("Дата"))
+    reason = TextField(label=_("Підстава"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuspendForm(forms.Form):
+    on = EventDateField(label=_("Дата зупинення"))
+    reason = TextField(label=_("Чому розгляд зупинено"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(forms.Form):
+    on = EventDateField(label=_("Дата поновлення"))
+    new_due = EventDateField(label=_("Новий строк надання до"), required=True, help_text="")
+
+
+class ExtendForm(forms.Form):
+    new_due = EventDateField(label=_("Новий строк надання до"), required=True, help_text="")
+    reason = TextField(label=_("Підстава продовження"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = TextField(label=_("Примітка"), required=False, max_length=2000, multiline=True,
+                     widget=forms.Textarea(attrs={"rows": 2}))
+    fee_paid = forms.DecimalField(label=_("Сплачено, грн"), required=False, min_value=0, max_digits=9,
+                                  decimal_places=2, error_messages={
+                                      "invalid": _("Напишіть суму числом, наприклад 85,00."),
+                                      "min_value": _("Сума не може бути від'ємною.")})
