@@ -340,3 +340,34 @@ def add_note(case, *, by, note, fee_paid=None):
         payload["fee_paid"] = str(locked.fee_paid)
     chain.append(locked, JournalEntry.NOTE, payload, by=by)
     return _refresh(case, locked)
+
+
+# The personal data a case keeps as it stood at acceptance, and may be corrected (Law «Про захист
+# персональних даних», art. 8 part 2 item 6: the person's right to have wrong data corrected).
+CORRECTABLE = {"applicant_name": 200}
+
+
+@transaction.atomic
+def correct_personal_data(case, *, by, changes, reason):
+    """Correct wrong personal data on the case: a new journal entry says what changed (old → new),
+    who (the entry's author) and why. Earlier entries are never rewritten, so the chain verifies."""
+    reason = _reason(reason, _("Напишіть, чому дані виправлено."))
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise JournalError(_("Ці дані в журналі виправити не можна: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    moved = {}
+    for field, value in changes.items():
+        value = " ".join((value or "").split())
+        if not value:
+            raise JournalError(_("Нове значення не може бути порожнім."))
+        if len(value) > CORRECTABLE[field]:
+            raise JournalError(_("Нове значення задовге."))
+        if value != getattr(locked, field):
+            moved[field] = {"old": getattr(locked, field), "new": value}
+            setattr(locked, field, value)
+    if not moved:
+        raise JournalError(_("Дані збігаються з записаними: нічого не змінено."))
+    locked.save(update_fields=list(moved))
+    chain.append(locked, JournalEntry.CORRECTED, {"changes": moved, "reason": reason}, by=by)
+    return _refresh(case, locked)

@@ -102,3 +102,10 @@ class NoteForm(forms.Form):
                                   decimal_places=2, error_messages={
                                       "invalid": _("Напишіть суму числом, наприклад 85,00."),
                                       "min_value": _("Сума не може бути від'ємною.")})
+
+
+class CorrectionForm(forms.Form):
+    applicant_name = TextField(label=_("Правильне прізвище, ім'я, по батькові заявника"), max_length=200)
+    reason = TextField(label=_("Чому виправляєте"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}),
+                       help_text=_("Наприклад: описка, людина показала паспорт."))

@@ -217,6 +217,7 @@ class JournalEntry(models.Model):
     RESUMED = "resumed"
     TERM_EXTENDED = "term_extended"
     NOTE = "note"
+    CORRECTED = "corrected"
     EVENT_LABELS = {
         REGISTERED: _("Зареєстровано"),
         HANDED_OVER: _("Передано суб'єкту надання"),
@@ -228,6 +229,7 @@ class JournalEntry(models.Model):
         RESUMED: _("Розгляд поновлено"),
         TERM_EXTENDED: _("Строк продовжено"),
         NOTE: _("Примітка"),
+        CORRECTED: _("Виправлено дані"),
     }
 
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")

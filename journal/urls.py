@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/resume/", views.case_resume, name="resume"),
     path("<int:pk>/extend/", views.case_extend, name="extend"),
     path("<int:pk>/note/", views.case_note, name="note"),
+    path("<int:pk>/correct/", views.case_correct, name="correct"),
     path("<int:pk>/inventory.pdf", views.case_inventory_pdf, name="inventory_pdf"),
     path("<int:pk>/photos.pdf", views.case_photos_pdf, name="photos_pdf"),
 ]

@@ -18,6 +18,7 @@ from . import actions
 from .forms import (
     CaseFilterForm,
     CloseForm,
+    CorrectionForm,
     DecisionForm,
     ExtendForm,
     HandOverForm,
@@ -191,6 +192,7 @@ def _register_forms(case):
         "resume_form": ResumeForm() if case.state == CaseState.SUSPENDED else None,
         "extend_form": ExtendForm() if case.state in (CaseState.ACCEPTED, CaseState.HANDED_OVER) else None,
         "note_form": NoteForm(),
+        "correction_form": CorrectionForm(initial={"applicant_name": case.applicant_name}),
     }
 
 
@@ -215,3 +217,6 @@ case_extend = _register_view(ExtendForm, lambda case, by, d: actions.extend_term
     case, by=by, new_due=d["new_due"], reason=d["reason"]), _("Строк у справі %(number)s продовжено."))
 case_note = _register_view(NoteForm, lambda case, by, d: actions.add_note(
     case, by=by, note=d["note"], fee_paid=d["fee_paid"]), _("Запис у справі %(number)s додано."))
+case_correct = _register_view(CorrectionForm, lambda case, by, d: actions.correct_personal_data(
+    case, by=by, changes={"applicant_name": d["applicant_name"]}, reason=d["reason"]),
+    _("Дані у справі %(number)s виправлено."))
