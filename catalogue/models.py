@@ -42,7 +42,10 @@ class Service(models.Model):
 
     TERM_WORKING = "working"
     TERM_CALENDAR = "calendar"
-    TERM_CHOICES = [(TERM_WORKING, _("робочих днів")), (TERM_CALENDAR, _("календарних днів"))]
+    # Months: Civil Code art. 254 part 3 (communities/workdays.py).
+    TERM_MONTHS = "months"
+    TERM_CHOICES = [(TERM_WORKING, _("робочих днів")), (TERM_CALENDAR, _("календарних днів")),
+                    (TERM_MONTHS, _("місяців"))]
 
     code = models.CharField(_("код"), max_length=30, unique=True)
     diia_id = models.CharField(_("ідентифікатор у Дії / Реєстрі послуг"), max_length=30, blank=True)
@@ -62,6 +65,7 @@ class Service(models.Model):
     minutes = models.PositiveSmallIntegerField(
         _("тривалість прийому, хв"), default=20, validators=[MinValueValidator(1)]
     )
+    # A number of days or, for a term in months, of months (term_kind says which).
     term_days = models.PositiveSmallIntegerField(_("строк надання"), default=10)
     term_kind = models.CharField(
         _("строк рахується у"), max_length=10, choices=TERM_CHOICES, default=TERM_WORKING

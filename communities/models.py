@@ -159,3 +159,42 @@ class CalendarOverride(models.Model):
     def __str__(self):
         kind = _("робочий") if self.is_working else _("вихідний")
         return f"{self.date:%d.%m.%Y} — {kind}"
+
+
+class MartialLawPeriod(models.Model):
+    """A period of martial law, national: while it lasts public holidays are working days
+    (Law 2136-IX; communities/workdays.py rule 3).
+
+    The sysadmin adds a row when martial law is introduced, sets its end when it ends, and adds
+    another row if it is introduced again; an extension needs no change while the end is open.
+    With no rows at all the calendar falls back to the setting VALIZA_MARTIAL_LAW_UNTIL.
+    """
+
+    start = models.DateField(_("початок"))
+    end = models.DateField(_("останній день"), null=True, blank=True,
+                           help_text=_("Порожньо — воєнний стан триває."))
+    note = models.CharField(_("підстава"), max_length=300, blank=True,
+                            help_text=_("Указ Президента, закон про затвердження, продовження."))
+
+    class Meta:
+        verbose_name = _("період воєнного стану")
+        verbose_name_plural = _("періоди воєнного стану")
+        ordering = ("start",)
+        constraints = (
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                                   name="communities_martial_law_period_end_after_start"),
+        )
+
+    def __str__(self):
+        end = self.end.strftime("%d.%m.%Y") if self.end else "…"
+        return f"{self.start:%d.%m.%Y} — {end}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.end and self.end < self.start:
+            raise ValidationError({"end": _("Останній день не може бути раніше за початок.")})
+        others = MartialLawPeriod.objects.exclude(pk=self.pk)
+        for other in others:
+            if (self.end is None or other.start <= self.end) and (other.end is None or self.start <= other.end):
+                raise ValidationError(_("Цей період перетинається з іншим: %(other)s.") % {"other": other})

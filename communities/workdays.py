@@ -9,9 +9,11 @@ A day is worked or not by these rules; a later rule wins over an earlier one.
    categories, PUBLIC and WORKDAY, as the statutory list and apply martial law ourselves (3).
 3. Martial law: under Law 2136-IX «Про організацію трудових відносин в умовах воєнного стану»
    (in force since 24.03.2022) КЗпП art. 73 and art. 67 part 3 do not apply while martial law
-   lasts, so a public holiday is an ordinary working day. `settings.VALIZA_MARTIAL_LAW_UNTIL` is
-   the last day martial law is in force: None — still in force; a date — holidays after it are
-   days off again; `date.min` (the setting "none") — the rule never applies.
+   lasts, so a public holiday is an ordinary working day. Martial law is a list of periods
+   (MartialLawPeriod: start, last day or open), so a case before, during or after it, or after
+   it is introduced again, gets the right calendar. With no period in the table, the setting
+   `VALIZA_MARTIAL_LAW_UNTIL` gives one period from 24.03.2022: None — still in force; a date —
+   its last day; `date.min` (the setting "none") — no period at all.
 4. A holiday that falls on a Saturday or Sunday moves the day off to the next working day
    (КЗпП art. 67 part 3) — only for a holiday outside martial law. `holidays` applies the same
    rule (SAT_SUN_TO_NEXT_WORKDAY, for 27.01.1995–09.01.1998 and since 23.04.1999) but only to its
@@ -35,11 +37,15 @@ Terms:
   ним робочий день»). The Law on administrative services sets term lengths (art. 10) but no
   end-of-term rule of its own that we could find, so the Civil Code's general rule is used.
   Which day a provider's term starts from (acceptance or hand-over) is the caller's choice.
+- Month terms (e.g. land privatisation «у місячний строк») end on the same-numbered day of the
+  last month of the term, or on that month's last day when it has no such day (Civil Code
+  art. 254 part 3): from 02.02 a month ends 02.03, from 31.01 on 28.02 (29.02 in a leap year).
+  A last day that is not worked moves to the next working day (art. 254 part 5), as above.
 
 Per-year results are cached in the process (lru_cache): the statutory list per year and the days
-off per (year, martial-law end). Overrides come from the database, once per year and per
-WorkCalendar; reuse one WorkCalendar when computing many deadlines (a journal page) to keep that
-to one query per year.
+off per (year, martial-law periods). The periods are read once per WorkCalendar (one query), the
+overrides once per year and per WorkCalendar; reuse one WorkCalendar when computing many deadlines
+(a journal page) to keep that to one query per year.
 """
 
 from datetime import date, datetime, timedelta
@@ -47,19 +53,21 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from holidays.constants import PUBLIC, WORKDAY
 from holidays.countries.ukraine import UkraineStaticHolidays
 
-from .models import CalendarOverride
+from .models import CalendarOverride, MartialLawPeriod
 
 # Law 2136-IX came into force on 24.03.2022; no holiday falls between it and 24.02.2022.
 MARTIAL_LAW_FROM = date(2022, 3, 24)
 
 WORKING = "working"
 CALENDAR = "calendar"
+MONTHS = "months"
 
 # No real calendar has 400 days off in a row; a loop that gets here means overrides gone wrong.
 _MAX_SCAN_DAYS = 400
@@ -71,8 +79,30 @@ def configured_martial_law_until():
     return getattr(settings, "VALIZA_MARTIAL_LAW_UNTIL", None)
 
 
-def under_martial_law(day, until):
-    return day >= MARTIAL_LAW_FROM and (until is None or day <= until)
+def periods_until(until):
+    """The setting's single period: from 24.03.2022 to `until` (None — open; date.min — none)."""
+    if until is not None and until < MARTIAL_LAW_FROM:
+        return ()
+    return ((MARTIAL_LAW_FROM, until),)
+
+
+def _as_periods(martial_law):
+    # A tuple of (start, end or None) periods, or the old single last day (None / a date).
+    if isinstance(martial_law, tuple):
+        return martial_law
+    return periods_until(martial_law)
+
+
+def configured_martial_law_periods():
+    """The periods from the table, or from the setting while the table is empty (one query)."""
+    rows = tuple(MartialLawPeriod.objects.order_by("start").values_list("start", "end"))
+    return rows if rows else periods_until(configured_martial_law_until())
+
+
+def under_martial_law(day, periods):
+    # Law 2136-IX applies from its own start (24.03.2022), whatever the period's first day.
+    return day >= MARTIAL_LAW_FROM and any(
+        start <= day and (end is None or day <= end) for start, end in _as_periods(periods))
 
 
 @lru_cache(maxsize=1)
@@ -112,9 +142,9 @@ def _weekend_transfer_in_force(day):
 
 
 @lru_cache(maxsize=256)
-def _holidays_off_with_transfers(year, until):
+def _holidays_off_with_transfers(year, periods):
     """Days off for the holidays of `year` outside martial law, with weekend transfers (rule 4)."""
-    off = {day for day in statutory_holidays(year) if not under_martial_law(day, until)}
+    off = {day for day in statutory_holidays(year) if not under_martial_law(day, periods)}
     moved = set()
     for day in sorted(off):
         if day.weekday() < 5 or not _weekend_transfer_in_force(day):
@@ -127,12 +157,19 @@ def _holidays_off_with_transfers(year, until):
     return frozenset(off | moved)
 
 
+def days_off(year, martial_law):
+    """Weekdays of `year` that are not worked by rules 2–5 (weekends are not listed).
+
+    `martial_law`: a tuple of (start, end or None) periods, or one last day as the setting gives it.
+    """
+    return _days_off(year, _as_periods(martial_law))
+
+
 @lru_cache(maxsize=256)
-def days_off(year, until):
-    """Weekdays of `year` that are not worked by rules 2–5 (weekends are not listed)."""
+def _days_off(year, periods):
     transfers_off, _ = _cabinet_transfers()
     # A transfer can cross New Year in principle, so the previous year's is looked at too.
-    candidates = _holidays_off_with_transfers(year, until) | _holidays_off_with_transfers(year - 1, until)
+    candidates = _holidays_off_with_transfers(year, periods) | _holidays_off_with_transfers(year - 1, periods)
     return frozenset(
         day for day in candidates | transfers_off if day.year == year and day.weekday() < 5
     )
@@ -158,12 +195,21 @@ class WorkCalendar:
     Keeps the overrides it has read, one query per year; make a new one per request or task.
     """
 
-    def __init__(self, community=None, *, martial_law_until=_FROM_SETTINGS):
+    def __init__(self, community=None, *, martial_law_until=_FROM_SETTINGS, martial_law_periods=None):
         self.community_id = getattr(community, "pk", community)
-        self.until = (
-            configured_martial_law_until() if martial_law_until is _FROM_SETTINGS else martial_law_until
-        )
+        if martial_law_periods is not None:
+            self._periods = tuple((start, end) for start, end in martial_law_periods)
+        elif martial_law_until is not _FROM_SETTINGS:
+            self._periods = periods_until(martial_law_until)
+        else:
+            self._periods = None  # read from the table when first needed
         self._overrides = {}
+
+    @property
+    def periods(self):
+        if self._periods is None:
+            self._periods = configured_martial_law_periods()
+        return self._periods
 
     def _overrides_for(self, year):
         if year not in self._overrides:
@@ -189,7 +235,7 @@ class WorkCalendar:
             return True
         if day.weekday() >= 5:
             return False
-        return day not in days_off(day.year, self.until)
+        return day not in _days_off(day.year, self.periods)
 
     def next_working_day(self, day):
         """The first working day strictly after `day`."""
@@ -212,15 +258,17 @@ class WorkCalendar:
         return day
 
     def add_term(self, day, n, kind):
-        """The last day of a term of n working or calendar days that starts after `day`."""
+        """The last day of a term of n working days, calendar days or months that starts after `day`."""
         day = as_local_date(day)
         if kind == WORKING:
             return self.add_working_days(day, n)
-        if kind != CALENDAR:
-            raise ValueError(f"term kind must be {WORKING!r} or {CALENDAR!r}, not {kind!r}")
+        if kind not in (CALENDAR, MONTHS):
+            raise ValueError(f"term kind must be {WORKING!r}, {CALENDAR!r} or {MONTHS!r}, not {kind!r}")
         if n < 0:
             raise ValueError("a term cannot be negative")
-        end = day + timedelta(days=n)
+        # relativedelta keeps the day of the month and, when the month is shorter, takes its last
+        # day: exactly art. 254 part 3.
+        end = day + (relativedelta(months=n) if kind == MONTHS else timedelta(days=n))
         # Civil Code art. 254 part 5: a term ending on a day off ends on the next working day.
         return end if self.is_working_day(end) else self.next_working_day(end)
 

@@ -11,15 +11,18 @@ hand-over were late; counting from acceptance fixes it at registration, where th
 receipt can already show it.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from communities.models import Office
 from communities.workdays import WorkCalendar, as_local_date
 
 from . import chain
-from .models import Case, CaseState, Delivery, JournalEntry, JournalSequence
+from .models import CLOSING_STATES, Case, CaseState, Delivery, JournalEntry, JournalSequence
 
 
 class JournalError(Exception):
@@ -85,6 +88,7 @@ def register_cases(request, services, *, by, accepted_at=None, device_accepted_a
             accepted_at=accepted_at, device_accepted_at=device_accepted_at, accepted_by=by,
             handover_due=handover_due,
             provider_due=calendar.add_term(accepted_at, service.term_days, service.term_kind),
+            term_count=service.term_days, term_kind=service.term_kind,
             preferred_delivery=preferred_delivery,
         )
         if case.provisional_number and Case.objects.filter(
@@ -118,50 +122,252 @@ def _refresh(case, locked):
     return case
 
 
+def _day_it_happened(on, at, *, not_before, not_before_message):
+    """The day an event happened: entered by staff, or the day it is recorded.
+
+    Not later than today (Kyiv) and not before the day the case reached its previous step.
+    """
+    today = as_local_date(timezone.now())
+    on = on or as_local_date(at)
+    if on > today:
+        raise JournalError(_("Дата %(day)s пізніше за сьогодні: вкажіть день, коли це вже сталося.")
+                           % {"day": on.strftime("%d.%m.%Y")})
+    if on < not_before:
+        raise JournalError(not_before_message % {"day": not_before.strftime("%d.%m.%Y")})
+    return on
+
+
+_BEFORE_ACCEPTANCE = _lazy("Дата не може бути раніше, ніж справу прийнято (%(day)s).")
+
+
 @transaction.atomic
-def hand_over(case, *, by, at=None):
-    """The documents reached the provider."""
+def hand_over(case, *, by, at=None, on=None, official=""):
+    """The documents reached the provider on `on` (default: the day recorded); `official` is the
+    provider's official who received them."""
     locked = _locked(case, CaseState.ACCEPTED,
                      _("Передати можна лише прийняту справу; ця справа вже у стані «%(state)s»."))
     at = at or timezone.now()
     if at < locked.accepted_at:
         raise JournalError(_("Справу не можна передати раніше, ніж її прийнято."))
+    on = _day_it_happened(on, at, not_before=as_local_date(locked.accepted_at),
+                          not_before_message=str(_BEFORE_ACCEPTANCE))
     locked.state, locked.handed_over_at, locked.handed_over_by = CaseState.HANDED_OVER, at, by
-    locked.save(update_fields=["state", "handed_over_at", "handed_over_by"])
-    late = as_local_date(at) > locked.handover_due
-    chain.append(locked, JournalEntry.HANDED_OVER, {"at": chain.timestamp(at), "late": late}, by=by)
+    locked.handed_over_on, locked.provider_official = on, (official or "").strip()[:200]
+    locked.save(update_fields=["state", "handed_over_at", "handed_over_on", "handed_over_by", "provider_official"])
+    late = on > locked.handover_due
+    chain.append(locked, JournalEntry.HANDED_OVER, {"at": chain.timestamp(at), "on": on.isoformat(), "late": late,
+                                                    "official": locked.provider_official}, by=by)
     return _refresh(case, locked)
 
 
 @transaction.atomic
-def record_decision(case, *, by, granted, reason=""):
-    """The provider's decision: granted, or refused with its reason (seed 000 §1.10)."""
+def record_decision(case, *, by, granted, reason="", on=None, number=""):
+    """The provider's decision of `on`: granted, or refused with its reason (seed 000 §1.10)."""
     reason = (reason or "").strip()
     if not granted and not reason:
         raise JournalError(_("Для відмови вкажіть підставу: людина має право її знати."))
     locked = _locked(case, CaseState.HANDED_OVER,
                      _("Рішення записують після передачі суб'єкту надання; справа у стані «%(state)s»."))
     at = timezone.now()
+    on = _day_it_happened(on, at, not_before=_handed_over_day(locked), not_before_message=_(
+        "Дата рішення не може бути раніше, ніж справу передано суб'єкту надання (%(day)s)."))
     locked.state, locked.granted, locked.decided_at, locked.decided_by = CaseState.DECIDED, bool(granted), at, by
+    locked.decided_on, locked.decision_number = on, (number or "").strip()[:60]
     locked.refusal_reason = "" if granted else reason
-    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_by"])
+    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_on", "decided_by",
+                               "decision_number"])
     chain.append(locked, JournalEntry.DECIDED, {
-        "granted": bool(granted), "reason": locked.refusal_reason,
-        "late": as_local_date(at) > locked.provider_due,
+        "granted": bool(granted), "reason": locked.refusal_reason, "on": on.isoformat(),
+        "number": locked.decision_number,
+        "late": on > locked.provider_due,
     }, by=by, at=at)
     return _refresh(case, locked)
 
 
+def _handed_over_day(case):
+    # Cases handed over before the day was recorded apart: the day it was recorded.
+    if case.handed_over_on:
+        return case.handed_over_on
+    return as_local_date(case.handed_over_at or case.accepted_at)
+
+
 @transaction.atomic
-def record_result(case, *, by, delivery, at=None):
-    """The result (or the refusal letter) went back to the person the way given."""
+def record_result(case, *, by, delivery, at=None, on=None):
+    """The result (or the refusal letter) went back to the person the way given, on `on`."""
     if delivery not in Delivery.values:
         raise JournalError(_("Оберіть, як видано результат."))
     locked = _locked(case, CaseState.DECIDED,
                      _("Результат видають після рішення; справа у стані «%(state)s»."))
     at = at or timezone.now()
+    decided = locked.decided_on or as_local_date(locked.decided_at or locked.accepted_at)
+    on = _day_it_happened(on, at, not_before=decided, not_before_message=_(
+        "Дата видачі не може бути раніше за дату рішення (%(day)s)."))
     locked.state, locked.result_delivery = CaseState.RESULT_DELIVERED, delivery
     locked.result_delivered_at, locked.result_delivered_by = at, by
-    locked.save(update_fields=["state", "result_delivery", "result_delivered_at", "result_delivered_by"])
-    chain.append(locked, JournalEntry.RESULT_DELIVERED, {"delivery": delivery, "at": chain.timestamp(at)}, by=by)
+    locked.result_delivered_on = on
+    locked.save(update_fields=["state", "result_delivery", "result_delivered_at", "result_delivered_on",
+                               "result_delivered_by"])
+    chain.append(locked, JournalEntry.RESULT_DELIVERED,
+                 {"delivery": delivery, "at": chain.timestamp(at), "on": on.isoformat()}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def recompute_deadlines(*, by, reason):
+    """Compute again the deadlines of open cases (the calendar changed: martial-law periods) and
+    store those that moved, each with a journal entry saying old → new and why.
+
+    Only what is still ahead of the case moves: the hand-over day while it is not handed over,
+    the provider's term until the decision. Returns the cases changed.
+    """
+    changed = []
+    calendars = {}
+    open_cases = (Case.objects.select_for_update().filter(state__in=(CaseState.ACCEPTED, CaseState.HANDED_OVER))
+                  .select_related("service").order_by("community_id", "pk"))
+    for case in open_cases:
+        calendar = calendars.setdefault(case.community_id, WorkCalendar(case.community_id))
+        count = case.term_count if case.term_count is not None else case.service.term_days
+        kind = case.term_kind or case.service.term_kind
+        new = {} if case.provider_due_fixed else {"provider_due": calendar.add_term(case.accepted_at, count, kind)}
+        if case.state == CaseState.ACCEPTED:
+            new["handover_due"] = calendar.handover_deadline(case.accepted_at)
+        moved = {field: {"old": getattr(case, field).isoformat(), "new": day.isoformat()}
+                 for field, day in new.items() if getattr(case, field) != day}
+        if not moved:
+            continue
+        for field in moved:
+            setattr(case, field, new[field])
+        case.save(update_fields=list(moved))
+        chain.append(case, JournalEntry.DEADLINE_CHANGED, {**moved, "reason": reason}, by=by)
+        changed.append(case)
+    return changed
+
+
+_OPEN = (CaseState.ACCEPTED, CaseState.HANDED_OVER, CaseState.SUSPENDED)
+
+
+def _locked_in(case, states, message):
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.state not in states:
+        raise JournalError(message % {"state": locked.get_state_display()})
+    return locked
+
+
+def _reason(reason, message):
+    reason = (reason or "").strip()
+    if not reason:
+        raise JournalError(message)
+    return reason
+
+
+@transaction.atomic
+def close_case(case, *, by, state, reason, on=None):
+    """Left without consideration, returned or withdrawn: the case ends without a result."""
+    if state not in CLOSING_STATES:
+        raise JournalError(_("Оберіть, чим закінчилася справа."))
+    reason = _reason(reason, _("Вкажіть підставу: людина має право її знати."))
+    locked = _locked_in(case, _OPEN, _("Справу вже завершено: вона у стані «%(state)s»."))
+    on = _day_it_happened(on, timezone.now(), not_before=as_local_date(locked.accepted_at),
+                          not_before_message=str(_BEFORE_ACCEPTANCE))
+    locked.state, locked.closed_on, locked.closed_reason = state, on, reason
+    locked.save(update_fields=["state", "closed_on", "closed_reason"])
+    chain.append(locked, JournalEntry.CLOSED, {"state": state, "on": on.isoformat(), "reason": reason}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def suspend(case, *, by, reason, on=None):
+    """The provider stopped considering the case (e.g. asked for documents): no deadline runs."""
+    reason = _reason(reason, _("Вкажіть, чому розгляд зупинено."))
+    locked = _locked(case, CaseState.HANDED_OVER,
+                     _("Зупинити можна лише справу, передану суб'єкту надання; справа у стані «%(state)s»."))
+    on = _day_it_happened(on, timezone.now(), not_before=_handed_over_day(locked), not_before_message=_(
+        "Дата не може бути раніше, ніж справу передано суб'єкту надання (%(day)s)."))
+    locked.state, locked.closed_on, locked.closed_reason = CaseState.SUSPENDED, on, reason
+    locked.save(update_fields=["state", "closed_on", "closed_reason"])
+    chain.append(locked, JournalEntry.SUSPENDED, {"on": on.isoformat(), "reason": reason}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def resume(case, *, by, new_due, on=None):
+    """Consideration goes on, with the term the provider gives from now (`new_due`)."""
+    locked = _locked(case, CaseState.SUSPENDED, _("Поновити можна лише зупинену справу; справа у стані «%(state)s»."))
+    on = _day_it_happened(on, timezone.now(), not_before=locked.closed_on or _handed_over_day(locked),
+                          not_before_message=_("Дата не може бути раніше, ніж розгляд зупинено (%(day)s)."))
+    if new_due is None or new_due < on:
+        raise JournalError(_("Новий строк не може бути раніше за день поновлення."))
+    old = locked.provider_due
+    locked.state, locked.provider_due, locked.closed_on, locked.closed_reason = (
+        CaseState.HANDED_OVER, new_due, None, "")
+    locked.provider_due_fixed = True
+    locked.save(update_fields=["state", "provider_due", "provider_due_fixed", "closed_on", "closed_reason"])
+    chain.append(locked, JournalEntry.RESUMED, {
+        "on": on.isoformat(), "provider_due": {"old": old.isoformat(), "new": new_due.isoformat()}}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def extend_term(case, *, by, new_due, reason):
+    """The provider's term was extended where the law allows it: the new last day and why."""
+    reason = _reason(reason, _("Вкажіть підставу продовження строку."))
+    locked = _locked_in(case, (CaseState.ACCEPTED, CaseState.HANDED_OVER),
+                        _("Строк продовжують лише для справи, що чекає рішення; справа у стані «%(state)s»."))
+    if new_due is None or new_due <= locked.provider_due:
+        raise JournalError(_("Новий строк має бути пізніше за нинішній (%(day)s).")
+                           % {"day": locked.provider_due.strftime("%d.%m.%Y")})
+    old = locked.provider_due
+    locked.provider_due, locked.provider_due_fixed = new_due, True
+    locked.save(update_fields=["provider_due", "provider_due_fixed"])
+    chain.append(locked, JournalEntry.TERM_EXTENDED, {
+        "provider_due": {"old": old.isoformat(), "new": new_due.isoformat()}, "reason": reason}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def add_note(case, *, by, note, fee_paid=None):
+    """A note in the journal, and the fee paid if given (the amount stays on the case too)."""
+    note = (note or "").strip()
+    if not note and fee_paid is None:
+        raise JournalError(_("Напишіть примітку."))
+    if fee_paid is not None and fee_paid < 0:
+        raise JournalError(_("Сума не може бути від'ємною."))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    payload = {"note": note}
+    if fee_paid is not None:
+        locked.fee_paid = fee_paid.quantize(Decimal("0.01"))
+        locked.save(update_fields=["fee_paid"])
+        payload["fee_paid"] = str(locked.fee_paid)
+    chain.append(locked, JournalEntry.NOTE, payload, by=by)
+    return _refresh(case, locked)
+
+
+# The personal data a case keeps as it stood at acceptance, and may be corrected (Law «Про захист
+# персональних даних», art. 8 part 2 item 6: the person's right to have wrong data corrected).
+CORRECTABLE = {"applicant_name": 200}
+
+
+@transaction.atomic
+def correct_personal_data(case, *, by, changes, reason):
+    """Correct wrong personal data on the case: a new journal entry says what changed (old → new),
+    who (the entry's author) and why. Earlier entries are never rewritten, so the chain verifies."""
+    reason = _reason(reason, _("Напишіть, чому дані виправлено."))
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise JournalError(_("Ці дані в журналі виправити не можна: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    moved = {}
+    for field, value in changes.items():
+        value = " ".join((value or "").split())
+        if not value:
+            raise JournalError(_("Нове значення не може бути порожнім."))
+        if len(value) > CORRECTABLE[field]:
+            raise JournalError(_("Нове значення задовге."))
+        if value != getattr(locked, field):
+            moved[field] = {"old": getattr(locked, field), "new": value}
+            setattr(locked, field, value)
+    if not moved:
+        raise JournalError(_("Дані збігаються з записаними: нічого не змінено."))
+    locked.save(update_fields=list(moved))
+    chain.append(locked, JournalEntry.CORRECTED, {"changes": moved, "reason": reason}, by=by)
     return _refresh(case, locked)

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import TextField
+from core.forms import DATE_INPUT_FORMATS, TextField
 
-from .models import CaseState, Delivery
+from .models import CLOSING_STATES, CaseState, Delivery
 
 
 class CaseFilterForm(forms.Form):
@@ -20,7 +20,36 @@ class CaseFilterForm(forms.Form):
         self.fields["office"].queryset = Office.objects.filter(community_id=community_id)
 
 
+class EventDateField(forms.DateField):
+    """The day something happened; the rules (not in the future, not before acceptance) are in
+    journal.actions, so the form only reads the date."""
+
+    default_error_messages = {"invalid": _("Напишіть дату як день.місяць.рік, наприклад 05.03.2026.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Якщо порожньо — сьогодні."))
+        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={
+            "placeholder": "дд.мм.рррр", "inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class HandOverForm(forms.Form):
+    on = EventDateField(label=_("Дата передачі"))
+    official = TextField(label=_("Хто з суб'єкта надання прийняв документи"), required=False, max_length=200,
+                         help_text=_("Прізвище, ініціали і посада."))
+
+
 class DecisionForm(forms.Form):
+    on = EventDateField(label=_("Дата рішення суб'єкта надання"))
+    number = TextField(label=_("Номер рішення"), required=False, max_length=60)
     granted = forms.TypedChoiceField(
         label=_("Рішення"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
         choices=[("1", _("Послугу надано")), ("0", _("Відмовлено"))])
@@ -38,3 +67,45 @@ class DecisionForm(forms.Form):
 class ResultForm(forms.Form):
     delivery = forms.ChoiceField(label=_("Як видано результат"), choices=Delivery.choices,
                                  widget=forms.RadioSelect)
+    on = EventDateField(label=_("Дата видачі"))
+
+
+class CloseForm(forms.Form):
+    state = forms.ChoiceField(label=_("Чим закінчилася справа"), widget=forms.RadioSelect,
+                              choices=[(s.value, s.label) for s in CLOSING_STATES])
+    on = EventDateField(label=_("Дата"))
+    reason = TextField(label=_("Підстава"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuspendForm(forms.Form):
+    on = EventDateField(label=_("Дата зупинення"))
+    reason = TextField(label=_("Чому розгляд зупинено"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(forms.Form):
+    on = EventDateField(label=_("Дата поновлення"))
+    new_due = EventDateField(label=_("Новий строк надання до"), required=True, help_text="")
+
+
+class ExtendForm(forms.Form):
+    new_due = EventDateField(label=_("Новий строк надання до"), required=True, help_text="")
+    reason = TextField(label=_("Підстава продовження"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = TextField(label=_("Примітка"), required=False, max_length=2000, multiline=True,
+                     widget=forms.Textarea(attrs={"rows": 2}))
+    fee_paid = forms.DecimalField(label=_("Сплачено, грн"), required=False, min_value=0, max_digits=9,
+                                  decimal_places=2, error_messages={
+                                      "invalid": _("Напишіть суму числом, наприклад 85,00."),
+                                      "min_value": _("Сума не може бути від'ємною.")})
+
+
+class CorrectionForm(forms.Form):
+    applicant_name = TextField(label=_("Правильне прізвище, ім'я, по батькові заявника"), max_length=200)
+    reason = TextField(label=_("Чому виправляєте"), required=False, max_length=2000, multiline=True,
+                       widget=forms.Textarea(attrs={"rows": 2}),
+                       help_text=_("Наприклад: описка, людина показала паспорт."))

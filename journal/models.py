@@ -9,6 +9,14 @@ class CaseState(models.TextChoices):
     HANDED_OVER = "handed_over", _("Передано суб'єкту надання")
     DECIDED = "decided", _("Рішення прийнято")
     RESULT_DELIVERED = "result_delivered", _("Результат видано")
+    # The register's other outcomes (issue 11): the first three close the case without a result.
+    LEFT_WITHOUT_CONSIDERATION = "left_unconsidered", _("Залишено без розгляду")
+    RETURNED = "returned", _("Повернуто без розгляду")
+    WITHDRAWN = "withdrawn", _("Відкликано заявником")
+    SUSPENDED = "suspended", _("Розгляд зупинено")
+
+
+CLOSING_STATES = (CaseState.LEFT_WITHOUT_CONSIDERATION, CaseState.RETURNED, CaseState.WITHDRAWN)
 
 
 class Delivery(models.TextChoices):
@@ -89,22 +97,41 @@ class Case(models.Model):
                              default=CaseState.ACCEPTED, db_index=True)
 
     handover_due = models.DateField(_("передати до"))
-    handed_over_at = models.DateTimeField(_("передано"), null=True, blank=True)
+    # The day it happened (entered by staff) beside the moment it was recorded: lateness is
+    # judged by the day it happened, so a decision written down a week late is not made late.
+    handed_over_on = models.DateField(_("дата передачі"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("передачу записано"), null=True, blank=True)
     handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="+")
+    provider_official = models.CharField(_("хто з суб'єкта надання прийняв документи"), max_length=200,
+                                         blank=True)
 
     provider_due = models.DateField(_("строк надання до"))
+    # The service's term as it stood at acceptance, so a recomputed deadline (martial-law periods
+    # changed) uses the term the person was given, not a later edit of the catalogue.
+    term_count = models.PositiveSmallIntegerField(_("строк надання"), null=True, blank=True)
+    term_kind = models.CharField(_("строк рахується у"), max_length=10, blank=True)
+    # The provider set the last day itself (term extended, or resumed with a new term): a change of
+    # the calendar does not recompute it.
+    provider_due_fixed = models.BooleanField(default=False)
     granted = models.BooleanField(_("надано"), null=True, blank=True)
     refusal_reason = models.TextField(_("підстава відмови"), blank=True)
-    decided_at = models.DateTimeField(_("рішення"), null=True, blank=True)
+    decided_on = models.DateField(_("дата рішення"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("рішення записано"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    decision_number = models.CharField(_("номер рішення"), max_length=60, blank=True)
+    # Left without consideration, returned, withdrawn, or suspended: the day and the ground.
+    closed_on = models.DateField(_("дата"), null=True, blank=True)
+    closed_reason = models.TextField(_("підстава"), blank=True)
+    fee_paid = models.DecimalField(_("сплачено, грн"), max_digits=9, decimal_places=2, null=True, blank=True)
 
     preferred_delivery = models.CharField(_("як людина хоче отримати результат"), max_length=20,
                                           choices=Delivery.choices, blank=True)
     result_delivery = models.CharField(_("як видано результат"), max_length=20, choices=Delivery.choices,
                                        blank=True)
-    result_delivered_at = models.DateTimeField(_("результат видано"), null=True, blank=True)
+    result_delivered_on = models.DateField(_("дата видачі результату"), null=True, blank=True)
+    result_delivered_at = models.DateTimeField(_("видачу результату записано"), null=True, blank=True)
     result_delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                             on_delete=models.SET_NULL, related_name="+")
 
@@ -184,11 +211,25 @@ class JournalEntry(models.Model):
     HANDED_OVER = "handed_over"
     DECIDED = "decided"
     RESULT_DELIVERED = "result_delivered"
+    DEADLINE_CHANGED = "deadline_changed"
+    CLOSED = "closed"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    TERM_EXTENDED = "term_extended"
+    NOTE = "note"
+    CORRECTED = "corrected"
     EVENT_LABELS = {
         REGISTERED: _("Зареєстровано"),
         HANDED_OVER: _("Передано суб'єкту надання"),
         DECIDED: _("Рішення"),
         RESULT_DELIVERED: _("Результат видано"),
+        DEADLINE_CHANGED: _("Строк перераховано"),
+        CLOSED: _("Закрито без результату"),
+        SUSPENDED: _("Розгляд зупинено"),
+        RESUMED: _("Розгляд поновлено"),
+        TERM_EXTENDED: _("Строк продовжено"),
+        NOTE: _("Примітка"),
+        CORRECTED: _("Виправлено дані"),
     }
 
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")

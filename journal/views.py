@@ -15,7 +15,18 @@ from audit.log import VIEW, record_access
 from core.files import missing_page, private_file
 
 from . import actions
-from .forms import CaseFilterForm, DecisionForm, ResultForm
+from .forms import (
+    CaseFilterForm,
+    CloseForm,
+    CorrectionForm,
+    DecisionForm,
+    ExtendForm,
+    HandOverForm,
+    NoteForm,
+    ResultForm,
+    ResumeForm,
+    SuspendForm,
+)
 from .models import Case, CaseFile, CaseState
 
 PAGE_SIZE = 50
@@ -73,6 +84,8 @@ def case_detail(request, pk):
         "case": case, "today": timezone.localdate(), "can_manage": can_manage,
         "entries": case.entries.select_related("by").order_by("sequence"),
         **_case_files_context(case),
+        "hand_over_form": HandOverForm() if can_manage and case.state == CaseState.ACCEPTED else None,
+        **(_register_forms(case) if can_manage else {}),
         "decision_form": DecisionForm() if can_manage and case.state == CaseState.HANDED_OVER else None,
         # The way the person chose at acceptance, if the device recorded one.
         "result_form": (ResultForm(initial={"delivery": case.preferred_delivery or None})
@@ -94,8 +107,18 @@ def _act(request, pk, action, success):
 @staff_required("journal.manage")
 @require_POST
 def case_hand_over(request, pk):
-    return _act(request, pk, lambda case: actions.hand_over(case, by=request.user),
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, pk, form)
+    return _act(request, pk, lambda case: actions.hand_over(
+        case, by=request.user, on=form.cleaned_data["on"], official=form.cleaned_data["official"]),
                 _("Справу %(number)s передано суб'єкту надання."))
+
+
+def _form_errors(request, pk, form):
+    case = _case_for(request.user, pk)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("journal:detail", pk=case.pk)
 
 
 @staff_required("journal.manage")
@@ -103,12 +126,11 @@ def case_hand_over(request, pk):
 def case_decision(request, pk):
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        case = _case_for(request.user, pk)
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("journal:detail", pk=case.pk)
+        return _form_errors(request, pk, form)
     data = form.cleaned_data
     return _act(request, pk, lambda case: actions.record_decision(
-        case, by=request.user, granted=data["granted"], reason=data["reason"]),
+        case, by=request.user, granted=data["granted"], reason=data["reason"], on=data["on"],
+        number=data["number"]),
         _("Рішення у справі %(number)s записано."))
 
 
@@ -117,11 +139,11 @@ def case_decision(request, pk):
 def case_result(request, pk):
     form = ResultForm(request.POST)
     if not form.is_valid():
-        case = _case_for(request.user, pk)
-        messages.error(request, _("Оберіть, як видано результат."))
-        return redirect("journal:detail", pk=case.pk)
+        if "delivery" in form.errors:
+            form.errors["delivery"] = form.error_class([_("Оберіть, як видано результат.")])
+        return _form_errors(request, pk, form)
     return _act(request, pk, lambda case: actions.record_result(
-        case, by=request.user, delivery=form.cleaned_data["delivery"]),
+        case, by=request.user, delivery=form.cleaned_data["delivery"], on=form.cleaned_data["on"]),
         _("Видачу результату у справі %(number)s записано."))
 
 
@@ -159,3 +181,42 @@ def case_photos_pdf(request, pk):
     return _case_file(request, pk, CaseFile.Kind.PHOTOS, _("Скани документів ще не готові"),
                       _("Фото документів ще не надійшли з ноутбука виїзду або ще збираються в один файл. "
                         "Оновіть сторінку трохи згодом."))
+
+
+def _register_forms(case):
+    """The register's other events, offered while they can happen."""
+    open_case = case.state in (CaseState.ACCEPTED, CaseState.HANDED_OVER, CaseState.SUSPENDED)
+    return {
+        "close_form": CloseForm() if open_case else None,
+        "suspend_form": SuspendForm() if case.state == CaseState.HANDED_OVER else None,
+        "resume_form": ResumeForm() if case.state == CaseState.SUSPENDED else None,
+        "extend_form": ExtendForm() if case.state in (CaseState.ACCEPTED, CaseState.HANDED_OVER) else None,
+        "note_form": NoteForm(),
+        "correction_form": CorrectionForm(initial={"applicant_name": case.applicant_name}),
+    }
+
+
+def _register_view(form_class, run, success):
+    @staff_required("journal.manage")
+    @require_POST
+    def view(request, pk):
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _form_errors(request, pk, form)
+        return _act(request, pk, lambda case: run(case, request.user, form.cleaned_data), success)
+    return view
+
+
+case_close = _register_view(CloseForm, lambda case, by, d: actions.close_case(
+    case, by=by, state=d["state"], reason=d["reason"], on=d["on"]), _("Справу %(number)s закрито."))
+case_suspend = _register_view(SuspendForm, lambda case, by, d: actions.suspend(
+    case, by=by, reason=d["reason"], on=d["on"]), _("Розгляд справи %(number)s зупинено."))
+case_resume = _register_view(ResumeForm, lambda case, by, d: actions.resume(
+    case, by=by, new_due=d["new_due"], on=d["on"]), _("Розгляд справи %(number)s поновлено."))
+case_extend = _register_view(ExtendForm, lambda case, by, d: actions.extend_term(
+    case, by=by, new_due=d["new_due"], reason=d["reason"]), _("Строк у справі %(number)s продовжено."))
+case_note = _register_view(NoteForm, lambda case, by, d: actions.add_note(
+    case, by=by, note=d["note"], fee_paid=d["fee_paid"]), _("Запис у справі %(number)s додано."))
+case_correct = _register_view(CorrectionForm, lambda case, by, d: actions.correct_personal_data(
+    case, by=by, changes={"applicant_name": d["applicant_name"]}, reason=d["reason"]),
+    _("Дані у справі %(number)s виправлено."))

@@ -210,3 +210,11 @@ def test_a_late_hand_over_is_marked_in_the_journal(world):
     case = make_case(world, accepted_at=kyiv(2026, 3, 6, 10))
     actions.hand_over(case, by=world.users["coordinator"], at=kyiv(2026, 3, 6, 10) + timedelta(days=5))
     assert case.entries.last().payload["late"] is True
+
+
+def test_a_month_term_accepted_on_31_january_is_due_on_the_last_day_of_february(world):
+    world.svc_cert.term_days, world.svc_cert.term_kind = 1, "months"
+    world.svc_cert.save()
+    case = make_case(world, accepted_at=kyiv(2024, 1, 31, 10))
+    assert case.provider_due == date(2024, 2, 29)
+    assert case.entries.get().payload["term"] == "1 months"

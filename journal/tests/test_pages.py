@@ -124,3 +124,43 @@ def test_a_step_out_of_order_shows_the_reason(world, login):
 
 def test_the_nav_links_the_journal_for_those_who_may_read_it(world, login):
     assert "/staff/journal/" in login(world.users["operator"]).get("/staff/requests/").content.decode()
+
+
+def test_the_coordinator_enters_the_day_each_step_happened(world, login):
+    case = make_case(world)
+    client = login(world.users["coordinator"])
+    url = f"/staff/journal/{case.pk}/"
+    accepted = timezone.localtime(case.accepted_at).date()
+    response = client.post(url + "hand-over/", {"on": (accepted + timedelta(days=400)).strftime("%d.%m.%Y")},
+                           follow=True)
+    assert "пізніше за сьогодні" in response.content.decode()
+    client.post(url + "hand-over/", {"on": accepted.strftime("%d.%m.%Y")})
+    case.refresh_from_db()
+    assert case.handed_over_on == accepted
+    response = client.post(url + "decision/", {"granted": "1", "on": "31.02.2026"}, follow=True)
+    assert "день.місяць.рік" in response.content.decode()
+
+
+def test_the_journal_page_records_what_a_register_needs(world, login):
+    case = make_case(world)
+    client = login(world.users["coordinator"])
+    url = f"/staff/journal/{case.pk}/"
+    client.post(url + "hand-over/", {"official": "Петренко О. І."})
+    client.post(url + "extend/", {"new_due": (case.provider_due + timedelta(days=30)).strftime("%d.%m.%Y"),
+                                  "reason": "Продовжено суб'єктом надання"})
+    client.post(url + "note/", {"note": "Сплачено в касі", "fee_paid": "85"})
+    response = client.post(url + "close/", {"state": "withdrawn", "reason": ""}, follow=True)
+    assert "Вкажіть підставу" in response.content.decode()
+    client.post(url + "close/", {"state": "withdrawn", "reason": "Людина відкликала заяву"})
+    case.refresh_from_db()
+    assert case.provider_official == "Петренко О. І." and case.fee_paid == 85
+    assert case.state == CaseState.WITHDRAWN
+    page = client.get(url).content.decode()
+    assert "Відкликано заявником" in page and "Петренко О. І." in page and "Строк продовжено" in page
+    assert [e.event for e in case.entries.all()] == ["registered", "handed_over", "term_extended", "note", "closed"]
+
+
+def test_an_operator_cannot_record_register_events(world, login):
+    case = make_case(world)
+    client = login(world.users["operator"])
+    assert client.post(f"/staff/journal/{case.pk}/note/", {"note": "x"}).status_code == 403
