@@ -138,6 +138,10 @@ class Visit(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     video_consent_at = models.DateTimeField(_("згода на відеозапис"), null=True, blank=True)
+    # The category's document, checked at the door when it was missing at intake (issue 11).
+    evidence_document = models.CharField(_("документ, що підтверджує категорію"), max_length=300, blank=True)
+    evidence_reference = models.CharField(_("номер і дата документа"), max_length=200, blank=True)
+    evidence_seen = models.BooleanField(_("документ побачили на місці"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("візит")

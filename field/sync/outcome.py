@@ -102,8 +102,13 @@ def apply(ctx):
     visit.finished_at, visit.device_finished_at = ctx.effective_at, ctx.at
     visit.outcome_item, visit.recorded_by, visit.device = ctx.item, ctx.user, ctx.device
     visit.video_consent_at = ctx.effective_at if data.video_consent else None
-    visit.save(update_fields=["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
-                              "recorded_by", "device", "video_consent_at"])
+    fields = ["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
+              "recorded_by", "device", "video_consent_at"]
+    if data.evidence is not None:  # what the administrator saw at the door (issue 11)
+        visit.evidence_document, visit.evidence_reference = data.evidence.document, data.evidence.reference
+        visit.evidence_seen = data.evidence.seen
+        fields += ["evidence_document", "evidence_reference", "evidence_seen"]
+    visit.save(update_fields=fields)
     # Whatever the outcome, the reminders of this visit are void; all of them unless a newer trip
     # still holds the request (it stays scheduled there, with its own reminder).
     held = ctx.request.status == Status.SCHEDULED
