@@ -13,6 +13,9 @@ from ..models import SERVED_OUTCOMES, Outcome, SyncItem
 from .errors import ItemProblem, State
 from .rules import SUPERSEDED_MESSAGE, check_withdrawn, combine, request_moved, second_edit, visit_for
 
+# Seed 000 §1.9: after these the request is not planned again until the coordinator decides.
+HOLD_OUTCOMES = (Outcome.CAPACITY_DOUBT, Outcome.REFUSED)
+
 
 def _day(moment):
     return timezone.localtime(moment).strftime("%d.%m.%Y")
@@ -35,6 +38,12 @@ def _status_for(ctx, outcome, moved_elsewhere):
         return Status.PARTLY_SERVED, comment
     if moved_elsewhere:
         return None, ""
+    if outcome in HOLD_OUTCOMES:
+        comment = _("Візит %(d)s: %(reason)s. Заявка чекає рішення координатора.") % {
+            "d": when, "reason": str(Outcome(outcome).label).lower()}
+        if ctx.data.note:
+            comment += " " + _("Примітка: %(n)s") % {"n": ctx.data.note}
+        return Status.ON_HOLD, comment
     comment = _("Візит %(d)s: %(reason)s. Заявка повертається до планування.") % {
         "d": when, "reason": str(Outcome(outcome).label).lower()}
     if ctx.data.note:
@@ -49,7 +58,7 @@ def _move_request(ctx, target, comment):
     if target is None or req.status == target:
         return True, ""
     try:
-        if req.status == Status.ACCEPTED and target in (Status.SERVED, Status.PARTLY_SERVED):
+        if req.status == Status.ACCEPTED and target in (Status.SERVED, Status.PARTLY_SERVED, Status.ON_HOLD):
             # A newer plan dropped it back into the pool, yet the visit happened: it is served.
             visit_actions.change_status(req, Status.SCHEDULED, by=ctx.user,
                                         comment=_("Візит відбувся за попередньою версією плану."))
@@ -115,6 +124,8 @@ def apply(ctx):
     planning_actions.cancel_reminders(ctx.request, plan=ctx.stop.trip.plan if held else None)
     if target == Status.ACCEPTED and ok:
         notes.append(_("Заявка повернулася до планування."))
+    elif target == Status.ON_HOLD and ok:
+        notes.append(_("Заявка чекає рішення координатора."))
     elif moved_elsewhere and data.outcome not in SERVED_OUTCOMES:
         notes.append(_("Заявка лишається на новому виїзді."))
     # _move_request read the request afresh and change_status kept it current: no third read.
