@@ -212,6 +212,11 @@ class IncidentAct(models.Model):
     happened_at = models.DateTimeField()
     device_at = models.DateTimeField(null=True, blank=True)
     drawn_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # While an act is open, the visit's videos are its evidence and are not purged (issue 11).
+    closed_at = models.DateTimeField(_("акт закрито"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    closing_note = models.TextField(_("чим закінчилося"), blank=True)
 
     class Meta:
         verbose_name = _("акт")

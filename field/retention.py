@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Attachment
+from .models import Attachment, IncidentAct
 from .storage import part_path
 
 log = logging.getLogger(__name__)
@@ -14,8 +14,10 @@ log = logging.getLogger(__name__)
 def due_videos(today=None):
     """Videos whose last day of keeping is before `today` and whose file still exists."""
     today = today or timezone.localdate()
+    # A video an open incident act refers to is its evidence: kept until the act is closed (issue 11).
     return Attachment.objects.filter(kind=Attachment.Kind.VIDEO, keep_until__lt=today).exclude(
-        state=Attachment.State.PURGED)
+        state=Attachment.State.PURGED).exclude(
+        visit__in=IncidentAct.objects.filter(closed_at__isnull=True).values("visit_id"))
 
 
 def purge_videos(today=None):
