@@ -20,6 +20,28 @@ def due_videos(today=None):
         visit__in=IncidentAct.objects.filter(closed_at__isnull=True).values("visit_id"))
 
 
+def _purge(att):
+    # The file first: a crash after it leaves a row to purge again, never a kept video.
+    if att.file:
+        att.file.delete(save=False)
+    part_path(att.pk).unlink(missing_ok=True)  # an upload that never finished
+    att.state, att.purged_at, att.file = Attachment.State.PURGED, timezone.now(), ""
+    att.save(update_fields=["state", "purged_at", "file"])
+
+
+def remove_videos_of(visit):
+    """The person withdrew the consent: delete the visit's videos now. Returns how many."""
+    count = 0
+    with transaction.atomic():
+        for att in Attachment.objects.select_for_update().filter(visit=visit, kind=Attachment.Kind.VIDEO).exclude(
+                state=Attachment.State.PURGED):
+            _purge(att)
+            count += 1
+    if count:
+        log.info("removed %d session video(s) of visit %s: consent withdrawn", count, visit.pk)
+    return count
+
+
 def purge_videos(today=None):
     """Delete the files of videos kept long enough; mark them purged. Returns how many.
 
@@ -32,12 +54,7 @@ def purge_videos(today=None):
                 state=Attachment.State.PURGED).first()
             if att is None:
                 continue  # another worker got there first
-            # The file first: a crash after it leaves a row to purge again, never a kept video.
-            if att.file:
-                att.file.delete(save=False)
-            part_path(att.pk).unlink(missing_ok=True)  # an upload that never finished
-            att.state, att.purged_at, att.file = Attachment.State.PURGED, timezone.now(), ""
-            att.save(update_fields=["state", "purged_at", "file"])
+            _purge(att)
             count += 1
     if count:
         log.info("purged %d session video(s)", count)

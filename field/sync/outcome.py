@@ -9,6 +9,7 @@ from planning.models import Plan, Stop
 from visits import actions as visit_actions
 from visits.models import Status
 
+from .. import retention
 from ..models import SERVED_OUTCOMES, Outcome, SyncItem
 from .errors import ItemProblem, State
 from .rules import SUPERSEDED_MESSAGE, check_withdrawn, combine, request_moved, second_edit, visit_for
@@ -110,7 +111,13 @@ def apply(ctx):
     visit.outcome, visit.outcome_note = data.outcome, data.note
     visit.finished_at, visit.device_finished_at = ctx.effective_at, ctx.at
     visit.outcome_item, visit.recorded_by, visit.device = ctx.item, ctx.user, ctx.device
-    visit.video_consent_at = ctx.effective_at if data.video_consent else None
+    # The consent keeps its own time (sent with the video); cleared, the visit's videos go.
+    if data.video_consent and visit.video_consent_at is None:
+        visit.video_consent_at = ctx.effective_at
+    elif not data.video_consent and visit.video_consent_at is not None:
+        visit.video_consent_at = None
+        if retention.remove_videos_of(visit):
+            notes.append(_("Згоду на відеозапис знято: відеозапис цього візиту видалено."))
     fields = ["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
               "recorded_by", "device", "video_consent_at"]
     if data.evidence is not None:  # what the administrator saw at the door (issue 11)
