@@ -50,3 +50,21 @@ def test_an_act_is_closed_once(video, world):
     acts.close(act, by=world.users["coordinator"], note="")
     with pytest.raises(acts.ActError):
         acts.close(act, by=world.users["coordinator"], note="")
+
+
+def test_the_coordinator_closes_an_act_from_the_request_page(video, world, login):
+    act = _act(video.visit)
+    client = login(world.users["coordinator"])
+    page = client.get(f"/staff/requests/{video.visit.request_id}/").content.decode()
+    assert "доки акт не закрито" in page and f"/staff/field/acts/{act.pk}/close/" in page
+    response = client.post(f"/staff/field/acts/{act.pk}/close/", {"note": "Довідку отримано."})
+    assert response.status_code == 302
+    act.refresh_from_db()
+    assert act.closed_at is not None and act.closing_note == "Довідку отримано."
+
+
+def test_an_act_of_another_community_cannot_be_closed(video, world, login):
+    act = _act(video.visit)
+    assert login(world.b_coordinator).post(f"/staff/field/acts/{act.pk}/close/", {"note": ""}).status_code == 404
+    act.refresh_from_db()
+    assert act.closed_at is None
