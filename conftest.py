@@ -187,13 +187,17 @@ def build_world():
     from catalogue.models import Provider, Service, ServiceDocument
     from communities.models import Community, Office, Settlement
     from eligibility.models import EligibilityCategory
-    from eligibility.rules import ensure_mandatory_categories
+    from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
 
     w = World()
     w.a = Community.objects.create(name="Громада А", slug="gromada-a", phone="0 800 111 111")
     w.b = Community.objects.create(name="Громада Б", slug="gromada-b")
     for c in (w.a, w.b):
         ensure_mandatory_categories(c)
+    ensure_evidence_catalogue()  # a transactional test's flush empties what the migration loaded
+    # Community A's council added the usual categories; B has only what the law requires.
+    switch_on_usual_categories(w.a, decision_number="12/3", decision_date=date(2025, 1, 15))
+    for c in (w.a, w.b):
         Office.objects.create(community=c, name=f"ЦНАП {c.name}", address="вул. Соборна, 1",
                               latitude=Decimal("48.5"), longitude=Decimal("35.0"))
     w.city = Settlement.objects.create(community=w.a, name="Місто", latitude=Decimal("48.5"),

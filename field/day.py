@@ -9,8 +9,10 @@ import annotated_types
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Service
+from eligibility.rules import evidence_documents_by_kind
 from journal.models import Case, Delivery
 from payments.fee_qr import payment_qr
 from planning.models import Plan, Stop, Trip
@@ -82,7 +84,16 @@ def _service(service, req, requested, answers):
     }
 
 
-def _person(req):
+def _evidence_check(req, catalogue):
+    """The documents to see at the door when the request was accepted without its evidence."""
+    category = req.category
+    if category is None or req.evidence_available or category.is_computed:
+        return None
+    return {"category": category.name,
+            "documents": catalogue.get(category.kind) or [category.evidence or str(_("документ"))]}
+
+
+def _person(req, catalogue):
     return {
         "request_id": req.pk, "number": req.number, "status": req.status, "applicant_name": req.applicant_name,
         "applicant_birth_date": req.applicant_birth_date, "applicant_phone": req.applicant_phone,
@@ -93,6 +104,7 @@ def _person(req):
         "access_notes": req.access_notes, "latitude": req.latitude, "longitude": req.longitude,
         # The point is the settlement's centre or only the street: the team looks for the house itself.
         "location_note": str(req.location_note),
+        "evidence_check": _evidence_check(req, catalogue),
         "notes": req.notes, "payment_method": req.payment_method,
     }
 
@@ -128,7 +140,7 @@ def _visit_state(visit):
 def _stops(trips):
     return list(
         Stop.objects.filter(trip__in=trips).order_by("trip_id", "position").select_related(
-            "request__settlement", "session__fixed_point")
+            "request__settlement", "request__category", "session__fixed_point")
         .prefetch_related(
             Prefetch("request__services", queryset=RequestedService.objects.select_related("service__provider")
                      .order_by("service__order", "service__name_uk")
@@ -164,6 +176,7 @@ def build_day(user, day):
             "service_id": case.service_id, "number": case.number,
             "provisional_number": case.provisional_number or "",
             "handover_due": case.handover_due, "provider_due": case.provider_due})
+    catalogue = evidence_documents_by_kind(day) if all_stops else {}
     shown, out = [], []
     for trip in trips:
         rows = []
@@ -181,7 +194,7 @@ def build_day(user, day):
             else:
                 shown.append(req)
                 row["kind"] = "visit"
-                row["person"] = _person(req)
+                row["person"] = _person(req, catalogue)
                 row["services"] = [
                     _service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id})
                     for rs in req.services.all() if _still_to_do(rs, trip.day)]

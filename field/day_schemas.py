@@ -75,6 +75,11 @@ class DayService(Schema):
     payment_qr_problem: str
 
 
+class EvidenceCheck(Schema):
+    category: str
+    documents: list[str]
+
+
 class Person(Schema):
     request_id: int
     number: str
@@ -99,6 +104,8 @@ class Person(Schema):
     latitude: Decimal | None
     longitude: Decimal | None
     location_note: str
+    # The category's document was missing at intake: check it at the door (issue 11).
+    evidence_check: EvidenceCheck | None
     notes: str
     payment_method: literal_of(PaymentMethod, blank=True)
 

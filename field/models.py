@@ -138,6 +138,10 @@ class Visit(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     video_consent_at = models.DateTimeField(_("згода на відеозапис"), null=True, blank=True)
+    # The category's document, checked at the door when it was missing at intake (issue 11).
+    evidence_document = models.CharField(_("документ, що підтверджує категорію"), max_length=300, blank=True)
+    evidence_reference = models.CharField(_("номер і дата документа"), max_length=200, blank=True)
+    evidence_seen = models.BooleanField(_("документ побачили на місці"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("візит")
@@ -208,6 +212,11 @@ class IncidentAct(models.Model):
     happened_at = models.DateTimeField()
     device_at = models.DateTimeField(null=True, blank=True)
     drawn_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # While an act is open, the visit's videos are its evidence and are not purged (issue 11).
+    closed_at = models.DateTimeField(_("акт закрито"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    closing_note = models.TextField(_("чим закінчилося"), blank=True)
 
     class Meta:
         verbose_name = _("акт")

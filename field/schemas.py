@@ -186,10 +186,19 @@ class ActData(_Strict):
         return value
 
 
+class EvidenceSeen(_Strict):
+    """What the administrator saw at the door for a category whose document was missing at intake."""
+
+    document: Annotated[Text(300), AfterValidator(_strip)] = ""
+    reference: Annotated[Text(200), AfterValidator(_strip)] = ""  # the document's number and date
+    seen: StrictBool
+
+
 class OutcomeData(_Strict):
     outcome: OutcomeValue
     note: Annotated[Text(2000), AfterValidator(_strip)] = ""
     video_consent: StrictBool = False
+    evidence: EvidenceSeen | None = None
 
 
 class AttachmentData(_Strict):
@@ -200,6 +209,8 @@ class AttachmentData(_Strict):
     size: Annotated[int, Field(ge=1, le=2**40, strict=True)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(str.lower)]
     taken_at: DeviceTime | None = None
+    # A video: when the person agreed to it (device time); without it the server refuses the video.
+    video_consent_at: DeviceTime | None = None
 
 
 DATA_MODELS = {
@@ -232,6 +243,9 @@ FIELD_LABELS = {
     "receipt": _l("номер квитанції / чека"), "amount": _l("сума"), "act_id": _l("ідентифікатор акта"),
     "description": _l("що сталося"), "witness_name": _l("свідок"), "witness_role": _l("хто свідок"),
     "outcome": _l("результат візиту"), "note": _l("примітка"), "video_consent": _l("згода на відеозапис"),
+    "video_consent_at": _l("час згоди на відеозапис"),
+    "evidence": _l("підтвердження категорії"), "document": _l("документ"), "reference": _l("номер і дата"),
+    "seen": _l("документ побачили"),
     "attachment_id": _l("ідентифікатор файлу"), "content_type": _l("тип файлу"), "size": _l("розмір файлу"),
     "sha256": _l("контрольна сума SHA-256"), "taken_at": _l("час знімка"),
 }

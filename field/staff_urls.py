@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<uuid:pk>/apply/", staff_views.apply_item, name="apply"),
     path("items/<uuid:pk>/close/", staff_views.close_item, name="close"),
     path("case-files/<int:case_pk>/retry/", staff_views.retry_case_files, name="retry_case_files"),
+    path("acts/<uuid:pk>/close/", staff_views.close_act, name="close_act"),
     path("devices/", staff_views.devices, name="devices"),
     path("today/<int:pk>/", staff_views.live_today, name="live_today"),
     path("devices/settings/", staff_views.field_settings, name="settings"),

@@ -22,8 +22,8 @@ from communities.models import Community
 from journal.models import Case
 from planning.models import Plan, Stop, Trip
 
-from . import case_files, day
-from .models import Device, Outcome, SyncItem
+from . import acts, case_files, day
+from .models import Device, IncidentAct, Outcome, SyncItem
 from .sync import review
 from .sync.devices import approve_device, revoke_device
 from .sync.errors import ReviewError
@@ -103,6 +103,21 @@ def close_item(request, pk):
     else:
         messages.success(request, _("Дію закрито з вашою приміткою."))
     return redirect("field_staff:attention")
+
+
+@staff_required("field.review")
+@require_POST
+def close_act(request, pk):
+    """The coordinator closes an incident act; its visit's videos may then be purged (issue 11)."""
+    act = get_object_or_404(IncidentAct.objects.select_related("visit"), pk=pk,
+                            visit__community_id=request.user.community_id)
+    try:
+        acts.close(act, by=request.user, note=request.POST.get("note", "")[:2000])
+    except acts.ActError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Акт закрито. Відеозапис візиту буде видалено, коли мине строк зберігання."))
+    return redirect("visits:detail", pk=act.visit.request_id)
 
 
 class FieldSettingsForm(forms.ModelForm):

@@ -43,7 +43,9 @@ TRANSITIONS = {
     Status.ACCEPTED: {Status.NEEDS_INFO, Status.REJECTED, Status.SCHEDULED},
     # A published plan schedules a request; a revised plan without it puts it back in the pool.
     Status.SCHEDULED: {Status.ACCEPTED, Status.NEEDS_INFO, Status.REJECTED, Status.SERVED,
-                       Status.PARTLY_SERVED},
+                       Status.PARTLY_SERVED, Status.ON_HOLD},
+    # The coordinator decides: back to the pool (e.g. a doctor's certificate came) or closed.
+    Status.ON_HOLD: {Status.ACCEPTED, Status.REJECTED},
     Status.REJECTED: set(),
     # A served visit is closed; what was not done becomes a new request.
     Status.SERVED: set(),

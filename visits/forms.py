@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import Service
 from communities.models import Settlement
 from core.forms import BirthDateField, NameField, PhoneField, TextField, parse_id, text_formfield
+from eligibility import rules
 from eligibility.models import EligibilityCategory
 
 from .actions import ServiceChoice
@@ -31,6 +32,20 @@ class ServicesField(forms.ModelMultipleChoiceField):
             if parse_id(pk) is None:
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value")
         return super()._check_values(value)
+
+
+def _category_labels(day):
+    """A label maker: the category and, if it needs a document, the documents valid on `day`."""
+    catalogue = rules.evidence_documents_by_kind(day)  # one query for the whole list
+
+    def label(category):
+        if category.is_computed:
+            return category.name
+        names = catalogue.get(category.kind) or [category.evidence or _("документ")]
+        return _("%(name)s (підтвердження: %(documents)s)") % {
+            "name": category.name, "documents": str(_(" або ")).join(str(n) for n in names),
+        }
+    return label
 
 
 class VisitRequestForm(forms.ModelForm):
@@ -147,6 +162,7 @@ class VisitRequestForm(forms.ModelForm):
         self.fields["category"].queryset = EligibilityCategory.objects.filter(
             community=community, is_active=True
         )
+        self.fields["category"].label_from_instance = _category_labels(timezone.localdate())
         self.fields["services"].queryset = (
             Service.objects.filter(is_active=True)
             .filter(models_q_for_community(community))

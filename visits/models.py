@@ -20,9 +20,12 @@ class Status(models.TextChoices):
     # to ACCEPTED (the planning pool) with the reason in its history.
     SERVED = "served", _("Обслуговано")
     PARTLY_SERVED = "partly_served", _("Обслуговано частково")
+    # Doubt about legal capacity or a refusal at the door: not back to the pool, the request waits
+    # for the coordinator's decision (a doctor's certificate, a cancellation; seed 000 §1.9).
+    ON_HOLD = "on_hold", _("Чекає рішення")
 
 
-OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.ACCEPTED, Status.SCHEDULED)
+OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.ACCEPTED, Status.SCHEDULED, Status.ON_HOLD)
 
 
 class RejectReason(models.TextChoices):

@@ -65,7 +65,8 @@ def test_disability_without_evidence_needs_evidence_and_names_it(cats, world):
     verdict = evaluate(cats, birth_date=date(1990, 1, 1), settlement=world.city, claimed=cat,
                        evidence_available=False, today=TODAY)
     assert verdict.status == rules.NEEDS_EVIDENCE
-    assert verdict.missing_evidence == [cat.evidence]
+    assert verdict.missing_evidence == rules.evidence_documents("disability_1", TODAY)
+    assert any("МСЕК" in name for name in verdict.missing_evidence)
 
 
 def test_disability_with_evidence_is_eligible(cats, world):

@@ -9,9 +9,13 @@ from planning.models import Plan, Stop
 from visits import actions as visit_actions
 from visits.models import Status
 
+from .. import retention
 from ..models import SERVED_OUTCOMES, Outcome, SyncItem
 from .errors import ItemProblem, State
 from .rules import SUPERSEDED_MESSAGE, check_withdrawn, combine, request_moved, second_edit, visit_for
+
+# Seed 000 §1.9: after these the request is not planned again until the coordinator decides.
+HOLD_OUTCOMES = (Outcome.CAPACITY_DOUBT, Outcome.REFUSED)
 
 
 def _day(moment):
@@ -35,6 +39,12 @@ def _status_for(ctx, outcome, moved_elsewhere):
         return Status.PARTLY_SERVED, comment
     if moved_elsewhere:
         return None, ""
+    if outcome in HOLD_OUTCOMES:
+        comment = _("Візит %(d)s: %(reason)s. Заявка чекає рішення координатора.") % {
+            "d": when, "reason": str(Outcome(outcome).label).lower()}
+        if ctx.data.note:
+            comment += " " + _("Примітка: %(n)s") % {"n": ctx.data.note}
+        return Status.ON_HOLD, comment
     comment = _("Візит %(d)s: %(reason)s. Заявка повертається до планування.") % {
         "d": when, "reason": str(Outcome(outcome).label).lower()}
     if ctx.data.note:
@@ -49,7 +59,7 @@ def _move_request(ctx, target, comment):
     if target is None or req.status == target:
         return True, ""
     try:
-        if req.status == Status.ACCEPTED and target in (Status.SERVED, Status.PARTLY_SERVED):
+        if req.status == Status.ACCEPTED and target in (Status.SERVED, Status.PARTLY_SERVED, Status.ON_HOLD):
             # A newer plan dropped it back into the pool, yet the visit happened: it is served.
             visit_actions.change_status(req, Status.SCHEDULED, by=ctx.user,
                                         comment=_("Візит відбувся за попередньою версією плану."))
@@ -101,15 +111,28 @@ def apply(ctx):
     visit.outcome, visit.outcome_note = data.outcome, data.note
     visit.finished_at, visit.device_finished_at = ctx.effective_at, ctx.at
     visit.outcome_item, visit.recorded_by, visit.device = ctx.item, ctx.user, ctx.device
-    visit.video_consent_at = ctx.effective_at if data.video_consent else None
-    visit.save(update_fields=["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
-                              "recorded_by", "device", "video_consent_at"])
+    # The consent keeps its own time (sent with the video); cleared, the visit's videos go.
+    if data.video_consent and visit.video_consent_at is None:
+        visit.video_consent_at = ctx.effective_at
+    elif not data.video_consent and visit.video_consent_at is not None:
+        visit.video_consent_at = None
+        if retention.remove_videos_of(visit):
+            notes.append(_("Згоду на відеозапис знято: відеозапис цього візиту видалено."))
+    fields = ["outcome", "outcome_note", "finished_at", "device_finished_at", "outcome_item",
+              "recorded_by", "device", "video_consent_at"]
+    if data.evidence is not None:  # what the administrator saw at the door (issue 11)
+        visit.evidence_document, visit.evidence_reference = data.evidence.document, data.evidence.reference
+        visit.evidence_seen = data.evidence.seen
+        fields += ["evidence_document", "evidence_reference", "evidence_seen"]
+    visit.save(update_fields=fields)
     # Whatever the outcome, the reminders of this visit are void; all of them unless a newer trip
     # still holds the request (it stays scheduled there, with its own reminder).
     held = ctx.request.status == Status.SCHEDULED
     planning_actions.cancel_reminders(ctx.request, plan=ctx.stop.trip.plan if held else None)
     if target == Status.ACCEPTED and ok:
         notes.append(_("Заявка повернулася до планування."))
+    elif target == Status.ON_HOLD and ok:
+        notes.append(_("Заявка чекає рішення координатора."))
     elif moved_elsewhere and data.outcome not in SERVED_OUTCOMES:
         notes.append(_("Заявка лишається на новому виїзді."))
     # _move_request read the request afresh and change_status kept it current: no third read.

@@ -93,6 +93,26 @@ function acceptBlock(stop, service, sstate) {
       testid: "print-inventory-" + service.id}, "Опис вхідного пакета документів — друк")) : null);
 }
 
+// The category's document was missing at intake: the administrator checks it at the door and says what was seen.
+function evidenceCheck(stop, visit) {
+  const c = stop.person && stop.person.evidence_check;
+  if (!c) { return null; }
+  const was = visit.evidence || {document: c.documents[0] || "", reference: "", seen: false};
+  const doc = h("select", {id: "evidence-doc-" + stop.id, testid: "evidence-document"},
+    c.documents.map((d) => h("option", {value: d, selected: d === was.document}, d)));
+  const ref = h("input", {type: "text", id: "evidence-ref-" + stop.id, maxlength: "200", testid: "evidence-reference",
+    value: was.reference || ""});
+  const seen = h("input", {type: "checkbox", id: "evidence-seen-" + stop.id, checked: !!was.seen, testid: "evidence-seen"});
+  return {
+    node: h("div", {class: "group evidence-check", "data-testid": "evidence-check"},
+      h("p", {}, h("strong", {}, "Перевірити документ на місці: "), c.category + "."),
+      h("div", {class: "field"}, h("label", {for: doc.id}, "Документ"), doc),
+      h("div", {class: "field"}, h("label", {for: ref.id}, "Номер і дата документа"), ref),
+      h("div", {class: "field"}, seen, h("label", {for: seen.id}, "Документ побачили"))),
+    read: () => ({document: doc.value, reference: ref.value.trim(), seen: seen.checked}),
+  };
+}
+
 function outcomeBlock(stop, visit) {
   const radios = choices("outcomes").map((c) => h("span", {class: "choice"},
     h("input", {type: "radio", name: "outcome-" + stop.id, id: "outcome-" + stop.id + "-" + c.value, value: c.value,
@@ -100,6 +120,7 @@ function outcomeBlock(stop, visit) {
     h("label", {for: "outcome-" + stop.id + "-" + c.value}, c.label)));
   const note = textField("textarea", "note", {id: "outcome-note-" + stop.id, rows: "3", testid: "outcome-note"});
   note.input.value = visit.outcome_note || "";
+  const check = evidenceCheck(stop, visit);
   const save = guard(async () => {
     const chosen = radios.map((r) => r.querySelector("input")).find((i) => i.checked);
     if (!chosen) { notify("Виберіть результат візиту.", "error"); return; }
@@ -107,14 +128,16 @@ function outcomeBlock(stop, visit) {
     v.outcome = chosen.value;
     v.outcome_note = note.input.value.trim();
     v.outcome_at = new Date().toISOString();
-    await record("visit.outcome", stop, {outcome: v.outcome, note: v.outcome_note, video_consent: !!v.video_consent},
-      {visit: v, what: "результат візиту"});
+    const data = {outcome: v.outcome, note: v.outcome_note, video_consent: !!v.video_consent};
+    if (check) { v.evidence = check.read(); data.evidence = v.evidence; }
+    await record("visit.outcome", stop, data, {visit: v, what: "результат візиту"});
     notify("Результат візиту збережено: " + label("outcomes", v.outcome) + ".", "ok");
     location.hash = "#/";
   });
   return h("fieldset", {class: "group outcome", testid: "outcome"},
     h("legend", {}, "Результат візиту"),
     h("div", {class: "choices"}, radios),
+    check ? check.node : null,
     h("div", {class: "field"}, h("label", {for: note.input.id}, "Примітка (необов'язково)"), note.input, note.counter),
     h("button", {type: "button", testid: "outcome-save", onclick: save},
       visit.outcome ? "Зберегти зміни результату" : "Зберегти результат"),

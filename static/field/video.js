@@ -23,7 +23,11 @@ function declaration(row) {
 
 async function declare(stop, row, sha) {
   const done = Object.assign({}, row, {sha256: sha, state: "waiting"});
-  await record("attachment.declare", stop, declaration(done), {file: done, what: "відео (" + bytes(row.size) + ")"});
+  // The server takes a video only with the person's consent for this visit, at the consent's own time.
+  const v = visitOf(stop.id);
+  const data = Object.assign(declaration(done),
+    {video_consent_at: v.video_consent ? (v.video_consent_at || row.taken_at) : null});
+  await record("attachment.declare", stop, data, {file: done, what: "відео (" + bytes(row.size) + ")"});
   return done;
 }
 
@@ -134,6 +138,7 @@ export function videoBlock(stop, visit) {
   consent.addEventListener("change", guard(async () => {
     const v = visitOf(stop.id);
     v.video_consent = consent.checked;
+    v.video_consent_at = consent.checked ? new Date().toISOString() : null;
     await saveVisit(v, "згоду на відеозапис");
     hooks.render();
   }));

@@ -341,7 +341,7 @@ def test_operator_takes_a_request_by_phone_with_the_live_check(page, live_world)
     birth.fill("12.03.1990")
     page.get_by_label("Особа з інвалідністю I групи").check()
     expect(verdict).to_have_attribute("data-verdict", "needs_evidence")
-    expect(verdict).to_contain_text("Посвідчення особи з інвалідністю або довідка МСЕК (I група)")
+    expect(verdict).to_contain_text("експертної команди з оцінювання повсякденного функціонування особи")
     page.get_by_label("Підтвердження категорії є").check()
     expect(verdict).to_have_attribute("data-verdict", "eligible")
 

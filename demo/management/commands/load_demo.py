@@ -22,7 +22,7 @@ from catalogue.models import Provider, Service, ServiceDocument
 from communities.models import Community, Office, Settlement
 from demo import trips
 from eligibility.models import EligibilityCategory
-from eligibility.rules import ensure_mandatory_categories
+from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
 from planning.models import FixedPoint, Session, Trip
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
@@ -145,6 +145,9 @@ class Command(BaseCommand):
             )
             settlements.append(s)
         ensure_mandatory_categories(community)
+        ensure_evidence_catalogue()
+        # The demo council's decision that added the usual optional categories.
+        switch_on_usual_categories(community, decision_number="45/12", decision_date=date(2024, 12, 20))
         if not AddressPoint.objects.filter(community=community).exists():
             import_rows(community, read_rows(REGISTER_FILE.read_bytes(), REGISTER_FILE.name), source=REGISTER_FILE.name)
         # A remote village's culture house: every Tuesday 10:00–13:00, bookable from the public site.
