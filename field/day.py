@@ -94,6 +94,8 @@ def _person(req):
         # The point is the settlement's centre or only the street: the team looks for the house itself.
         "location_note": str(req.location_note),
         "notes": req.notes, "payment_method": req.payment_method,
+        # The person's own consent (issue 11): without it the laptop asks for it before accepting.
+        "person_consent_at": req.person_consent_at, "person_consent_how": req.person_consent_how,
     }
 
 
