@@ -345,6 +345,14 @@ VALIZA_FIELD_VIDEO_MAX_BYTES = env_int("VALIZA_FIELD_VIDEO_MAX_BYTES", 1024 * 10
 VALIZA_FIELD_REQUEST_TIMEOUT_S = env_int("VALIZA_FIELD_REQUEST_TIMEOUT_S", 30)
 # Session videos are kept this many days after the visit, then a background task deletes them.
 VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
+# How long personal data is kept, per kind (issue 11; docs/legal.md, "Згода і персональні дані"):
+# door codes and "how to get in" after the visit; location points (the visit's and a closed
+# request's) after the visit / closing; the raw photos (scans) of documents after the visit (the case's
+# photos PDF stays with the case); closed requests are anonymised after this many years.
+VALIZA_KEEP_DOOR_CODES_DAYS = env_int("VALIZA_KEEP_DOOR_CODES_DAYS", 30)
+VALIZA_KEEP_LOCATION_DAYS = env_int("VALIZA_KEEP_LOCATION_DAYS", 90)
+VALIZA_KEEP_PHOTOS_DAYS = env_int("VALIZA_KEEP_PHOTOS_DAYS", 90)
+VALIZA_KEEP_CLOSED_REQUESTS_YEARS = env_int("VALIZA_KEEP_CLOSED_REQUESTS_YEARS", 5)
 # Photos and videos for staff: sent by Django with Range support (""), or by nginx ("nginx"): Django
 # checks the permission, writes the access log and answers X-Accel-Redirect to VALIZA_SENDFILE_URL +
 # the file's name, an `internal` nginx location aliased to MEDIA_ROOT (README, "Production").
