@@ -207,6 +207,8 @@ class VisitRequest(models.Model):
     # Raised by every edit of the request's data (visits.actions.update_request), which saves only if
     # the version is still the one the editor read: two people editing at once cannot lose a save.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the personal data of this closed request was removed after its term (visits/retention.py).
+    anonymised_at = models.DateTimeField(_("знеособлено"), null=True, blank=True, editable=False)
 
     # Comparison keys for duplicate detection, kept in step by save().
     name_key = models.CharField(max_length=200, editable=False, db_index=True)

@@ -57,5 +57,10 @@ class Migration(migrations.Migration):
             name='consent_by',
             field=models.CharField(max_length=200, verbose_name='хто подав заявку і погодився'),
         ),
+        migrations.AddField(
+            model_name='visitrequest',
+            name='anonymised_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='знеособлено'),
+        ),
         migrations.RunPython(own_consent_of_self_filed, migrations.RunPython.noop),
     ]
