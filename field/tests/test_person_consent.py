@@ -2,9 +2,12 @@
 neighbour's; the person's own consent is taken at the door (the laptop's `person.consent`), and
 without it nothing accepted at the door becomes a case. Times derive from the frozen "now"."""
 
+import pytest
 from django.utils import timezone
 
 from field.models import SyncItem
+from field.sync import review
+from field.sync.errors import ReviewError
 from field.tests.factories import published_trip
 from field.tests.syncing import accept, item, send
 from journal.models import Case
@@ -56,3 +59,17 @@ def test_the_persons_consent_needs_their_name(world, no_case_files):
     _someone_elses(stop)
     answer, _code = send(world.users["field_admin"], [consent(stop, name="  ")])
     assert answer["results"][0]["state"] == SyncItem.State.QUARANTINED
+
+
+def test_a_held_acceptance_cannot_be_applied_by_the_coordinator_until_the_person_consents(world, no_case_files):
+    trip = published_trip(world, day=timezone.localdate())
+    stop = trip.stops.order_by("position").first()
+    req = _someone_elses(stop)
+    send(world.users["field_admin"], [accept(world, stop, seq=1)])
+    held = SyncItem.objects.get(kind="visit.accept")
+    with pytest.raises(ReviewError, match="згоди самої людини"):
+        review.resolve_apply(held, world.users["coordinator"])
+    assert not Case.objects.filter(request=req).exists()
+    send(world.users["field_admin"], [consent(stop, seq=2)])
+    review.resolve_apply(SyncItem.objects.get(kind="visit.accept"), world.users["coordinator"])
+    assert Case.objects.filter(request=req).exists()
