@@ -19,6 +19,12 @@ class Community(models.Model):
     slug = models.SlugField(_("адреса на сайті"), max_length=60, unique=True)
     phone = models.CharField(_("телефон ЦНАП для довідок"), max_length=40, blank=True)
     email = models.EmailField(_("ел. пошта ЦНАП"), blank=True)
+    # The controller of the personal data is the community's CNAP: its address is told to every person
+    # whose data is collected (Law «Про захист персональних даних» art. 12; visits privacy notice).
+    address = models.CharField(
+        _("адреса ЦНАП (володільця персональних даних)"), max_length=300, blank=True,
+        help_text=_("Якщо порожньо, у повідомленні про обробку даних показано адресу першого офісу."),
+    )
     decision = models.CharField(
         _("рішення про утворення пересувного робочого місця"), max_length=300, blank=True
     )
@@ -59,6 +65,14 @@ class Community(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def controller_address(self):
+        """The address told to people in the privacy notice: the CNAP's own, else its first office's."""
+        if self.address:
+            return self.address
+        office = self.offices.order_by("pk").first()
+        return office.address if office else ""
 
     def call_us(self):
         """The end of a message that sends a citizen to the phone: the CNAP's number when it has one."""

@@ -106,6 +106,8 @@ def _person(req, catalogue):
         "location_note": str(req.location_note),
         "evidence_check": _evidence_check(req, catalogue),
         "notes": req.notes, "payment_method": req.payment_method,
+        # The person's own consent (issue 11): without it the laptop asks for it before accepting.
+        "person_consent_at": req.person_consent_at, "person_consent_how": req.person_consent_how,
     }
 
 

@@ -89,6 +89,8 @@ class Person(Schema):
     applicant_phone: str
     requester_name: str
     requester_phone: str
+    person_consent_at: datetime | None
+    person_consent_how: str
     requester_relation: literal_of(Relation, blank=True)
     contact_phone: str
     address: str

@@ -76,6 +76,7 @@ class SyncItem(models.Model):
         ACT = "visit.act", _("Акт")
         OUTCOME = "visit.outcome", _("Результат візиту")
         ATTACHMENT = "attachment.declare", _("Фото або відео")
+        CONSENT = "person.consent", _("Згода людини на обробку даних")
 
     class State(models.TextChoices):
         APPLIED = "applied", _("Прийнято")

@@ -1,11 +1,16 @@
-"""How long session videos are kept (VALIZA_VIDEO_KEEP_DAYS after the visit) and their purge."""
+"""How long session videos are kept (VALIZA_VIDEO_KEEP_DAYS after the visit) and their purge; the
+other personal data past its term (issue 11: visits/retention.py, and the visit's location point)."""
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Attachment, IncidentAct
+from visits import retention as request_retention
+
+from .models import Attachment, IncidentAct, Visit
 from .storage import part_path
 
 log = logging.getLogger(__name__)
@@ -59,3 +64,25 @@ def purge_videos(today=None):
     if count:
         log.info("purged %d session video(s)", count)
     return count
+
+
+def remove_visit_points(now=None):
+    """The point where a visit started, VALIZA_KEEP_LOCATION_DAYS after it."""
+    now = now or timezone.now()
+    before = now - datetime.timedelta(days=settings.VALIZA_KEEP_LOCATION_DAYS)
+    return Visit.objects.filter(started_at__lt=before, latitude__isnull=False).update(latitude=None, longitude=None)
+
+
+def purge_personal_data(now=None):
+    """Everything past its term (the worker's check and `manage.py purge_personal_data`); {kind: count}."""
+    now = now or timezone.now()
+    done = request_retention.purge(now)
+    done["visit_points"] = remove_visit_points(now)
+    if any(done.values()):
+        log.info("personal data past its term removed: %s", done)
+    return done
+
+
+def check():
+    """The worker's periodic check (VALIZA_WORKER_CHECKS)."""
+    purge_personal_data()

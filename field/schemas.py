@@ -213,6 +213,20 @@ class AttachmentData(_Strict):
     video_consent_at: DeviceTime | None = None
 
 
+class ConsentData(_Strict):
+    """The person's own consent, taken at the door: their name as they gave it, and how."""
+
+    name: Annotated[Text(200), AfterValidator(_strip), Field(min_length=1)]
+    how: Literal["laptop", "signed"]
+
+    @field_validator("name")
+    @classmethod
+    def not_blank(cls, value):
+        if not value:
+            raise ValueError(_("заповніть це поле"))
+        return value
+
+
 DATA_MODELS = {
     SyncItem.Kind.START: StartData,
     SyncItem.Kind.ACCEPT: AcceptData,
@@ -220,6 +234,7 @@ DATA_MODELS = {
     SyncItem.Kind.ACT: ActData,
     SyncItem.Kind.OUTCOME: OutcomeData,
     SyncItem.Kind.ATTACHMENT: AttachmentData,
+    SyncItem.Kind.CONSENT: ConsentData,
 }
 
 
@@ -248,6 +263,7 @@ FIELD_LABELS = {
     "seen": _l("документ побачили"),
     "attachment_id": _l("ідентифікатор файлу"), "content_type": _l("тип файлу"), "size": _l("розмір файлу"),
     "sha256": _l("контрольна сума SHA-256"), "taken_at": _l("час знімка"),
+    "name": _l("ім'я людини"), "how": _l("як дано згоду"),
 }
 
 

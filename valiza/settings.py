@@ -345,6 +345,12 @@ VALIZA_FIELD_VIDEO_MAX_BYTES = env_int("VALIZA_FIELD_VIDEO_MAX_BYTES", 1024 * 10
 VALIZA_FIELD_REQUEST_TIMEOUT_S = env_int("VALIZA_FIELD_REQUEST_TIMEOUT_S", 30)
 # Session videos are kept this many days after the visit, then a background task deletes them.
 VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
+# How long personal data is kept, per kind (issue 11; docs/legal.md, "Згода і персональні дані"):
+# door codes and "how to get in" after the visit; location points (the visit's and a closed
+# request's) after the visit / closing; closed requests are anonymised after this many years.
+VALIZA_KEEP_DOOR_CODES_DAYS = env_int("VALIZA_KEEP_DOOR_CODES_DAYS", 30)
+VALIZA_KEEP_LOCATION_DAYS = env_int("VALIZA_KEEP_LOCATION_DAYS", 90)
+VALIZA_KEEP_CLOSED_REQUESTS_YEARS = env_int("VALIZA_KEEP_CLOSED_REQUESTS_YEARS", 5)
 # Photos and videos for staff: sent by Django with Range support (""), or by nginx ("nginx"): Django
 # checks the permission, writes the access log and answers X-Accel-Redirect to VALIZA_SENDFILE_URL +
 # the file's name, an `internal` nginx location aliased to MEDIA_ROOT (README, "Production").
@@ -443,6 +449,7 @@ VALIZA_WORKER_CHECKS = [
     "planning.actions.remind_coordinators",  # cut-off near, draft ready, deadline within the hour: SMS once
     "notifications.outbox.recover",  # SMS left "sending" by a dead worker; due SMS nobody woke up for
     "field.case_files.check",  # case files that were asked for and never built
+    "field.retention.check",  # personal data past its term (VALIZA_KEEP_*): removed or anonymised
 ]
 # A planning run that started is over by twice its time limit plus this (building the problem,
 # storing the plan); past that the worker's check marks it failed and the week is free again.

@@ -107,7 +107,9 @@ class VisitRequestForm(forms.ModelForm):
         required=False,
     )
     consent = forms.BooleanField(
-        label=_("Людина згодна на обробку персональних даних для надання послуг"),
+        # Whoever is filing agrees; when it is someone else, the person is asked at the visit.
+        label=_("Людина згодна на обробку персональних даних для надання послуг (якщо звертається "
+                "інша людина, це її згода; згоду самої людини запитають під час візиту)"),
         error_messages={"required": _("Без згоди на обробку персональних даних заявку прийняти не можна.")},
     )
     warning_acknowledged = forms.BooleanField(
@@ -275,6 +277,8 @@ class VisitRequestForm(forms.ModelForm):
             req.consent_at = now
             req.warning_acknowledged_at = now
             req.consent_by = self.cleaned_data.get("requester_name") or req.applicant_name
+            # The words agreed to, kept with the agreement (whose it is: consent_by).
+            req.consent_text = str(self.fields["consent"].label)
         if "version" in self.cleaned_data:
             req.version = self.cleaned_data["version"]
         req.requester_name = self.cleaned_data["requester_name"]

@@ -48,6 +48,15 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Інше")
 
 
+class ConsentHow(models.TextChoices):
+    """How the person's OWN consent to processing was given (Law «Про захист персональних даних»,
+    art. 11: consent is the data subject's; a neighbour cannot give it for them)."""
+
+    FILED = "filed", _("Сама людина, коли подавала заявку")
+    LAPTOP = "laptop", _("Під час візиту, на ноутбуці")
+    SIGNED = "signed", _("Під час візиту, підписом в описі документів")
+
+
 class PaymentMethod(models.TextChoices):
     PREPAID = "prepaid", _("Оплачено заздалегідь (квитанція)")
     ONLINE = "online", _("Онлайн / швидка оплата за QR-кодом")
@@ -170,8 +179,23 @@ class VisitRequest(models.Model):
     window_end = models.TimeField(_("зручно до"), null=True, blank=True)
     notes = models.TextField(_("примітки"), max_length=2000, blank=True)
 
-    consent_at = models.DateTimeField(_("згода на обробку персональних даних"))
-    consent_by = models.CharField(_("хто дав згоду"), max_length=200)
+    # The agreement of whoever filed the request (the person, or the neighbour who filed for them)
+    # and the words they agreed to. It is the PERSON's consent only when they filed it themselves.
+    consent_at = models.DateTimeField(_("згода того, хто подав заявку"))
+    consent_by = models.CharField(_("хто подав заявку і погодився"), max_length=200)
+    consent_text = models.TextField(_("текст, з яким погодилися"), blank=True)
+    # The person's own consent to processing (incl. health data: category, disability): given when
+    # they filed it themselves, else taken at the visit (field `person.consent`). Without it nothing
+    # accepted at the door becomes a case (field/sync/accept.py).
+    person_consent_at = models.DateTimeField(_("згода самої людини"), null=True, blank=True)
+    person_consent_how = models.CharField(
+        _("як людина дала згоду"), max_length=10, choices=ConsentHow.choices, blank=True
+    )
+    person_consent_name = models.CharField(_("хто дав згоду (ім'я людини)"), max_length=200, blank=True)
+    person_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("хто записав згоду"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     warning_acknowledged_at = models.DateTimeField(
         _("попереджено про відповідальність за недостовірні відомості")
     )
@@ -186,6 +210,8 @@ class VisitRequest(models.Model):
     # Raised by every edit of the request's data (visits.actions.update_request), which saves only if
     # the version is still the one the editor read: two people editing at once cannot lose a save.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the personal data of this closed request was removed after its term (visits/retention.py).
+    anonymised_at = models.DateTimeField(_("знеособлено"), null=True, blank=True, editable=False)
 
     # Comparison keys for duplicate detection, kept in step by save().
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
@@ -207,6 +233,8 @@ class VisitRequest(models.Model):
             self.number = new_number()
             while VisitRequest.objects.filter(number=self.number).exists():
                 self.number = new_number()
+        if self._state.adding:
+            record_own_consent(self)
         self.name_key = match_key(self.applicant_name)
         self.address_key = address_key(self.settlement_id, self.street, self.building, self.flat)
         update_fields = kwargs.get("update_fields")
@@ -258,6 +286,15 @@ class VisitRequest(models.Model):
     def waiting_days(self, today=None):
         today = today or timezone.localdate()
         return (today - timezone.localtime(self.created_at).date()).days
+
+
+def record_own_consent(req):
+    """A request the person filed themselves carries their own consent, given then. One filed by
+    someone else carries only that someone's agreement: the person is asked at the visit."""
+    if req.person_consent_at is None and not req.requester_name and req.consent_at:
+        req.person_consent_at = req.consent_at
+        req.person_consent_how = ConsentHow.FILED
+        req.person_consent_name = req.applicant_name
 
 
 def address_key(settlement_id, street, building, flat):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/request/", views.request_form, name="request"),
     path("<slug:slug>/request/sent/", views.request_done, name="request_done"),
     path("<slug:slug>/status/", views.status_lookup, name="status"),
+    path("<slug:slug>/privacy/", views.privacy_notice, name="privacy"),
 ]

@@ -81,6 +81,18 @@ def request_form(request, slug):
 
 
 @public
+def privacy_notice(request, slug):
+    """The full notice of Law «Про захист персональних даних» art. 12 (the short one is on the forms)."""
+    community = _community(slug)
+    return render(request, "public/privacy.html", {
+        "community": community, "offices": community.offices.all(),
+        "keep": {"door_codes": settings.VALIZA_KEEP_DOOR_CODES_DAYS, "location": settings.VALIZA_KEEP_LOCATION_DAYS,
+                 "video": settings.VALIZA_VIDEO_KEEP_DAYS,
+                 "requests": settings.VALIZA_KEEP_CLOSED_REQUESTS_YEARS},
+    })
+
+
+@public
 def request_done(request, slug):
     community = _community(slug)
     number = request.session.get(SESSION_LAST_NUMBER)

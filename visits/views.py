@@ -185,7 +185,7 @@ def _intake(request, instance=None):
     elif request.method == "POST":
         messages.error(request, _("Заявку не збережено: виправте позначені поля."))
     return render(request, "visits/intake.html", {
-        "form": form, "instance": instance, "duplicates": duplicates,
+        "form": form, "instance": instance, "duplicates": duplicates, "community": community,
         "verdict": _verdict_from_form(form, community) if form.is_bound else None,
         "missing_documents": _missing_documents(form) if form.is_bound else [],
         "channels": Channel.choices if instance is None else None,

@@ -9,7 +9,7 @@ from visits import actions as visit_actions
 from .. import tasks
 from ..models import AcceptedService
 from .errors import quarantine
-from .rules import allowed_service, check_withdrawn, combine, memo, request_moved, visit_for
+from .rules import allowed_service, check_person_consent, check_withdrawn, combine, memo, request_moved, visit_for
 
 
 def apply(ctx):
@@ -24,6 +24,7 @@ def apply(ctx):
                                  % {"d": doc.document_id, "s": service.name})
         lines.append((line, service, catalogue))
     check_withdrawn(ctx)
+    check_person_consent(ctx)
     visit = visit_for(ctx)
     existing = {c.service_id: c for c in Case.objects.filter(request=req, service__in=[s for _l, s, _c in lines])}
     cases, new_ids, again = [], [], []

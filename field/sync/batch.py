@@ -21,7 +21,7 @@ from teams import rosters
 
 from ..models import SyncItem
 from ..schemas import MAX_ID, DeviceTime, validate_item
-from . import accept, act, attachment, clock, outcome, payment, start
+from . import accept, act, attachment, clock, consent, outcome, payment, start
 from .devices import revoked_message
 from .errors import ItemProblem, State, quarantine
 from .rules import Ctx
@@ -43,6 +43,7 @@ APPLY = {
     "visit.act": act.apply,
     "visit.outcome": outcome.apply,
     "attachment.declare": attachment.apply,
+    "person.consent": consent.apply,
 }
 
 

@@ -147,3 +147,18 @@ def combine(*parts):
 
 
 SUPERSEDED_MESSAGE = _("Пізніший запис з цього ноутбука вже змінив це; цей, давніший, збережено в історії без змін.")
+
+
+def check_person_consent(ctx):
+    """A request becomes a case only with the person's OWN consent to processing (their data incl.
+    health data; Law «Про захист персональних даних» art. 7, 11): given when they filed it, or taken
+    at the door (`person.consent`). A neighbour's agreement is not it. The coordinator cannot set
+    this aside: the item waits until the consent arrives, then it can be applied."""
+    req = ctx.request
+    req.refresh_from_db(fields=["person_consent_at"])
+    if req.person_consent_at is not None:
+        return
+    raise ItemProblem(State.CONFLICT, "no_person_consent", _(
+        "Заявку %(n)s подала інша людина, а згоди самої людини на обробку її даних ще немає. Спершу "
+        "запитайте згоду в людини і позначте її на ноутбуці. Вашу дію збережено й передано координатору: "
+        "коли згоду буде записано, він її застосує.") % {"n": req.number})

@@ -193,3 +193,11 @@ def test_a_photo_arriving_while_the_pdf_is_made_is_not_lost_from_it(visit, monke
     assert made == [1, 2]
     cf, body = stored(reg, CaseFile.Kind.PHOTOS)
     assert cf.pages == len(PdfReader(io.BytesIO(body)).pages) == 2
+
+
+def test_the_inventory_carries_the_persons_consent_line_to_sign(visit):
+    visit, cases = visit
+    documents.build_case_files(cases[0].pk)
+    text = pdf_text(stored(cases[0], CaseFile.Kind.INVENTORY)[1])
+    assert "даю згоду на обробку моїх персональних даних, зокрема даних про здоров'я" in text
+    assert "Згода на обробку персональних даних" in text

@@ -61,6 +61,46 @@ function docRow(stop, service, doc, sstate) {
     h("label", {for: id + "-sheets", class: "sheets-label"}, "аркушів (до " + max + ")"), sheets);
 }
 
+// The person's OWN consent to processing (issue 11). A neighbour's agreement when filing is not it:
+// without it nothing is accepted (the server holds such an acceptance too, field/sync/rules.py).
+export function hasPersonConsent(stop) {
+  const visit = visitOf(stop.id);
+  return !stop.person || !!stop.person.person_consent_at || !!visit.person_consent_at;
+}
+
+function consentBlock(stop, visit) {
+  if (!stop.person || stop.person.person_consent_at) { return null; }
+  const name = h("input", {type: "text", id: "consent-name-" + stop.id, maxlength: "200", testid: "consent-name",
+    value: visit.person_consent_name || stop.person.applicant_name || ""});
+  const how = [["laptop", "Людина погодилася, я позначаю це тут"],
+    ["signed", "Людина підписала рядок згоди в описі документів (підписаний рядок взято)"]].map(([value, text]) =>
+    h("span", {class: "choice"}, h("input", {type: "radio", name: "consent-how-" + stop.id,
+      id: "consent-how-" + stop.id + "-" + value, value: value, checked: (visit.person_consent_how || "laptop") === value,
+      testid: "consent-how-" + value}), h("label", {for: "consent-how-" + stop.id + "-" + value}, text)));
+  const save = guard(async () => {
+    const who = name.value.trim();
+    if (!who) { notify("Напишіть ім'я людини, яка дає згоду.", "error"); return; }
+    const chosen = how.map((c) => c.querySelector("input")).find((i) => i.checked);
+    const v = await ensureStarted(stop);
+    v.person_consent_at = new Date().toISOString();
+    v.person_consent_name = who;
+    v.person_consent_how = chosen ? chosen.value : "laptop";
+    await record("person.consent", stop, {name: who, how: v.person_consent_how}, {visit: v, what: "згоду людини"});
+    notify("Згоду людини записано.", "ok");
+    hooks.render();
+  });
+  return h("fieldset", {class: "group consent", testid: "person-consent"},
+    h("legend", {}, "Згода самої людини на обробку даних"),
+    h("p", {}, "Заявку подала інша людина (" + (stop.person.requester_name || "не сама людина") + "). Перш ніж " +
+      "приймати документи, запитайте згоду самої людини на обробку її персональних даних, зокрема про здоров'я " +
+      "(категорія, інвалідність). Без її згоди послуги прийняти не можна."),
+    h("div", {class: "field"}, h("label", {for: name.id}, "Ім'я людини, яка дає згоду"), name),
+    h("div", {class: "choices"}, how),
+    visit.person_consent_at ? h("p", {class: "saved", testid: "consent-saved"}, "Згоду записано о " +
+      time(visit.person_consent_at) + ".") :
+      h("button", {type: "button", testid: "consent-save", onclick: save}, "Записати згоду людини"));
+}
+
 function acceptBlock(stop, service, sstate) {
   const number = registeredNumber(stop, service.id);
   const options = choices("delivery");
@@ -68,6 +108,10 @@ function acceptBlock(stop, service, sstate) {
   const sel = h("select", {id: "delivery-" + stop.id + "-" + service.id, testid: "delivery-" + service.id},
     options.map((c) => h("option", {value: c.value, selected: chosen === c.value}, c.label)));
   const accept = guard(async () => {
+    if (!hasPersonConsent(stop)) {
+      notify("Спершу запитайте згоду самої людини на обробку її даних і запишіть її вище.", "error");
+      return;
+    }
     const visit = await ensureStarted(stop);
     const ss = serviceState(visit, service.id);
     ss.delivery = sel.value;
@@ -186,7 +230,7 @@ export function viewStop(id) {
     parts[parts.length - 1] = h("p", {class: "warning-text", testid: "finished-elsewhere", role: "status"},
       finishedText(elsewhere, time) + " Повторно вносити нічого не потрібно.");
   }
-  const actions = [];
+  const actions = [consentBlock(stop, visit)];
   for (const service of servicesOf(stop, visit)) {
     const sstate = (visit.services || {})[service.id] || {docs: {}};
     actions.push(h("section", {class: "field-service", testid: "service-" + service.id, "aria-labelledby": "svc-" + service.id},
@@ -238,6 +282,10 @@ export function viewInventory(stopId, sid) {
       h("tfoot", {}, h("tr", {}, h("td", {}), h("td", {}, "Усього аркушів"), h("td", {}), h("td", {class: "num"}, String(total))))),
     h("p", {}, h("strong", {}, "Спосіб отримання результату: "), label("delivery", ss.delivery)),
     h("p", {}, h("strong", {}, "Адміністратор: "), adminName(state.info)),
+    // The person's own consent, signed on paper (issue 11): the laptop then marks the line as taken.
+    h("p", {class: "consent-line", testid: "inventory-consent"}, "Я, ", stopName(stop), ", даю згоду на обробку моїх " +
+      "персональних даних, зокрема даних про здоров'я (категорія, інвалідність), для надання цих послуг. " +
+      "Підпис ____________________"),
     h("div", {class: "signatures"},
       h("p", {}, "Підпис адміністратора ____________________"),
       h("p", {}, "Підпис суб'єкта звернення ____________________")))];

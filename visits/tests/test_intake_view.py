@@ -112,3 +112,33 @@ def test_edit_keeps_history_and_returns_needs_info_to_new(world, login):
     world.req.refresh_from_db()
     assert world.req.status == "new"
     assert world.req.history.last().by == world.users["operator"]
+
+
+def test_a_neighbours_agreement_is_the_neighbours_not_the_persons_consent(world, login):
+    response = login(world.users["operator"]).post(URL, intake_post_data(
+        world, for_someone_else="1", requester_name="Сусідка Олена", requester_phone="050 111 22 33",
+        requester_relation="neighbour"))
+    assert response.status_code == 302
+    req = VisitRequest.objects.get(requester_name="Сусідка Олена")
+    assert req.consent_by == "Сусідка Олена" and req.consent_at and req.consent_text
+    assert req.person_consent_at is None  # asked at the visit
+
+
+def test_the_persons_own_consent_given_when_filing_counts(world, login):
+    from visits.models import ConsentHow
+
+    response = login(world.users["operator"]).post(URL, intake_post_data(world))
+    assert response.status_code == 302
+    req = VisitRequest.objects.latest("created_at")
+    assert req.person_consent_at == req.consent_at and req.person_consent_how == ConsentHow.FILED
+    assert req.person_consent_name == req.applicant_name
+
+
+def test_the_request_page_says_whose_agreement_it_is_and_that_the_persons_consent_is_missing(world, login):
+    client = login(world.users["operator"])
+    client.post(URL, intake_post_data(world, for_someone_else="1", requester_name="Сусідка Олена",
+                                      requester_phone="050 111 22 33", requester_relation="neighbour"))
+    req = VisitRequest.objects.get(requester_name="Сусідка Олена")
+    page = " ".join(client.get(f"/staff/requests/{req.pk}/").content.decode().split())
+    assert "Погодився(-лася) на обробку даних, подаючи заявку: Сусідка Олена" in page
+    assert "згоди самої людини ще немає — її запитають під час візиту" in page
