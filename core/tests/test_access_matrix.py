@@ -110,6 +110,7 @@ ACCESS = {
     "public:request": {"GET": everyone(200)},
     "public:request_done": {"GET": everyone(200)},
     "public:status": {"GET": everyone(200)},
+    "public:privacy": {"GET": everyone(200)},
     # Planning
     "planning:board": {"GET": staff(PLANNERS)},
     "planning:plan_week": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},

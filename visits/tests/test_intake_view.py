@@ -142,3 +142,22 @@ def test_the_request_page_says_whose_agreement_it_is_and_that_the_persons_consen
     page = " ".join(client.get(f"/staff/requests/{req.pk}/").content.decode().split())
     assert "Погодився(-лася) на обробку даних, подаючи заявку: Сусідка Олена" in page
     assert "згоди самої людини ще немає — її запитають під час візиту" in page
+
+
+def test_the_migration_keeps_the_consent_of_self_filed_requests_and_gives_none_to_others(world):
+    import importlib
+
+    from django.apps import apps
+
+    from conftest import make_request
+
+    migration = importlib.import_module("visits.migrations.0008_consent_of_the_person")
+    own = make_request(world, applicant_name="Сама Подала")
+    other = make_request(world, applicant_name="За Неї Подали", requester_name="Сусідка Олена",
+                         requester_phone="+380501112233", requester_relation="neighbour", consent_by="Сусідка Олена")
+    VisitRequest.objects.update(person_consent_at=None, person_consent_how="", person_consent_name="")
+    migration.own_consent_of_self_filed(apps, None)
+    own.refresh_from_db(), other.refresh_from_db()
+    assert own.person_consent_at == own.consent_at and own.person_consent_how == "filed"
+    assert own.person_consent_name == "Сама Подала"
+    assert other.person_consent_at is None and other.person_consent_how == ""
