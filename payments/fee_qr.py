@@ -14,8 +14,27 @@ def _purposes(service, req):
     yield _("Адміністративний збір, заявка %(n)s") % {"n": req.number}
 
 
+def qr_problem(service):
+    """"" if the provider's details make a payment QR possible, else why not, in Ukrainian.
+
+    The laptop and the server refuse a payment recorded as paid "by QR" when no QR could be made:
+    the person cannot have paid by a code nobody could show them.
+    """
+    provider = getattr(service, "provider", None)
+    if provider is None:
+        return _("У каталозі не вказано надавача послуги.")
+    try:
+        nbu_qr.clean_text(provider.payment_recipient or provider.name, "recipient", required=True)
+        nbu_qr.normalize_iban(provider.iban)
+        nbu_qr.clean_recipient_code(provider.edrpou)
+    except nbu_qr.PaymentQRError as exc:
+        return exc.message
+    return ""
+
+
 def payment_qr(service, req):
-    """({link, svg} or None, why not) for a paid service; the fee is the amount."""
+    """({link, svg} or None, why not) for a paid service; the fee is the amount, locked (field 14 = FFFF:
+    the payer's bank app may not change the amount or any other field)."""
     if not service.is_paid or not service.fee:
         return None, ""
     provider = service.provider
@@ -23,7 +42,7 @@ def payment_qr(service, req):
     for purpose in _purposes(service, req):
         try:
             link = nbu_qr.payment_link(provider.payment_recipient or provider.name, provider.iban, service.fee,
-                                       provider.edrpou, purpose)
+                                       provider.edrpou, purpose, locked=True)
             return {"link": link, "svg": nbu_qr.render_svg(link)}, ""
         except nbu_qr.PayloadTooLarge as exc:
             problem = exc.message

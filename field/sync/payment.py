@@ -3,6 +3,8 @@
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from payments.fee_qr import qr_problem
+
 from ..models import Payment, PaymentMethod
 from .errors import ItemProblem, State, quarantine
 from .rules import SUPERSEDED_MESSAGE, allowed_service, check_withdrawn, combine, request_moved, second_edit, visit_for
@@ -17,6 +19,13 @@ def apply(ctx):
     service = allowed_service(ctx, data.service_id)
     if not service.is_paid:
         raise quarantine("not_paid", _("Послуга «%(s)s» безоплатна, тож оплату не записано.") % {"s": service.name})
+    if data.method == PaymentMethod.ONLINE:
+        # Paid "by QR" when the catalogue's details make no QR possible: nobody could have shown the code.
+        problem = qr_problem(service)
+        if problem:
+            raise quarantine("no_payment_qr", _(
+                "Оплату за «%(s)s» не записано: за QR-кодом заплатити неможливо. %(why)s Оберіть інший спосіб "
+                "оплати або виправте реквізити в каталозі.") % {"s": service.name, "why": problem})
     check_withdrawn(ctx)
     visit = visit_for(ctx)
     payment = Payment.objects.select_for_update(of=("self",)).select_related("item").filter(
