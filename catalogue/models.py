@@ -94,11 +94,44 @@ class Service(models.Model):
             return self.name_en
         return self.name_uk
 
+    def fee_on(self, day):
+        """The fee in force on `day` (the day of acceptance): the latest row of the fee table that started
+        on or before it, else `fee` (the amount before the table began). None for a free service.
+
+        Fees tied to the subsistence minimum change every 1 January, so a visit's fee is its own day's.
+        Reads `fees.all()`, so a prefetch answers without a query.
+        """
+        if not self.is_paid:
+            return None
+        in_force = [f for f in self.fees.all() if f.effective_from <= day]
+        if not in_force:
+            return self.fee
+        return max(in_force, key=lambda f: f.effective_from).amount
+
     def clean(self):
         if self.is_paid and not self.fee:
             raise ValidationError({"fee": _("Для платної послуги вкажіть вартість.")})
         if not self.is_paid and self.fee:
             raise ValidationError({"fee": _("Безоплатна послуга не може мати вартість.")})
+
+
+class ServiceFee(models.Model):
+    """One amount of a service's fee and the day it takes effect (e.g. 1 January, when the subsistence
+    minimum the fee is tied to changes)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fees", verbose_name=_("послуга"))
+    amount = models.DecimalField(_("сума, грн"), max_digits=9, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    effective_from = models.DateField(_("діє з"))
+
+    class Meta:
+        verbose_name = _("вартість послуги")
+        verbose_name_plural = _("вартість послуги за датами")
+        ordering = ["service", "-effective_from"]
+        constraints = (models.UniqueConstraint(fields=["service", "effective_from"], name="catalogue_one_fee_a_day"),)
+
+    def __str__(self):
+        return f"{self.amount} грн з {self.effective_from:%d.%m.%Y}"
 
 
 class ServiceDocument(models.Model):

@@ -1,0 +1,43 @@
+"""A fee has an effective date (issue 11): the fee in force on a day is the latest one that started on or
+before it; fees tied to the subsistence minimum change every 1 January."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from catalogue.models import ServiceFee
+
+
+@pytest.fixture
+def fees(world):
+    svc = world.svc_reg
+    ServiceFee.objects.create(service=svc, amount=Decimal("25.50"), effective_from=datetime.date(2025, 1, 1))
+    ServiceFee.objects.create(service=svc, amount=Decimal("30.28"), effective_from=datetime.date(2026, 1, 1))
+    return svc
+
+
+@pytest.mark.django_db
+def test_the_fee_in_force_on_a_day_is_the_latest_that_started_on_or_before_it(fees):
+    assert fees.fee_on(datetime.date(2025, 12, 31)) == Decimal("25.50")
+    assert fees.fee_on(datetime.date(2026, 1, 1)) == Decimal("30.28")
+    assert fees.fee_on(datetime.date(2026, 7, 15)) == Decimal("30.28")
+
+
+@pytest.mark.django_db
+def test_a_day_before_every_fee_in_the_table_falls_back_to_the_services_fee(fees):
+    assert fees.fee_on(datetime.date(2024, 6, 1)) == fees.fee
+
+
+@pytest.mark.django_db
+def test_a_free_service_has_no_fee_on_any_day(world):
+    assert world.svc_cert.fee_on(datetime.date(2026, 1, 1)) is None
+
+
+@pytest.mark.django_db
+def test_prefetched_fees_answer_without_a_query(fees, django_assert_num_queries):
+    from catalogue.models import Service
+
+    svc = Service.objects.prefetch_related("fees").get(pk=fees.pk)
+    with django_assert_num_queries(0):
+        assert svc.fee_on(datetime.date(2026, 3, 1)) == Decimal("30.28")
