@@ -96,13 +96,13 @@ class Service(models.Model):
 
     def fee_on(self, day):
         """The fee in force on `day` (the day of acceptance): the latest row of the fee table that started
-        on or before it, else `fee` (the amount before the table began). None for a free service.
+        on or before it, else `fee` (the amount before the table began). A free service: its `fee` (0).
 
         Fees tied to the subsistence minimum change every 1 January, so a visit's fee is its own day's.
         Reads `fees.all()`, so a prefetch answers without a query.
         """
         if not self.is_paid:
-            return None
+            return self.fee
         in_force = [f for f in self.fees.all() if f.effective_from <= day]
         if not in_force:
             return self.fee

@@ -32,16 +32,18 @@ def qr_problem(service):
     return ""
 
 
-def payment_qr(service, req):
+def payment_qr(service, req, *, fee=None):
     """({link, svg} or None, why not) for a paid service; the fee is the amount, locked (field 14 = FFFF:
-    the payer's bank app may not change the amount or any other field)."""
-    if not service.is_paid or not service.fee:
+    the payer's bank app may not change the amount or any other field). `fee` is the one in force on the
+    day of acceptance (catalogue Service.fee_on); without it, the service's own `fee`."""
+    fee = service.fee if fee is None else fee
+    if not service.is_paid or not fee:
         return None, ""
     provider = service.provider
     problem = ""
     for purpose in _purposes(service, req):
         try:
-            link = nbu_qr.payment_link(provider.payment_recipient or provider.name, provider.iban, service.fee,
+            link = nbu_qr.payment_link(provider.payment_recipient or provider.name, provider.iban, fee,
                                        provider.edrpou, purpose, locked=True)
             return {"link": link, "svg": nbu_qr.render_svg(link)}, ""
         except nbu_qr.PayloadTooLarge as exc:

@@ -1,5 +1,6 @@
 """`visit.payment`: a fee paid at the door (one per visit and service; a second edit may be held)."""
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -32,9 +33,11 @@ def apply(ctx):
         visit=visit, service=service).first()
     result = {"visit_id": visit.pk, "service_id": service.pk}
     notes = []
-    if data.amount != service.fee:
+    # The fee in force on the day of the visit (fees change e.g. every 1 January).
+    fee = service.fee_on(timezone.localdate(ctx.effective_at))
+    if data.amount != fee:
         notes.append(_("Сума %(a)s грн відрізняється від вартості послуги (%(f)s грн); оплату записано, "
-                       "координатор перевірить.") % {"a": _money(data.amount), "f": _money(service.fee)})
+                       "координатор перевірить.") % {"a": _money(data.amount), "f": _money(fee)})
     if payment is not None:
         same = (payment.method, payment.receipt, payment.amount) == (data.method, data.receipt, data.amount)
         if same:
