@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,11 @@ class Service(models.Model):
         if not in_force:
             return self.fee
         return max(in_force, key=lambda f: f.effective_from).amount
+
+    @property
+    def fee_today(self):
+        """The fee in force today, as the public and staff pages show it (the visit's own day may be later)."""
+        return self.fee_on(timezone.localdate())
 
     def clean(self):
         if self.is_paid and not self.fee:

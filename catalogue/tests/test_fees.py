@@ -41,3 +41,47 @@ def test_prefetched_fees_answer_without_a_query(fees, django_assert_num_queries)
     svc = Service.objects.prefetch_related("fees").get(pk=fees.pk)
     with django_assert_num_queries(0):
         assert svc.fee_on(datetime.date(2026, 3, 1)) == Decimal("30.28")
+
+
+def _fee_changed_today(world):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ServiceFee.objects.create(service=world.svc_reg, amount=Decimal("25.50"),
+                              effective_from=today - datetime.timedelta(days=400))
+    ServiceFee.objects.create(service=world.svc_reg, amount=Decimal("30.28"), effective_from=today)
+
+
+@pytest.mark.django_db
+def test_the_public_pages_show_the_fee_in_force_today(world, client):
+    _fee_changed_today(world)
+    for url in (f"/{world.a.slug}/", f"/{world.a.slug}/request/"):
+        page = client.get(url).content.decode()
+        assert "30,28 грн" in page or "30.28 грн" in page, url
+        assert "25,50 грн" not in page and "25.50 грн" not in page, url
+
+
+@pytest.mark.django_db
+def test_the_staff_intake_and_request_pages_show_the_fee_in_force_today(world, login):
+    _fee_changed_today(world)
+    client = login(world.users["operator"])
+    for url in ("/staff/requests/new/", f"/staff/requests/{world.req.pk}/"):
+        page = client.get(url).content.decode()
+        if url.endswith("new/") or world.req.services.filter(service=world.svc_reg).exists():
+            assert "30,28 грн" in page or "30.28 грн" in page, url
+        assert "25,50 грн" not in page and "25.50 грн" not in page, url
+
+
+@pytest.mark.django_db
+def test_the_route_sheet_charges_the_fee_in_force_on_the_trip_day(world):
+    from django.utils import timezone
+
+    from field.tests.factories import published_trip
+    from planning import pdf
+
+    _fee_changed_today(world)
+    trip = published_trip(world, day=timezone.localdate())
+    rows = pdf._stop_rows(pdf.trip_stops(trip), trip.day)
+    paid = [row for row in rows if row["paid"]]
+    assert paid and all(row["total"] == Decimal("30.28") for row in paid)
+    assert all(s.fee_due == Decimal("30.28") for row in paid for s in row["paid"])
