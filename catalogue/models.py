@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,6 +28,9 @@ class Provider(models.Model):
                               help_text=_("8 цифр коду ЄДРПОУ (або 10 цифр РНОКПП для фізичної особи-підприємця)."))
     iban = models.CharField(_("рахунок IBAN для оплати"), max_length=34, blank=True, validators=[validate_ua_iban])
     payment_recipient = models.CharField(_("отримувач платежу"), max_length=140, blank=True)
+    payer_code_required = models.BooleanField(
+        _("у призначенні платежу потрібен РНОКПП платника"), default=False,
+        help_text=_("Для рахунку в Казначействі, який вимагає код платника (наказ Мінфіну № 666)."))
 
     class Meta:
         verbose_name = _("суб'єкт надання послуг")
@@ -60,6 +63,10 @@ class Service(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
     )
+    budget_code = models.CharField(
+        _("код класифікації доходів бюджету (ККДБ)"), max_length=8, blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("Код ККДБ — 8 цифр, наприклад 22012500."))],
+        help_text=_("Для платежу до бюджету: код стає на початок призначення платежу."))
     minutes = models.PositiveSmallIntegerField(
         _("тривалість прийому, хв"), default=20, validators=[MinValueValidator(1)]
     )

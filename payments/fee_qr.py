@@ -3,15 +3,38 @@ request to the service's provider (nbu_qr.py builds the payload, the link and th
 
 from django.utils.translation import gettext as _
 
-from . import nbu_qr
+from . import budget, nbu_qr
 
 
-def _purposes(service, req):
+def _texts(service, req):
     # The most telling text first; shorter ones if the NBU size limit says no.
     yield _("Адміністративний збір: %(s)s. Платник: %(p)s. Заявка %(n)s") % {
         "s": service.name, "p": req.applicant_name, "n": req.number}
     yield _("Адмін. збір, заявка %(n)s, %(p)s") % {"n": req.number, "p": req.applicant_name}
     yield _("Адміністративний збір, заявка %(n)s") % {"n": req.number}
+
+
+class PayerCodeMissing(Exception):
+    pass
+
+
+def _purposes(service, req):
+    """The purpose texts to try. A Treasury account gets the Treasury's format with the payer's РНОКПП
+    where the provider says its account needs it (payments/budget.py), and the ККДБ from the catalogue."""
+    provider = service.provider
+    code = (getattr(service, "budget_code", "") or "").strip()
+    if not budget.is_treasury_account(provider.iban):
+        yield from _texts(service, req)
+        return
+    payer = (getattr(req, "applicant_tax_number", "") or "").strip()
+    if payer:
+        for text in _texts(service, req):
+            yield budget.purpose(payer, code, text)
+    elif getattr(provider, "payer_code_required", False):
+        raise PayerCodeMissing
+    else:
+        for text in _texts(service, req):
+            yield f"{code} {text}" if code else text
 
 
 def qr_problem(service):
@@ -41,7 +64,13 @@ def payment_qr(service, req, *, fee=None):
         return None, ""
     provider = service.provider
     problem = ""
-    for purpose in _purposes(service, req):
+    try:
+        purposes = list(_purposes(service, req))
+    except PayerCodeMissing:
+        return None, _("QR-код для оплати не створено: рахунок отримувача в Казначействі вимагає РНОКПП "
+                       "платника в призначенні платежу, а в заявці його немає. Людина платить за квитанцією "
+                       "або через термінал.")
+    for purpose in purposes:
         try:
             link = nbu_qr.payment_link(provider.payment_recipient or provider.name, provider.iban, fee,
                                        provider.edrpou, purpose, locked=True)

@@ -41,5 +41,15 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('service', 'effective_from'), name='catalogue_one_fee_a_day')],
             },
         ),
+        migrations.AddField(
+            model_name='provider',
+            name='payer_code_required',
+            field=models.BooleanField(default=False, help_text='Для рахунку в Казначействі, який вимагає код платника (наказ Мінфіну № 666).', verbose_name='у призначенні платежу потрібен РНОКПП платника'),
+        ),
+        migrations.AddField(
+            model_name='service',
+            name='budget_code',
+            field=models.CharField(blank=True, help_text='Для платежу до бюджету: код стає на початок призначення платежу.', max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'Код ККДБ — 8 цифр, наприклад 22012500.')], verbose_name='код класифікації доходів бюджету (ККДБ)'),
+        ),
         migrations.RunPython(fees_from_service_fee, migrations.RunPython.noop),
     ]
