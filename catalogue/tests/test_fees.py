@@ -85,3 +85,10 @@ def test_the_route_sheet_charges_the_fee_in_force_on_the_trip_day(world):
     paid = [row for row in rows if row["paid"]]
     assert paid and all(row["total"] == Decimal("30.28") for row in paid)
     assert all(s.fee_due == Decimal("30.28") for row in paid for s in row["paid"])
+
+
+@pytest.mark.django_db
+def test_the_public_catalogue_api_gives_the_fee_in_force_today(world, client):
+    _fee_changed_today(world)
+    services = client.get("/api/v1/catalogue/services").json()
+    assert next(s for s in services if s["code"] == "RES-REG")["fee"] == "30.28"
