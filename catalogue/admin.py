@@ -1,10 +1,15 @@
 from django.contrib import admin
 
-from .models import Provider, Service, ServiceDocument
+from .models import Provider, Service, ServiceDocument, ServiceFee
 
 
 class ServiceDocumentInline(admin.TabularInline):
     model = ServiceDocument
+    extra = 1
+
+
+class ServiceFeeInline(admin.TabularInline):
+    model = ServiceFee
     extra = 1
 
 
@@ -18,4 +23,4 @@ class ServiceAdmin(admin.ModelAdmin):
     list_display = ["code", "name_uk", "provider", "is_paid", "fee", "minutes", "mobile_allowed", "is_active"]
     list_filter = ["provider", "is_paid", "mobile_allowed", "is_active"]
     search_fields = ["code", "name_uk", "diia_id"]
-    inlines = [ServiceDocumentInline]
+    inlines = [ServiceFeeInline, ServiceDocumentInline]

@@ -32,6 +32,11 @@ class ServiceOut(Schema):
         return str(obj.provider)
 
     @staticmethod
+    def resolve_fee(obj):
+        # The fee in force today (fees change by date, e.g. every 1 January).
+        return obj.fee_today
+
+    @staticmethod
     def resolve_documents(obj):
         return list(obj.documents.all())
 
@@ -39,4 +44,4 @@ class ServiceOut(Schema):
 @router.get("/services", response=list[ServiceOut], auth=None)
 def list_services(request):
     """The public catalogue: no personal data."""
-    return Service.objects.filter(is_active=True).select_related("provider").prefetch_related("documents")
+    return Service.objects.filter(is_active=True).select_related("provider").prefetch_related("documents", "fees")

@@ -1,8 +1,9 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,9 @@ class Provider(models.Model):
                               help_text=_("8 цифр коду ЄДРПОУ (або 10 цифр РНОКПП для фізичної особи-підприємця)."))
     iban = models.CharField(_("рахунок IBAN для оплати"), max_length=34, blank=True, validators=[validate_ua_iban])
     payment_recipient = models.CharField(_("отримувач платежу"), max_length=140, blank=True)
+    payer_code_required = models.BooleanField(
+        _("у призначенні платежу потрібен РНОКПП платника"), default=False,
+        help_text=_("Для рахунку в Казначействі, який вимагає код платника (наказ Мінфіну № 666)."))
 
     class Meta:
         verbose_name = _("суб'єкт надання послуг")
@@ -62,6 +66,10 @@ class Service(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
     )
+    budget_code = models.CharField(
+        _("код класифікації доходів бюджету (ККДБ)"), max_length=8, blank=True,
+        validators=[RegexValidator(r"^\d{8}$", _("Код ККДБ — 8 цифр, наприклад 22012500."))],
+        help_text=_("Для платежу до бюджету: код стає на початок призначення платежу."))
     minutes = models.PositiveSmallIntegerField(
         _("тривалість прийому, хв"), default=20, validators=[MinValueValidator(1)]
     )
@@ -98,11 +106,49 @@ class Service(models.Model):
             return self.name_en
         return self.name_uk
 
+    def fee_on(self, day):
+        """The fee in force on `day` (the day of acceptance): the latest row of the fee table that started
+        on or before it, else `fee` (the amount before the table began). A free service: its `fee` (0).
+
+        Fees tied to the subsistence minimum change every 1 January, so a visit's fee is its own day's.
+        Reads `fees.all()`, so a prefetch answers without a query.
+        """
+        if not self.is_paid:
+            return self.fee
+        in_force = [f for f in self.fees.all() if f.effective_from <= day]
+        if not in_force:
+            return self.fee
+        return max(in_force, key=lambda f: f.effective_from).amount
+
+    @property
+    def fee_today(self):
+        """The fee in force today, as the public and staff pages show it (the visit's own day may be later)."""
+        return self.fee_on(timezone.localdate())
+
     def clean(self):
         if self.is_paid and not self.fee:
             raise ValidationError({"fee": _("Для платної послуги вкажіть вартість.")})
         if not self.is_paid and self.fee:
             raise ValidationError({"fee": _("Безоплатна послуга не може мати вартість.")})
+
+
+class ServiceFee(models.Model):
+    """One amount of a service's fee and the day it takes effect (e.g. 1 January, when the subsistence
+    minimum the fee is tied to changes)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fees", verbose_name=_("послуга"))
+    amount = models.DecimalField(_("сума, грн"), max_digits=9, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    effective_from = models.DateField(_("діє з"))
+
+    class Meta:
+        verbose_name = _("вартість послуги")
+        verbose_name_plural = _("вартість послуги за датами")
+        ordering = ["service", "-effective_from"]
+        constraints = (models.UniqueConstraint(fields=["service", "effective_from"], name="catalogue_one_fee_a_day"),)
+
+    def __str__(self):
+        return f"{self.amount} грн з {self.effective_from:%d.%m.%Y}"
 
 
 class ServiceDocument(models.Model):

@@ -74,11 +74,13 @@ def _documents(service, answers):
     return [{"id": d.pk, "name": d.name, "has": answers.get(d.pk)} for d in service.documents.all()]
 
 
-def _service(service, req, requested, answers):
-    qr, problem = payment_qr(service, req) if service.is_paid else (None, "")
+def _service(service, req, requested, answers, day):
+    # The fee in force on the trip's day, the day of acceptance (fees change e.g. every 1 January).
+    fee = service.fee_on(day)
+    qr, problem = payment_qr(service, req, fee=fee) if service.is_paid else (None, "")
     return {
         "id": service.pk, "code": service.code, "name": service.name, "provider": _provider(service.provider),
-        "requested": requested, "is_paid": service.is_paid, "fee": service.fee, "term_days": service.term_days,
+        "requested": requested, "is_paid": service.is_paid, "fee": fee, "term_days": service.term_days,
         "term_kind": service.term_kind, "minutes": service.minutes, "needs_partner": service.needs_partner,
         "documents": _documents(service, answers), "payment_qr": qr, "payment_qr_problem": problem,
     }
@@ -146,7 +148,7 @@ def _stops(trips):
         .prefetch_related(
             Prefetch("request__services", queryset=RequestedService.objects.select_related("service__provider")
                      .order_by("service__order", "service__name_uk")
-                     .prefetch_related("documents", "service__documents")),
+                     .prefetch_related("documents", "service__documents", "service__fees")),
         )
     )
 
@@ -198,7 +200,8 @@ def build_day(user, day):
                 row["kind"] = "visit"
                 row["person"] = _person(req, catalogue)
                 row["services"] = [
-                    _service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id})
+                    _service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id},
+                             trip.day)
                     for rs in req.services.all() if _still_to_do(rs, trip.day)]
                 row["visit"] = _visit_state(visits.get(stop.pk))
                 row["cases"] = cases.get(req.pk, [])
@@ -216,11 +219,11 @@ def _still_to_do(requested, day):
     return requested.done_at is None or timezone.localdate(requested.done_at) >= day
 
 
-def extra_services(community_id):
+def extra_services(community_id, day):
     services = (Service.objects.filter(is_active=True, mobile_allowed=True)
                 .filter(Q(provider__community_id=community_id) | Q(provider__community__isnull=True))
-                .prefetch_related("documents").order_by("order", "name_uk"))
-    return [{"id": s.pk, "code": s.code, "name": s.name, "is_paid": s.is_paid, "fee": s.fee,
+                .prefetch_related("documents", "fees").order_by("order", "name_uk"))
+    return [{"id": s.pk, "code": s.code, "name": s.name, "is_paid": s.is_paid, "fee": s.fee_on(day),
              "needs_partner": s.needs_partner, "documents": _documents(s, {})} for s in services]
 
 
@@ -232,6 +235,6 @@ def day_answer(user, the_day, csrf_token):
         # The laptop shows every time in the community's zone, whatever its own clock's zone is.
         "time_zone": settings.TIME_ZONE,
         "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
-        "extra_services": extra_services(user.community_id), "choices": choices(), "limits": limits(),
+        "extra_services": extra_services(user.community_id, the_day), "choices": choices(), "limits": limits(),
     }
     return answer, shown

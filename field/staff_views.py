@@ -11,6 +11,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from communities.models import Community
 from journal.models import Case
 from planning.models import Plan, Stop, Trip
 
-from . import acts, case_files, day
+from . import acts, case_files, day, payments_report
 from .models import Device, IncidentAct, Outcome, SyncItem
 from .sync import review
 from .sync.devices import approve_device, revoke_device
@@ -217,3 +218,33 @@ def live_today(request, pk):
     return render(request, "field/staff/_live_today.html", {
         "plan": plan, "trips": trips, "checked_at": timezone.localtime(), "poll_s": settings.VALIZA_BOARD_LIVE_SECONDS,
     })
+
+
+def _report_day(value, default):
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return None
+
+
+@staff_required("field.review")
+def payments(request):
+    """Payments per day, team, provider and method: expected vs recorded, receipts, differences; XLSX."""
+    today = timezone.localdate()
+    first = _report_day(request.GET.get("from"), today - datetime.timedelta(days=7))
+    last = _report_day(request.GET.get("to"), today)
+    problem = ""
+    if first is None or last is None or first > last or (last - first).days > 366:
+        # Bad input changes nothing: the last week is shown with a clear message.
+        problem = _("Період не зрозумілий: вкажіть дати «з» і «по» (не більше року). Показано останній тиждень.")
+        first, last = today - datetime.timedelta(days=7), today
+    rows = payments_report.rows(request.user.community_id, first, last)
+    # Each row names a request (a person's record): every one shown is logged.
+    record_access_many(request, list({r["request"].pk: r["request"] for r in rows}.values()), VIEW)
+    if request.GET.get("format") == "xlsx" and not problem:
+        response = HttpResponse(payments_report.xlsx(rows), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="oplaty-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"'
+        return response
+    return render(request, "field/staff/payments.html", {
+        "rows": rows, "totals": payments_report.totals(rows), "first": first, "last": last, "problem": problem})

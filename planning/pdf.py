@@ -57,7 +57,7 @@ def trip_stops(trip):
         ).prefetch_related(
             Prefetch("request__services", queryset=RequestedService.objects.select_related("service").order_by(
                 "service__order", "service__name_uk").prefetch_related(
-                Prefetch("documents", queryset=RequestedDocument.objects.order_by("id"))
+                "service__fees", Prefetch("documents", queryset=RequestedDocument.objects.order_by("id"))
             )),
         )
     )
@@ -83,8 +83,10 @@ def _stop_rows(stops, day):
                         if s.done_at is None or timezone.localdate(s.done_at) >= day]
             row["services"] = services
             row["paid"] = [s for s in services if s.service.is_paid]
+            for s in row["paid"]:
+                s.fee_due = s.service.fee_on(day)  # the fee in force on the trip's day (issue 11)
             if row["paid"]:
-                row["total"] = sum((s.service.fee or 0) for s in row["paid"])
+                row["total"] = sum((s.fee_due or 0) for s in row["paid"])
         rows.append(row)
     return rows
 

@@ -169,7 +169,7 @@ class VisitRequestForm(forms.ModelForm):
             Service.objects.filter(is_active=True)
             .filter(models_q_for_community(community))
             .select_related("provider")
-            .prefetch_related("documents")
+            .prefetch_related("documents", "fees")
         )
         if not self.instance.pk:
             del self.fields["version"]  # a new request has nothing to conflict with

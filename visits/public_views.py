@@ -38,7 +38,7 @@ def community_home(request, slug):
         Service.objects.filter(is_active=True)
         .filter(models_q_for_community(community))
         .select_related("provider")
-        .prefetch_related("documents")
+        .prefetch_related("documents", "fees")
     )
     return render(request, "public/community.html", {
         "community": community,

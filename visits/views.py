@@ -57,7 +57,7 @@ def _get_request(user, pk):
             Prefetch(
                 "services",
                 queryset=RequestedService.objects.select_related("service__provider").prefetch_related(
-                    Prefetch("documents", queryset=RequestedDocument.objects.order_by("id"))
+                    Prefetch("documents", queryset=RequestedDocument.objects.order_by("id")), "service__fees"
                 ),
             )
         ),

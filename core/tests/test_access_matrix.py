@@ -154,6 +154,7 @@ ACCESS = {
     "field_staff:apply": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:close": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:devices": {"GET": staff(FIELD_REVIEW)},
+    "field_staff:payments": {"GET": staff(FIELD_REVIEW)},  # payments report: names requests, logged (issue 11)
     "field_staff:live_today": {"GET": staff(PLANNERS)},  # the board's live part (today's stops)
     "field_staff:settings": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:approve": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},

@@ -1,7 +1,10 @@
 """`visit.payment`: a fee paid at the door (one per visit and service; a second edit may be held)."""
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from payments.fee_qr import qr_problem
 
 from ..models import Payment, PaymentMethod
 from .errors import ItemProblem, State, quarantine
@@ -17,15 +20,24 @@ def apply(ctx):
     service = allowed_service(ctx, data.service_id)
     if not service.is_paid:
         raise quarantine("not_paid", _("Послуга «%(s)s» безоплатна, тож оплату не записано.") % {"s": service.name})
+    if data.method == PaymentMethod.ONLINE:
+        # Paid "by QR" when the catalogue's details make no QR possible: nobody could have shown the code.
+        problem = qr_problem(service)
+        if problem:
+            raise quarantine("no_payment_qr", _(
+                "Оплату за «%(s)s» не записано: за QR-кодом заплатити неможливо. %(why)s Оберіть інший спосіб "
+                "оплати або виправте реквізити в каталозі.") % {"s": service.name, "why": problem})
     check_withdrawn(ctx)
     visit = visit_for(ctx)
     payment = Payment.objects.select_for_update(of=("self",)).select_related("item").filter(
         visit=visit, service=service).first()
     result = {"visit_id": visit.pk, "service_id": service.pk}
     notes = []
-    if data.amount != service.fee:
+    # The fee in force on the day of the visit (fees change e.g. every 1 January).
+    fee = service.fee_on(timezone.localdate(ctx.effective_at))
+    if data.amount != fee:
         notes.append(_("Сума %(a)s грн відрізняється від вартості послуги (%(f)s грн); оплату записано, "
-                       "координатор перевірить.") % {"a": _money(data.amount), "f": _money(service.fee)})
+                       "координатор перевірить.") % {"a": _money(data.amount), "f": _money(fee)})
     if payment is not None:
         same = (payment.method, payment.receipt, payment.amount) == (data.method, data.receipt, data.amount)
         if same:

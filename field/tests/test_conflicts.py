@@ -209,6 +209,9 @@ def test_served_then_changed_by_the_same_device_is_held_because_the_request_is_c
 
 def test_payment_edited_twice(world, stop):
     admin = world.users["field_admin"]
+    # An "online" (QR) payment needs a provider a QR code can be made for (issue 11).
+    world.svc_reg.provider.iban, world.svc_reg.provider.edrpou = "UA213223130000026007233566001", "12345678"
+    world.svc_reg.provider.save()
     send(admin, [payment(world, stop, seq=1, receipt="A-1")])
     other, status = send(admin, [payment(world, stop, seq=1, receipt="B-7", method="online")], device=OTHER_DEVICE)
     assert status == 422 and one(other)["code"] == "edited_twice" and "іншого ноутбука" in one(other)["message"]

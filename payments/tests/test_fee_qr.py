@@ -43,3 +43,23 @@ def test_free_services_have_no_code_and_wrong_details_say_where_to_fix_them():
     assert payment_qr(_service(fee="0"), REQ) == (None, "")
     qr, problem = payment_qr(_service(iban=""), REQ)
     assert qr is None and "каталозі" in problem
+
+
+def _fields(link):
+    encoded = link[len(nbu_qr.LINK_PREFIX):]
+    return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("cp1251").split("\n")
+
+
+def test_the_fee_qr_locks_the_amount_so_the_payer_cannot_change_it():
+    # NBU Resolution 97, appendix 4, field 14: FFFF forbids the payer to change any field, the amount included.
+    qr, problem = payment_qr(_service(), REQ)
+    fields = _fields(qr["link"])
+    assert problem == "" and fields[7] == "UAH25.50" and fields[13] == nbu_qr.LOCK_ALL
+
+
+def test_a_qr_payment_needs_a_provider_a_qr_can_be_made_for():
+    from payments.fee_qr import qr_problem
+
+    assert qr_problem(_service()) == ""
+    assert "IBAN" in qr_problem(_service(iban=""))
+    assert "IBAN" in qr_problem(_service(iban="UA213223130000026007233566002"))

@@ -30,6 +30,12 @@ export function paymentBlock(stop, service, sstate) {
     const method = (radios.map((r) => r.querySelector("input")).find((i) => i.checked) || {}).value;
     const sum = amount.value.replace(/\s/g, "").replace(",", ".");
     if (!method) { notify("Виберіть, як людина платить.", "error"); return; }
+    // No QR code could be made for this fee (no IBAN in the catalogue): the person cannot have paid by one.
+    if (method === "online" && !service.payment_qr) {
+      notify("За QR-кодом заплатити неможливо: " + (service.payment_qr_problem ||
+        "реквізити отримувача не заповнені.") + " Оберіть інший спосіб оплати.", "error");
+      return;
+    }
     if (!/^\d+(\.\d{1,2})?$/.test(sum) || Number(sum) <= 0) { notify("Сума — число, наприклад 25,50.", "error"); return; }
     const tooMuch = amountProblem(sum);
     if (tooMuch) { notify(tooMuch, "error"); return; }

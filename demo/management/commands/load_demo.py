@@ -23,6 +23,7 @@ from communities.models import Community, Office, Settlement
 from demo import trips
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
+from payments import budget
 from planning.models import FixedPoint, Session, Trip
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
@@ -43,6 +44,17 @@ PROVIDERS = {
     "geocadastre": ("Головне управління Держгеокадастру в області", "Держгеокадастр", False),
     "dms": ("Державна міграційна служба України", "ДМС", False),
 }
+
+# Payment details of the providers that take fees: the recipient as the Treasury names it, a ЄДРПОУ with a
+# valid check digit and a valid Treasury IBAN (bank code 899998; the 19-digit account carries the ККДБ).
+# Made-up numbers for the demo, not real accounts.
+PAYMENT_DETAILS = {
+    "residence": ("ГУК в області/громада/22012500", "34601715", budget.treasury_iban("0334", "22012500", "0001")),
+    "registrar": ("ГУК в області/громада/22012600", "39988157", budget.treasury_iban("0334", "22012600", "0002")),
+}
+# Budget classification codes (ККДБ) of the paid services: 22012500 "Плата за надання інших адміністративних
+# послуг", 22012600 "Адміністративний збір за державну реєстрацію речових прав на нерухоме майно".
+BUDGET_CODES = {"RES-REG": "22012500", "RES-DEREG": "22012500", "PROP-REG": "22012600"}
 
 # code, provider, name uk, name en, paid fee, minutes, term, term kind, mobile, partner, documents
 SERVICES = [
@@ -164,6 +176,10 @@ class Command(BaseCommand):
             providers[key], _ = Provider.objects.get_or_create(
                 name=name, community=community if local else None, defaults={"short_name": short}
             )
+            if key in PAYMENT_DETAILS and not providers[key].iban:
+                recipient, code, iban = PAYMENT_DETAILS[key]
+                providers[key].payment_recipient, providers[key].edrpou, providers[key].iban = recipient, code, iban
+                providers[key].save(update_fields=["payment_recipient", "edrpou", "iban"])
         services = []
         for order, (code, prov, uk, en, fee, minutes, term, kind, mobile, partner, docs) in enumerate(SERVICES):
             service, created = Service.objects.get_or_create(
@@ -173,6 +189,9 @@ class Command(BaseCommand):
                           "term_days": term, "term_kind": kind, "mobile_allowed": mobile,
                           "needs_partner": partner, "order": order},
             )
+            if code in BUDGET_CODES and not service.budget_code:
+                service.budget_code = BUDGET_CODES[code]
+                service.save(update_fields=["budget_code"])
             if created:
                 for i, doc in enumerate(docs):
                     ServiceDocument.objects.create(service=service, name=doc, order=i)

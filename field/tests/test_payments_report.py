@@ -1,0 +1,62 @@
+"""The payments report (issue 11): per day, team, provider and method, expected fees vs recorded, receipt
+numbers, differences highlighted, exported to XLSX; the coordinator's, of her community only, logged."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AccessLog
+from field import payments_report
+from field.tests.factories import published_trip
+from field.tests.syncing import payment, send
+
+pytestmark = pytest.mark.usefixtures("no_case_files")
+URL = "/staff/field/payments/"
+
+
+@pytest.fixture
+def paid_day(world):
+    trip = published_trip(world)
+    first, second = trip.stops.order_by("position")[:2]
+    admin = world.users["field_admin"]
+    send(admin, [payment(world, first, amount="25.50", receipt="Ч-1")])
+    send(admin, [payment(world, second, amount="20.00", receipt="Ч-2")])
+    return trip
+
+
+def test_the_payments_report_compares_the_expected_fee_with_the_recorded_one(world, paid_day):
+    day = timezone.localdate()
+    rows = payments_report.rows(world.a.pk, day, day)
+    assert [(r["receipt"], r["expected"], r["recorded"], r["difference"]) for r in rows] == [
+        ("Ч-1", Decimal("25.50"), Decimal("25.50"), Decimal("0")),
+        ("Ч-2", Decimal("25.50"), Decimal("20.00"), Decimal("-5.50"))]
+    assert rows[0]["team"] == paid_day.team.name and rows[0]["provider"] == world.svc_reg.provider.name
+    assert rows[1]["method"] == "terminal"
+    groups = payments_report.totals(rows)
+    assert groups == [{"day": day, "team": paid_day.team.name, "provider": world.svc_reg.provider.name,
+                       "method": "terminal", "method_label": rows[0]["method_label"], "count": 2, "expected": Decimal("51.00"),
+                       "recorded": Decimal("45.50"), "difference": Decimal("-5.50")}]
+
+
+def test_the_payments_page_highlights_differences_and_logs_the_access(world, paid_day, login):
+    client = login(world.users["coordinator"])
+    page = client.get(URL).content.decode()
+    assert "Ч-1" in page and "Ч-2" in page and 'class="diff"' in page
+    assert AccessLog.objects.filter(user=world.users["coordinator"]).exists()
+
+
+def test_the_payments_report_exports_to_xlsx(world, paid_day, login):
+    import openpyxl
+
+    response = login(world.users["coordinator"]).get(URL, {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert any("Ч-2" in row for row in values)
+
+
+def test_another_communitys_coordinator_sees_none_of_the_payments(world, paid_day, login):
+    page = login(world.b_coordinator).get(URL).content.decode()
+    assert "Ч-1" not in page
