@@ -137,6 +137,12 @@ ACCESS = {
     "journal:hand_over": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:decision": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:result": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:close": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:suspend": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:resume": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:extend": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:note": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:correct": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     # The offline field client: the shell needs field.work; its service worker and manifest carry
     # no personal data and must load (update checks) whoever is logged in or not.
     "field:shell": {"GET": staff(FIELD_WORKERS)},
