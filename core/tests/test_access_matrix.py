@@ -159,6 +159,7 @@ ACCESS = {
     "field_staff:attention": {"GET": staff(FIELD_REVIEW)},
     "field_staff:apply": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:close": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    "field_staff:close_act": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     "field_staff:devices": {"GET": staff(FIELD_REVIEW)},
     "field_staff:payments": {"GET": staff(FIELD_REVIEW)},  # payments report: names requests, logged (issue 11)
     "field_staff:live_today": {"GET": staff(PLANNERS)},  # the board's live part (today's stops)
@@ -322,6 +323,8 @@ def _url(world, key):
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk
+    elif name == "field_staff:close_act":
+        values["pk"] = _field_objects(world)["act"].pk
     elif name.startswith("field_staff:"):
         _sync_objects(world)
         values["pk"] = world.device.pk if name in ("field_staff:revoke", "field_staff:approve") else world.sync_item.pk

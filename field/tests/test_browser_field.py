@@ -187,7 +187,8 @@ def _check_database(w, reqs, provisional):
 
     for req in reqs:
         req.refresh_from_db()
-    assert [r.status for r in reqs] == [Status.SERVED, Status.SERVED, Status.ACCEPTED]
+    # The third refused: it waits for the coordinator's decision, not the pool (issue 11).
+    assert [r.status for r in reqs] == [Status.SERVED, Status.SERVED, Status.ON_HOLD]
 
     assert SyncItem.objects.count() == 16
     assert not SyncItem.objects.exclude(state="applied").exists()
