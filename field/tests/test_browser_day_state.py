@@ -64,4 +64,6 @@ def test_a_laptop_set_to_utc_shows_the_stops_window_in_kyiv_time(field_day, utc_
     card = by(utc_page, "stop-1")
     expect(card.locator(".window")).to_contain_text("Час: " + kyiv)
     by(utc_page, "open-stop-1").click()
+    # The stop's own screen, once drawn (the day's list, with every stop's window, is replaced).
+    utc_page.wait_for_selector(f"[data-testid=app][data-route='stop/{first.pk}']")
     expect(utc_page.locator("p.window")).to_have_text("Час: " + kyiv)

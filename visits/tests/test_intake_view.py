@@ -151,7 +151,7 @@ def test_the_migration_keeps_the_consent_of_self_filed_requests_and_gives_none_t
 
     from conftest import make_request
 
-    migration = importlib.import_module("visits.migrations.0008_consent_of_the_person")
+    migration = importlib.import_module("visits.migrations.0009_consent_of_the_person")
     own = make_request(world, applicant_name="Сама Подала")
     other = make_request(world, applicant_name="За Неї Подали", requester_name="Сусідка Олена",
                          requester_phone="+380501112233", requester_relation="neighbour", consent_by="Сусідка Олена")
