@@ -175,8 +175,10 @@ class AcceptedService(models.Model):
         the journal's case page shows it while the photos PDF is not ready."""
         ours = Attachment.objects.filter(visit_id=self.visit_id, kind=Attachment.Kind.PHOTO).filter(
             Q(service=self.service_id) | Q(service__isnull=True))
-        return {"expected": ours.exclude(state=Attachment.State.REJECTED).count(),
-                "received": ours.filter(state=Attachment.State.COMPLETE).count()}
+        # Photos removed after their term (VALIZA_KEEP_SCANS_DAYS) are neither expected nor on their way.
+        return {"expected": ours.exclude(state__in=(Attachment.State.REJECTED, Attachment.State.PURGED)).count(),
+                "received": ours.filter(state=Attachment.State.COMPLETE).count(),
+                "purged": ours.filter(state=Attachment.State.PURGED).count()}
 
 
 class Payment(models.Model):

@@ -1,13 +1,16 @@
 """How long session videos are kept (VALIZA_VIDEO_KEEP_DAYS after the visit) and their purge; the
-other personal data past its term (issue 11: visits/retention.py, and the visit's location point)."""
+other personal data past its term (issue 11: visits/retention.py, the visit's location point, and the
+photos / scans of documents with the case's PDF of them, VALIZA_KEEP_SCANS_DAYS)."""
 
 import datetime
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from journal.models import CLOSING_STATES, Case, CaseFile, CaseState
 from visits import retention as request_retention
 
 from .models import Attachment, IncidentAct, Visit
@@ -73,11 +76,51 @@ def remove_visit_points(now=None):
     return Visit.objects.filter(started_at__lt=before, latitude__isnull=False).update(latitude=None, longitude=None)
 
 
+# A case is finished once its result is given or it is closed without one; until then its scans are
+# what the CNAP holds of the documents it handed over.
+FINISHED_CASE_STATES = (CaseState.RESULT_DELIVERED, *CLOSING_STATES)
+
+
+def requests_with_scans_due(now=None):
+    """Ids of requests whose photos / scans are past VALIZA_KEEP_SCANS_DAYS: closed that long ago, and
+    every case made from them finished (result given, or closed) that long ago too."""
+    now = now or timezone.now()
+    before = now - datetime.timedelta(days=settings.VALIZA_KEEP_SCANS_DAYS)
+    day = timezone.localdate(before)
+    unfinished = Case.objects.filter(request__isnull=False).exclude(state__in=FINISHED_CASE_STATES)
+    recent = Case.objects.filter(request__isnull=False).filter(Q(result_delivered_on__gte=day) | Q(closed_on__gte=day))
+    kept = Attachment.objects.filter(kind=Attachment.Kind.PHOTO).exclude(state=Attachment.State.PURGED)
+    return (request_retention.closed_before(before).filter(pk__in=kept.values("visit__request_id"))
+            .exclude(pk__in=unfinished.values("request_id")).exclude(pk__in=recent.values("request_id"))
+            .values_list("pk", flat=True).distinct())
+
+
+def remove_scans(now=None):
+    """Delete the document photos (files and partial uploads; the rows are marked purged) and the cases'
+    photos PDFs of the requests past VALIZA_KEEP_SCANS_DAYS. Returns how many photos. Idempotent; a later
+    rebuild of the case's files leaves the purged photos out (documents.case_photos takes received ones)."""
+    count = 0
+    for request_id in list(requests_with_scans_due(now)):
+        with transaction.atomic():
+            photos = Attachment.objects.select_for_update().filter(
+                visit__request_id=request_id, kind=Attachment.Kind.PHOTO).exclude(state=Attachment.State.PURGED)
+            for att in photos:
+                _purge(att)
+                count += 1
+            for cf in CaseFile.objects.select_for_update().filter(case__request_id=request_id,
+                                                                  kind=CaseFile.Kind.PHOTOS):
+                if cf.file:
+                    cf.file.delete(save=False)
+                cf.delete()
+    return count
+
+
 def purge_personal_data(now=None):
     """Everything past its term (the worker's check and `manage.py purge_personal_data`); {kind: count}."""
     now = now or timezone.now()
     done = request_retention.purge(now)
     done["visit_points"] = remove_visit_points(now)
+    done["scans"] = remove_scans(now)
     if any(done.values()):
         log.info("personal data past its term removed: %s", done)
     return done

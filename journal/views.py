@@ -152,7 +152,7 @@ def _case_files_context(case):
     files = {f.kind: f for f in case.files.all()}
     # Set by the field client's acceptance (field.AcceptedService); the journal reads it, never imports it.
     accepted = getattr(case, "accepted_service", None)
-    photos = accepted.photo_progress() if accepted is not None else {"expected": 0, "received": 0}
+    photos = accepted.photo_progress() if accepted is not None else {"expected": 0, "received": 0, "purged": 0}
     return {"inventory_file": files.get(CaseFile.Kind.INVENTORY), "photos_file": files.get(CaseFile.Kind.PHOTOS),
             "from_field": accepted is not None, "photos": photos}
 

@@ -351,6 +351,9 @@ VALIZA_VIDEO_KEEP_DAYS = env_int("VALIZA_VIDEO_KEEP_DAYS", 30)
 VALIZA_KEEP_DOOR_CODES_DAYS = env_int("VALIZA_KEEP_DOOR_CODES_DAYS", 30)
 VALIZA_KEEP_LOCATION_DAYS = env_int("VALIZA_KEEP_LOCATION_DAYS", 90)
 VALIZA_KEEP_CLOSED_REQUESTS_YEARS = env_int("VALIZA_KEEP_CLOSED_REQUESTS_YEARS", 5)
+# Photos / scans of documents taken at the door, and the case's PDF of them: removed this many days after
+# the request is closed and every case made from it is finished (result given, or closed without one).
+VALIZA_KEEP_SCANS_DAYS = env_int("VALIZA_KEEP_SCANS_DAYS", 180)
 # Photos and videos for staff: sent by Django with Range support (""), or by nginx ("nginx"): Django
 # checks the permission, writes the access log and answers X-Accel-Redirect to VALIZA_SENDFILE_URL +
 # the file's name, an `internal` nginx location aliased to MEDIA_ROOT (README, "Production").

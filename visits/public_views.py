@@ -87,7 +87,7 @@ def privacy_notice(request, slug):
     return render(request, "public/privacy.html", {
         "community": community, "offices": community.offices.all(),
         "keep": {"door_codes": settings.VALIZA_KEEP_DOOR_CODES_DAYS, "location": settings.VALIZA_KEEP_LOCATION_DAYS,
-                 "video": settings.VALIZA_VIDEO_KEEP_DAYS,
+                 "video": settings.VALIZA_VIDEO_KEEP_DAYS, "scans": settings.VALIZA_KEEP_SCANS_DAYS,
                  "requests": settings.VALIZA_KEEP_CLOSED_REQUESTS_YEARS},
     })
 
