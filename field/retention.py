@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from journal import actions as journal_actions
 from journal.models import CLOSING_STATES, Case, CaseFile, CaseState
 from visits import retention as request_retention
 
@@ -121,6 +122,8 @@ def purge_personal_data(now=None):
     done = request_retention.purge(now)
     done["visit_points"] = remove_visit_points(now)
     done["scans"] = remove_scans(now)
+    # The cases of anonymised requests: the person's data goes from the case and its journal entries too.
+    done["cases"] = journal_actions.anonymise_cases(Case.objects.filter(request__anonymised_at__isnull=False), now)
     if any(done.values()):
         log.info("personal data past its term removed: %s", done)
     return done

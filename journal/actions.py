@@ -371,3 +371,34 @@ def correct_personal_data(case, *, by, changes, reason):
     locked.save(update_fields=list(moved))
     chain.append(locked, JournalEntry.CORRECTED, {"changes": moved, "reason": reason}, by=by)
     return _refresh(case, locked)
+
+
+# What an anonymised case says instead of the person's name.
+ANONYMISED_NAME = "—"
+# The values of entries that may hold a person's data: removed when the case is anonymised; the rest of the
+# register (numbers, dates, states, decision numbers, the fee) stays.
+PERSONAL_KEYS = {
+    JournalEntry.REGISTERED: ("applicant",),
+    JournalEntry.CORRECTED: ("changes", "reason"),
+    JournalEntry.NOTE: ("note",),
+    JournalEntry.DECIDED: ("reason",),
+    JournalEntry.CLOSED: ("reason",),
+    JournalEntry.SUSPENDED: ("reason",),
+}
+
+
+def anonymise_cases(cases, now=None):
+    """Remove the person's data from these cases and their journal entries (the request was anonymised
+    after its term, Law «Про захист персональних даних» art. 6 part 8, art. 15). The entries keep the
+    removed values' hashes, so `verify_journal` stays ok. Idempotent; returns how many cases."""
+    now = now or timezone.now()
+    count = 0
+    for pk in list(cases.filter(anonymised_at__isnull=True).values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not Case.objects.select_for_update().filter(pk=pk, anonymised_at__isnull=True).update(
+                    applicant_name=ANONYMISED_NAME, refusal_reason="", closed_reason="", anonymised_at=now):
+                continue
+            for event, keys in PERSONAL_KEYS.items():
+                chain.redact(JournalEntry.objects.filter(case_id=pk, event=event).values_list("pk", flat=True), keys)
+            count += 1
+    return count

@@ -125,6 +125,8 @@ class Case(models.Model):
     closed_on = models.DateField(_("дата"), null=True, blank=True)
     closed_reason = models.TextField(_("підстава"), blank=True)
     fee_paid = models.DecimalField(_("сплачено, грн"), max_digits=9, decimal_places=2, null=True, blank=True)
+    # The person's data removed after its term (its request anonymised): here and in the journal's entries.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     preferred_delivery = models.CharField(_("як людина хоче отримати результат"), max_length=20,
                                           choices=Delivery.choices, blank=True)
@@ -203,7 +205,8 @@ class JournalEntry(models.Model):
     One chain per community, not one global chain: each community is its own data controller
     and the journal is its own register, so a community's chain can be verified, exported or
     handed to an auditor without another community's entries, and one community's busy day
-    never waits on another's lock. `hash` = SHA-256 over prev_hash + the canonical JSON payload
+    never waits on another's lock. `hash` = SHA-256 over prev_hash + `content_hash` (a digest of the
+    payload's salted field hashes, so a person's data can be removed and the chain still verifies)
     + the timestamp (UTC, ISO 8601 with microseconds) + the sequence (journal/chain.py).
     """
 
@@ -241,6 +244,11 @@ class JournalEntry(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # The digest the link covers (journal/chain.py): the hash of each value's salted hash. Empty for an
+    # entry made before content hashes, whose link covers the payload itself.
+    content_hash = models.CharField(max_length=64, blank=True)
+    salts = models.JSONField(default=dict)  # {key: random salt}, a value's salt goes when the value is removed
+    removed = models.JSONField(default=dict)  # {key: field hash} of values removed after their term
 
     objects = JournalEntryQuerySet.as_manager()
 

@@ -30,7 +30,8 @@ def test_each_entry_links_to_the_previous_one(world):
     first, second, third = _three_entries(world)
     assert first.prev_hash == "" and second.prev_hash == first.hash and third.prev_hash == second.hash
     assert [e.sequence for e in (first, second, third)] == [1, 2, 3]
-    assert first.hash == chain.entry_hash("", first.payload, first.recorded_at, 1)
+    assert first.hash == chain.entry_hash("", first.payload, first.recorded_at, 1, first.salts)
+    assert first.content_hash == chain.content_hash(first.payload, first.salts) and set(first.salts) == set(first.payload)
 
 
 def test_payloads_are_hashed_in_canonical_json():
@@ -60,8 +61,9 @@ def test_verify_journal_finds_a_changed_payload(world):
 def test_verify_journal_finds_a_recomputed_entry_by_its_broken_link(world):
     _first, second, third = _three_entries(world)
     payload = {**second.payload, "late": True}
-    forged = chain.entry_hash(second.prev_hash, payload, second.recorded_at, second.sequence)
-    JournalEntry.objects.filter(pk=second.pk).update(payload=payload, hash=forged)
+    digest = chain.content_hash(payload, second.salts)
+    forged = chain.link_hash(second.prev_hash, digest, second.recorded_at, second.sequence)
+    JournalEntry.objects.filter(pk=second.pk).update(payload=payload, content_hash=digest, hash=forged)
     assert _verify() == (1, f"broken at entry {third.pk}: посилання на попередній запис не збігається")
 
 
