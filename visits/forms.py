@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from stdnum.ua import rntrc
 
 from catalogue.models import Service
 from communities.models import Settlement
@@ -106,6 +107,13 @@ class VisitRequestForm(forms.ModelForm):
         choices=[("", "—")] + list(PaymentMethod.choices),
         required=False,
     )
+    applicant_tax_number = forms.CharField(
+        label=_("РНОКПП (ідентифікаційний код) того, хто платить"),
+        required=False,
+        max_length=20,
+        help_text=_("Лише якщо платна послуга цього вимагає для оплати: 10 цифр з картки платника податків."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     consent = forms.BooleanField(
         # Whoever is filing agrees; when it is someone else, the person is asked at the visit.
         label=_("Людина згодна на обробку персональних даних для надання послуг (якщо звертається "
@@ -138,7 +146,7 @@ class VisitRequestForm(forms.ModelForm):
             "settlement", "street", "building", "flat", "entrance", "floor", "lift",
             "intercom", "access_notes", "latitude", "longitude",
             "category", "evidence_available", "evidence_note",
-            "payment_method", "preferred_weekdays", "window_start", "window_end", "notes",
+            "payment_method", "applicant_tax_number", "preferred_weekdays", "window_start", "window_end", "notes",
         ]
         widgets = {
             "access_notes": forms.Textarea(attrs={"rows": 2}),
@@ -226,6 +234,18 @@ class VisitRequestForm(forms.ModelForm):
         return rows
 
     # -- validation ------------------------------------------------------------------------
+    def clean_applicant_tax_number(self):
+        """10 digits with a right check digit (stdnum.ua.rntrc); spaces and dashes are allowed in typing."""
+        code = "".join(ch for ch in self.cleaned_data.get("applicant_tax_number") or "" if ch not in " -")
+        if not code:
+            return ""
+        if not code.isdigit() or len(code) != 10:
+            raise forms.ValidationError(_("РНОКПП — це 10 цифр з картки платника податків. Перевірте, будь ласка."))
+        if not rntrc.is_valid(code):
+            raise forms.ValidationError(_("У РНОКПП помилка в одній із цифр: перевірте його за карткою платника "
+                                          "податків."))
+        return code
+
     def clean_services(self):
         services = self.cleaned_data["services"]
         not_mobile = [s for s in services if not s.mobile_allowed]

@@ -112,6 +112,9 @@ class VisitRequest(models.Model):
     applicant_name = models.CharField(_("прізвище, ім'я, по батькові"), max_length=200)
     applicant_birth_date = models.DateField(_("дата народження"))
     applicant_phone = models.CharField(_("телефон"), max_length=20, blank=True)
+    # The payer's РНОКПП, only where a paid service's Treasury account needs it in the payment's purpose
+    # (catalogue Provider.payer_code_required; payments/fee_qr.py). Shown in full only in the edit form.
+    applicant_tax_number = models.CharField(_("РНОКПП платника"), max_length=10, blank=True)
 
     # The person who asked, when it is someone else ("help your neighbour").
     requester_name = models.CharField(_("хто звернувся"), max_length=200, blank=True)
@@ -224,6 +227,12 @@ class VisitRequest(models.Model):
         verbose_name_plural = _("заявки на виїзд")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["community", "status", "created_at"])]
+
+    @property
+    def masked_tax_number(self):
+        """The payer's РНОКПП as pages show it: the last four digits only."""
+        code = self.applicant_tax_number
+        return f"••••••{code[-4:]}" if code else ""
 
     def __str__(self):
         return self.number

@@ -62,6 +62,7 @@ def anonymise_closed(now=None):
         with transaction.atomic():
             updated = VisitRequest.objects.filter(pk=pk, anonymised_at__isnull=True).update(
                 applicant_name=ANONYMISED_NAME, applicant_birth_date=ANONYMISED_BIRTH_DATE, applicant_phone="",
+                applicant_tax_number="",
                 requester_name="", requester_phone="", requester_relation="", street=ANONYMISED_NAME,
                 building=ANONYMISED_NAME, flat="", entrance="", floor=None, intercom="", access_notes="",
                 latitude=None, longitude=None, evidence_note="", notes="", consent_by=ANONYMISED_NAME,

@@ -61,13 +61,14 @@ def test_closed_requests_are_anonymised_after_the_set_years_and_the_journal_chai
     stop = trip.stops.order_by("position").first()
     send(world.users["field_admin"], [accept(world, stop)])
     req = _closed(stop.request, 5 * 366 + 1)
+    VisitRequest.objects.filter(pk=req.pk).update(applicant_tax_number="1759013776")
     name, phone = req.applicant_name, req.applicant_phone
     young = _closed(make_request(world, applicant_name="Молода Справа"), 4 * 365)
     call_command("purge_personal_data")
     req.refresh_from_db(), young.refresh_from_db()
     assert req.anonymised_at is not None
     assert name not in (req.applicant_name, req.consent_by, req.person_consent_name)
-    assert req.applicant_phone == "" and req.street != "вул. Шевченка" and req.notes == ""
+    assert req.applicant_phone == "" and req.applicant_tax_number == "" and req.street != "вул. Шевченка" and req.notes == ""
     assert not req.history.filter(comment__contains="1234").exists()
     assert young.anonymised_at is None and young.applicant_name == "Молода Справа"
     # The case stays in the register without the person's name; its journal entries keep hashes, not the name.
