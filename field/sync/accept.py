@@ -7,8 +7,9 @@ from journal.models import Case
 from visits import actions as visit_actions
 
 from .. import tasks
-from ..models import AcceptedService
+from ..models import AcceptedService, Payment
 from .errors import quarantine
+from .payment import fee_to_journal
 from .rules import allowed_service, check_person_consent, check_withdrawn, combine, memo, request_moved, visit_for
 
 
@@ -51,6 +52,9 @@ def apply(ctx):
                       "provisional_number": case.provisional_number or "",
                       "handover_due": case.handover_due.isoformat(), "provider_due": case.provider_due.isoformat(),
                       "already_registered": case.pk not in new_ids})
+    # A payment synced before the acceptance: the new case shows it paid.
+    for paid in Payment.objects.filter(visit=visit, service__in=[s for _l, s, _c in lines]):
+        fee_to_journal(paid, req.pk, by=ctx.user)
     visit_actions.mark_services_done(req, [s.pk for _l, s, _c in lines], at=ctx.effective_at)
     if new_ids:
         tasks.schedule_case_files(new_ids)

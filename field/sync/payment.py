@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from journal import actions as journal_actions
+from journal.models import Case
 from payments.fee_qr import qr_problem
 
 from ..models import Payment, PaymentMethod
@@ -61,4 +63,18 @@ def apply(ctx):
         payment = Payment.objects.create(visit=visit, service=service, method=data.method, receipt=data.receipt,
                                          amount=data.amount, recorded_at=ctx.effective_at, device_at=ctx.at,
                                          item=ctx.item)
+    fee_to_journal(payment, visit.request_id, by=ctx.user)
     return combine(("", " ".join(notes), {**result, "payment_id": payment.pk}), request_moved(ctx))
+
+
+def fee_to_journal(payment, request_id, *, by):
+    """The case of the paid service shows the fee paid: a journal note with the amount, the method and the
+    receipt (journal add_note). Nothing when there is no case yet (the acceptance, synced later, calls this)
+    or when the case already shows this amount."""
+    case = Case.objects.filter(request_id=request_id, service_id=payment.service_id).first()
+    if case is None or case.fee_paid == payment.amount:
+        return
+    note = _("Оплату записано на виїзді: %(method)s%(receipt)s.") % {
+        "method": PaymentMethod(payment.method).label,
+        "receipt": (_(", квитанція / чек %(r)s") % {"r": payment.receipt}) if payment.receipt else ""}
+    journal_actions.add_note(case, by=by, note=note, fee_paid=payment.amount)

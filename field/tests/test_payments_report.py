@@ -60,3 +60,43 @@ def test_the_payments_report_exports_to_xlsx(world, paid_day, login):
 def test_another_communitys_coordinator_sees_none_of_the_payments(world, paid_day, login):
     page = login(world.b_coordinator).get(URL).content.decode()
     assert "Ч-1" not in page
+
+
+def test_an_accepted_paid_service_with_no_payment_recorded_is_a_not_paid_row_with_the_fee_due(world, login):
+    from field.tests.syncing import accept
+
+    trip = published_trip(world)
+    first, second = trip.stops.order_by("position")[:2]
+    admin = world.users["field_admin"]
+    send(admin, [accept(world, first), payment(world, first, seq=2, amount="25.50", receipt="Ч-1")])
+    send(admin, [accept(world, second)])  # accepted, no payment recorded
+    day = timezone.localdate()
+    rows = payments_report.rows(world.a.pk, day, day)
+    missing = [r for r in rows if r["missing"]]
+    assert [(r["request"], r["expected"], r["recorded"], r["difference"]) for r in missing] == [
+        (second.request, Decimal("25.50"), Decimal("0"), Decimal("-25.50"))]
+    assert missing[0]["method_label"] == "не оплачено / не записано"
+    assert [r["receipt"] for r in rows if not r["missing"]] == ["Ч-1"]
+    page = login(world.users["coordinator"]).get(URL).content.decode()
+    assert "не оплачено / не записано" in page and second.request.number in page
+
+
+def test_a_payment_recorded_at_the_door_shows_the_case_paid_in_the_journal_whichever_syncs_first(world):
+    from field.tests.syncing import accept
+    from journal import chain
+    from journal.models import Case, JournalEntry
+
+    trip = published_trip(world)
+    first, second = trip.stops.order_by("position")[:2]
+    admin = world.users["field_admin"]
+    send(admin, [accept(world, first), payment(world, first, seq=2, amount="25.50", receipt="Ч-1")])
+    send(admin, [payment(world, second, amount="25.50", receipt="Ч-2"), accept(world, second, seq=2)])
+    for stop, receipt in ((first, "Ч-1"), (second, "Ч-2")):
+        case = Case.objects.get(request=stop.request, service=world.svc_reg)
+        assert case.fee_paid == Decimal("25.50")
+        note = case.entries.get(event=JournalEntry.NOTE)
+        assert note.payload["fee_paid"] == "25.50" and receipt in note.payload["note"]
+    # The same payment synced again adds no second entry.
+    send(admin, [payment(world, first, seq=3, amount="25.50", receipt="Ч-1")])
+    assert Case.objects.get(request=first.request, service=world.svc_reg).entries.filter(event="note").count() == 1
+    assert chain.verify(world.a.pk).ok
