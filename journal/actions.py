@@ -342,33 +342,81 @@ def add_note(case, *, by, note, fee_paid=None):
     return _refresh(case, locked)
 
 
-# The personal data a case keeps as it stood at acceptance, and may be corrected (Law «Про захист
-# персональних даних», art. 8 part 2 item 6: the person's right to have wrong data corrected).
-CORRECTABLE = {"applicant_name": 200}
+# The personal data that may be corrected (Law «Про захист персональних даних», art. 8 part 2 item 6: the
+# person's right to have wrong data corrected): the name on the case, as it stood at acceptance; the birth
+# date, phone and address on the case's request. {field: (where, max length)}
+CORRECTABLE = {
+    "applicant_name": ("case", 200),
+    "applicant_birth_date": ("request", None),
+    "applicant_phone": ("request", 30),
+    "street": ("request", 200),
+    "building": ("request", 20),
+    "flat": ("request", 20),
+}
+
+
+def _corrected_value(field, value):
+    """The new value, cleaned as the intake form cleans it; JournalError in Ukrainian if it is not usable."""
+    from django.core.exceptions import ValidationError
+
+    from core.forms import BirthDateField, normalize_phone
+
+    try:
+        if field == "applicant_birth_date":
+            return BirthDateField().clean(value)
+        if field == "applicant_phone":
+            value = normalize_phone(value)
+    except ValidationError as exc:
+        raise JournalError(" ".join(exc.messages)) from None
+    value = " ".join((value or "").split())
+    if not value and field != "flat":
+        raise JournalError(_("Нове значення не може бути порожнім."))
+    if len(value) > CORRECTABLE[field][1]:
+        raise JournalError(_("Нове значення задовге."))
+    return value
+
+
+def _as_text(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @transaction.atomic
 def correct_personal_data(case, *, by, changes, reason):
-    """Correct wrong personal data on the case: a new journal entry says what changed (old → new),
-    who (the entry's author) and why. Earlier entries are never rewritten, so the chain verifies."""
+    """Correct wrong personal data: a new journal entry on the case says what changed (old → new), who (the
+    entry's author) and why. The name is corrected on the case; the birth date, phone and address on its
+    request (its version goes up, so an edit form opened before must be reloaded). No line in the request's
+    history: its history dates the request's closing, which starts the retention terms.
+    Earlier entries are never rewritten, so the chain verifies."""
+    from visits.models import VisitRequest
+
     reason = _reason(reason, _("Напишіть, чому дані виправлено."))
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise JournalError(_("Ці дані в журналі виправити не можна: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    on_request = [field for field in changes if CORRECTABLE[field][0] == "request"]
+    req = None
+    if on_request:
+        if locked.request_id is None:
+            raise JournalError(_("Справу прийнято в ЦНАП без заявки на виїзд: тут можна виправити лише ім'я."))
+        req = VisitRequest.objects.select_for_update().get(pk=locked.request_id)
     moved = {}
     for field, value in changes.items():
-        value = " ".join((value or "").split())
-        if not value:
-            raise JournalError(_("Нове значення не може бути порожнім."))
-        if len(value) > CORRECTABLE[field]:
-            raise JournalError(_("Нове значення задовге."))
-        if value != getattr(locked, field):
-            moved[field] = {"old": getattr(locked, field), "new": value}
-            setattr(locked, field, value)
+        value = _corrected_value(field, value)
+        target = locked if CORRECTABLE[field][0] == "case" else req
+        old = getattr(target, field)
+        if value != old:
+            moved[field] = {"old": _as_text(old), "new": _as_text(value)}
+            setattr(target, field, value)
     if not moved:
         raise JournalError(_("Дані збігаються з записаними: нічого не змінено."))
-    locked.save(update_fields=list(moved))
+    case_fields = [f for f in moved if CORRECTABLE[f][0] == "case"]
+    if case_fields:
+        locked.save(update_fields=case_fields)
+    request_fields = [f for f in moved if CORRECTABLE[f][0] == "request"]
+    if request_fields:
+        req.version += 1
+        req.save(update_fields=[*request_fields, "version"])
     chain.append(locked, JournalEntry.CORRECTED, {"changes": moved, "reason": reason}, by=by)
     return _refresh(case, locked)
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_INPUT_FORMATS, TextField
+from core.forms import DATE_INPUT_FORMATS, BirthDateField, PhoneField, TextField
 
 from .models import CLOSING_STATES, CaseState, Delivery
 
@@ -105,7 +105,28 @@ class NoteForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    applicant_name = TextField(label=_("Правильне прізвище, ім'я, по батькові заявника"), max_length=200)
+    """Only what is filled in and differs is corrected; the rest stays as recorded."""
+
+    applicant_name = TextField(label=_("Правильне прізвище, ім'я, по батькові заявника"), max_length=200,
+                               required=False)
+    applicant_birth_date = BirthDateField(label=_("Правильна дата народження"), required=False)
+    applicant_phone = PhoneField(label=_("Правильний телефон"), required=False)
+    street = TextField(label=_("Вулиця"), max_length=200, required=False)
+    building = TextField(label=_("Будинок"), max_length=20, required=False)
+    flat = TextField(label=_("Квартира"), max_length=20, required=False)
     reason = TextField(label=_("Чому виправляєте"), required=False, max_length=2000, multiline=True,
                        widget=forms.Textarea(attrs={"rows": 2}),
                        help_text=_("Наприклад: описка, людина показала паспорт."))
+
+    def changes(self, case):
+        """{field: new value} of the fields filled in that differ from what the case and its request hold."""
+        req = case.request
+        out = {}
+        for field in ("applicant_name", "applicant_birth_date", "applicant_phone", "street", "building", "flat"):
+            value = self.cleaned_data.get(field)
+            if value in (None, ""):
+                continue
+            current = case.applicant_name if field == "applicant_name" else getattr(req, field, None)
+            if value != current:
+                out[field] = value
+        return out

@@ -192,8 +192,16 @@ def _register_forms(case):
         "resume_form": ResumeForm() if case.state == CaseState.SUSPENDED else None,
         "extend_form": ExtendForm() if case.state in (CaseState.ACCEPTED, CaseState.HANDED_OVER) else None,
         "note_form": NoteForm(),
-        "correction_form": CorrectionForm(initial={"applicant_name": case.applicant_name}),
+        "correction_form": CorrectionForm(initial={"applicant_name": case.applicant_name, **(
+            {f: getattr(case.request, f) for f in ("applicant_birth_date", "applicant_phone", "street", "building",
+                                                    "flat")} if case.request_id else {})}),
     }
+
+
+def _changes(case, data):
+    form = CorrectionForm()
+    form.cleaned_data = data
+    return form.changes(case)
 
 
 def _register_view(form_class, run, success):
@@ -218,5 +226,5 @@ case_extend = _register_view(ExtendForm, lambda case, by, d: actions.extend_term
 case_note = _register_view(NoteForm, lambda case, by, d: actions.add_note(
     case, by=by, note=d["note"], fee_paid=d["fee_paid"]), _("Запис у справі %(number)s додано."))
 case_correct = _register_view(CorrectionForm, lambda case, by, d: actions.correct_personal_data(
-    case, by=by, changes={"applicant_name": d["applicant_name"]}, reason=d["reason"]),
+    case, by=by, changes=_changes(case, d), reason=d["reason"]),
     _("Дані у справі %(number)s виправлено."))

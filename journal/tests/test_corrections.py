@@ -53,3 +53,58 @@ def test_the_coordinator_corrects_the_name_on_the_journal_page(world, login):
     assert case.applicant_name == "Коваленко Ганна"
     page = client.get(url).content.decode()
     assert "Виправлено дані" in page and "Описка" in page
+
+
+def test_a_correction_of_the_birth_date_phone_and_address_is_a_journal_entry_and_the_chain_verifies(world):
+    import datetime
+
+    from visits.models import VisitRequest
+
+    case = make_case(world)
+    req = VisitRequest.objects.get(pk=case.request_id)
+    version, old_phone, old_birth = req.version, req.applicant_phone, req.applicant_birth_date
+    coordinator = world.users["coordinator"]
+    actions.correct_personal_data(case, by=coordinator, reason="Людина показала паспорт", changes={
+        "applicant_birth_date": "05.03.1941", "applicant_phone": "067 123 45 67", "street": "вул. Соборна",
+        "building": "7", "flat": "12"})
+    req.refresh_from_db()
+    assert req.applicant_birth_date == datetime.date(1941, 3, 5) and req.applicant_phone == "+380671234567"
+    assert (req.street, req.building, req.flat) == ("вул. Соборна", "7", "12") and req.version == version + 1
+    entry = case.entries.last()
+    assert entry.event == JournalEntry.CORRECTED and entry.by == coordinator
+    assert entry.payload["changes"]["applicant_birth_date"] == {"old": old_birth.isoformat(), "new": "1941-03-05"}
+    assert entry.payload["changes"]["applicant_phone"] == {"old": old_phone, "new": "+380671234567"}
+    assert entry.payload["changes"]["street"]["new"] == "вул. Соборна"
+    assert chain.verify(case.community_id).ok
+
+
+def test_a_wrong_birth_date_or_phone_is_refused_in_ukrainian_and_changes_nothing(world):
+    case = make_case(world)
+    entries = case.entries.count()
+    with pytest.raises(JournalError, match="майбутньому"):
+        actions.correct_personal_data(case, by=None, changes={"applicant_birth_date": "01.01.2999"}, reason="x")
+    with pytest.raises(JournalError, match="день.місяць.рік"):
+        actions.correct_personal_data(case, by=None, changes={"applicant_birth_date": "вчора"}, reason="x")
+    with pytest.raises(JournalError, match="номер"):
+        actions.correct_personal_data(case, by=None, changes={"applicant_phone": "12"}, reason="x")
+    with pytest.raises(JournalError, match="порожнім"):
+        actions.correct_personal_data(case, by=None, changes={"street": " "}, reason="x")
+    assert case.entries.count() == entries
+
+
+def test_the_coordinator_corrects_the_phone_and_address_on_the_journal_page(world, login):
+    from visits.models import VisitRequest
+
+    case = make_case(world)
+    client = login(world.users["coordinator"])
+    url = f"/staff/journal/{case.pk}/"
+    assert 'name="applicant_phone"' in client.get(url).content.decode()
+    client.post(url + "correct/", {"applicant_phone": "050 111 22 33", "building": "9-А", "reason": "Новий номер"})
+    req = VisitRequest.objects.get(pk=case.request_id)
+    assert req.applicant_phone == "+380501112233" and req.building == "9-А"
+    page = client.get(url).content.decode()
+    assert "Новий номер" in page and "+380501112233" in page
+    # Nothing different: a clear message, no entry.
+    entries = case.entries.count()
+    client.post(url + "correct/", {"applicant_phone": "050 111 22 33", "reason": "Ще раз"})
+    assert case.entries.count() == entries
