@@ -307,6 +307,8 @@ def test_a_recording_cut_by_a_reload_is_kept_and_sent_with_its_hash(field_day, p
     expect(page.locator("[data-testid=outbox-file]")).to_have_count(0, timeout=SYNC_TIMEOUT_MS)
     video = Attachment.objects.get(kind=Attachment.Kind.VIDEO)
     assert video.state == Attachment.State.COMPLETE and video.size == row["size"] and video.sha256 == row["sha256"]
+    # The consent went with the video: recorded for that visit, with the moment it was ticked (issue 11).
+    assert video.visit.video_consent_at is not None and video.visit.video_consent_at <= video.completed_at
     with video.file.open("rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == row["sha256"]
 
