@@ -99,7 +99,8 @@ def case_detail(request, pk):
         "received_form": (ReceivedForm() if can_manage and case.state == CaseState.RESULT_DELIVERED
                           and case.result_delivery in (Delivery.POST, Delivery.COURIER)
                           and case.result_received_on is None else None),
-        "choose_form": (ChooseDeliveryForm(initial={"delivery": case.preferred_delivery or None,
+        # Its own ids: the result form on the same page has a "delivery" choice too.
+        "choose_form": (ChooseDeliveryForm(auto_id="id_choice_%s", initial={"delivery": case.preferred_delivery or None,
                                                     "address": case.delivery_address})
                         if can_manage and case.delivery_can_change else None),
         "can_plan_repeat": can_manage and case.state == CaseState.DECIDED and case.request_id is not None,
