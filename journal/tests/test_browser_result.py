@@ -18,7 +18,7 @@ def test_a_result_sent_by_post_is_seen_by_the_person_on_the_status_page(page, li
     req = case.request
     staff_login(page, coordinator)
     page.goto(f"/staff/journal/{case.pk}/")
-    page.get_by_label("Поштою", exact=True).check()
+    page.get_by_role("group", name="Як видано результат").get_by_label("Поштою").check()
     page.get_by_label("Поштою: трек-номер").fill("0500123456789")
     page.get_by_role("button", name="Записати видачу").click()
     expect(page.locator("#result-delivered")).to_contain_text("трек-номер 0500123456789")
