@@ -27,8 +27,14 @@ def _send(case, key, text):
     req = case.request
     if req is None or not req.contact_phone:
         return None
-    message, _created = enqueue(community=req.community, recipient=req.contact_phone, text=text, kind=Kind.RESULT,
-                                related=req, dedup_key=f"case:{case.pk}:{key}")
+    message, _created = enqueue(
+        community=req.community,
+        recipient=req.contact_phone,
+        text=text,
+        kind=Kind.RESULT,
+        related=req,
+        dedup_key=f"case:{case.pk}:{key}",
+    )
     return message
 
 

@@ -33,8 +33,9 @@ def _send(req, kind, key, text):
     phone = req.contact_phone
     if not phone:
         return None  # a request without a phone: the CNAP calls nobody by SMS
-    message, _created = enqueue(community=req.community, recipient=phone, text=text, kind=kind, related=req,
-                                dedup_key=f"request:{req.pk}:{key}")
+    message, _created = enqueue(
+        community=req.community, recipient=phone, text=text, kind=kind, related=req, dedup_key=f"request:{req.pk}:{key}"
+    )
     return message
 
 
@@ -44,15 +45,20 @@ def request_received(req):
     if req.is_result_visit:
         return None
     text = _("ЦНАП (%(who)s): заявку %(n)s отримано. Ми зателефонуємо, щоб домовитися про візит.") % {
-        "who": sms_name(req.applicant_name), "n": req.number}
+        "who": sms_name(req.applicant_name),
+        "n": req.number,
+    }
     return _send(req, Kind.RECEIVED, "received", text)
 
 
 def needs_info(req, *, what, change_id):
     """The coordinator needs more information: what, and whom to call. Each such step texts once."""
     text = _("ЦНАП (%(who)s): до заявки %(n)s потрібні уточнення: %(what)s. %(call)s") % {
-        "who": sms_name(req.applicant_name), "n": req.number, "what": _short(what, MAX_WHAT),
-        "call": _call(req.community)}
+        "who": sms_name(req.applicant_name),
+        "n": req.number,
+        "what": _short(what, MAX_WHAT),
+        "call": _call(req.community),
+    }
     return _send(req, Kind.NEEDS_INFO, f"needs_info:{change_id}", text)
 
 
@@ -67,6 +73,11 @@ def rejected(req):
     elif req.reject_reason == RejectReason.DUPLICATE:
         text = _("ЦНАП (%(who)s): заявка %(n)s повторює іншу вашу заявку, ми виконаємо ту. %(call)s") % values
     else:
-        text = _("ЦНАП (%(who)s): виїзд за заявкою %(n)s не надається: людина не належить до пільгових "
-                 "категорій. Послугу можна отримати в ЦНАП. %(call)s") % values
+        text = (
+            _(
+                "ЦНАП (%(who)s): виїзд за заявкою %(n)s не надається: людина не належить до пільгових "
+                "категорій. Послугу можна отримати в ЦНАП. %(call)s"
+            )
+            % values
+        )
     return _send(req, Kind.REJECTED, "rejected", text)

@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0004_fees_and_budget_codes'),
+        ("catalogue", "0004_fees_and_budget_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='provider',
-            name='contact_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail для нагадувань про строки'),
+            model_name="provider",
+            name="contact_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail для нагадувань про строки"),
         ),
         migrations.AddField(
-            model_name='service',
-            name='result_minutes',
-            field=models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1)], verbose_name='видача результату повторним виїздом, хв'),
+            model_name="service",
+            name="result_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="видача результату повторним виїздом, хв",
+            ),
         ),
     ]

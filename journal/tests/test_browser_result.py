@@ -24,10 +24,16 @@ def test_a_result_sent_by_post_is_seen_by_the_person_on_the_status_page(page, li
     expect(page.locator("#result-delivered")).to_contain_text("трек-номер 0500123456789")
     case.refresh_from_db()
     assert (case.state, case.result_delivery, case.tracking_number) == (
-        CaseState.RESULT_DELIVERED, Delivery.POST, "0500123456789")
+        CaseState.RESULT_DELIVERED,
+        Delivery.POST,
+        "0500123456789",
+    )
     # Ready, then sent: two SMS about the result, the second with the tracking number.
-    texts = list(OutboxMessage.objects.filter(kind=Kind.RESULT, related_object=f"visits.visitrequest:{req.pk}")
-                 .order_by("pk").values_list("text", flat=True))
+    texts = list(
+        OutboxMessage.objects.filter(kind=Kind.RESULT, related_object=f"visits.visitrequest:{req.pk}")
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
     assert len(texts) == 2 and "0500123456789" in texts[1]
 
     person = page.context.browser.new_context(base_url=page.url.split("/staff/")[0])

@@ -29,8 +29,7 @@ def handed_over(world, service=None):
 
 
 def refuse(world, case, code, reason=""):
-    return actions.record_decision(case, by=world.users["coordinator"], granted=False, refusal_code=code,
-                                   reason=reason)
+    return actions.record_decision(case, by=world.users["coordinator"], granted=False, refusal_code=code, reason=reason)
 
 
 def test_a_refusal_needs_a_ground_from_the_providers_list_when_it_has_one(world, reasons):
@@ -98,7 +97,9 @@ def test_the_decision_form_offers_the_providers_grounds(world, login, reasons):
     assert "D1 — Неповний пакет документів" in page
     response = client.post(f"/staff/journal/{case.pk}/decision/", {"granted": "0", "refusal_code": ""}, follow=True)
     assert "Оберіть підставу відмови зі списку" in response.content.decode()
-    client.post(f"/staff/journal/{case.pk}/decision/", {"granted": "0", "refusal_code": str(reasons["docs"].pk),
-                                                        "reason": "Немає довідки"})
+    client.post(
+        f"/staff/journal/{case.pk}/decision/",
+        {"granted": "0", "refusal_code": str(reasons["docs"].pk), "reason": "Немає довідки"},
+    )
     case.refresh_from_db()
     assert case.refusal_code == reasons["docs"] and case.refusal_reason == "Немає довідки"

@@ -23,13 +23,13 @@ def decided(world, *, granted=True, delivery="", **kwargs):
         Case.objects.filter(pk=case.pk).update(preferred_delivery=delivery)
         case.refresh_from_db()
     actions.hand_over(case, by=world.users["coordinator"])
-    return actions.record_decision(case, by=world.users["coordinator"], granted=granted,
-                                   reason="" if granted else "Немає права власності")
+    return actions.record_decision(
+        case, by=world.users["coordinator"], granted=granted, reason="" if granted else "Немає права власності"
+    )
 
 
 def result_sms(case):
-    return list(OutboxMessage.objects.filter(kind=Kind.RESULT, dedup_key__startswith=f"case:{case.pk}:")
-                .order_by("pk"))
+    return list(OutboxMessage.objects.filter(kind=Kind.RESULT, dedup_key__startswith=f"case:{case.pk}:").order_by("pk"))
 
 
 def test_a_granted_decision_texts_the_person_once_that_the_result_is_ready_and_how_it_comes(world):
@@ -91,8 +91,13 @@ def test_at_the_office_needs_to_whom_and_on_what_document(world):
         actions.record_result(case, by=world.users["coordinator"], delivery=Delivery.OFFICE, issued_to="Коваленко М.")
     case.refresh_from_db()
     assert case.state == CaseState.DECIDED and case.issued_to == ""
-    actions.record_result(case, by=world.users["coordinator"], delivery=Delivery.OFFICE,
-                          issued_to="Коваленко Марія (донька)", issued_document="довіреність № 12")
+    actions.record_result(
+        case,
+        by=world.users["coordinator"],
+        delivery=Delivery.OFFICE,
+        issued_to="Коваленко Марія (донька)",
+        issued_document="довіреність № 12",
+    )
     case.refresh_from_db()
     assert (case.issued_to, case.issued_document) == ("Коваленко Марія (донька)", "довіреність № 12")
     assert case.result_received_on == case.result_delivered_on  # in hand the same day
@@ -134,8 +139,11 @@ def test_a_repeat_visit_is_a_request_in_the_pool_flagged_result_with_its_own_sho
     assert (req.status, req.purpose, req.visit_minutes) == (Status.ACCEPTED, Purpose.RESULT, 7)
     assert req.is_result_visit and req.accepted_at is not None
     original = case.request
-    assert (req.applicant_name, req.street, req.settlement_id) == (original.applicant_name, original.street,
-                                                                    original.settlement_id)
+    assert (req.applicant_name, req.street, req.settlement_id) == (
+        original.applicant_name,
+        original.street,
+        original.settlement_id,
+    )
     assert req.number != original.number and not req.services.exists()
     # Asked again: the same request.
     assert actions.plan_repeat_visit(case, by=world.users["coordinator"]) == req
@@ -170,8 +178,7 @@ def test_the_planner_gives_a_repeat_visit_its_own_duration(world):
     before_cutoff(req)
     week = planning_actions.week_for(world.a, planning_actions.next_monday())
     [planned] = [r for r in build.plannable_requests(week) if r.pk == req.pk]
-    visit = build._visit(week, planned, set(build.working_days(week)), None, world.a.setup_minutes,
-                         timezone.localdate())
+    visit = build._visit(week, planned, set(build.working_days(week)), None, world.a.setup_minutes, timezone.localdate())
     assert visit.service == 10 and visit.service != world.a.setup_minutes + world.svc_cert.minutes
 
 
@@ -187,8 +194,10 @@ def test_the_case_page_records_post_with_tracking_and_each_view_is_logged(world,
     client = login(world.users["coordinator"])
     page = client.get(f"/staff/journal/{case.pk}/")
     assert "Трек-номер" in page.content.decode() or "трек-номер" in page.content.decode()
-    response = client.post(f"/staff/journal/{case.pk}/result/", {
-        "delivery": "post", "address": "м. Місто, вул. Шевченка, 10, кв. 5", "tracking": "0500999888777"})
+    response = client.post(
+        f"/staff/journal/{case.pk}/result/",
+        {"delivery": "post", "address": "м. Місто, вул. Шевченка, 10, кв. 5", "tracking": "0500999888777"},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.tracking_number == "0500999888777" and case.delivery_address.startswith("м. Місто")
@@ -214,8 +223,7 @@ def test_the_case_page_plans_a_repeat_visit(world, login):
 def test_an_office_hand_over_without_the_document_is_refused_on_the_page_with_a_message(world, login):
     case = decided(world)
     client = login(world.users["coordinator"])
-    response = client.post(f"/staff/journal/{case.pk}/result/", {"delivery": "office", "issued_to": "Марія"},
-                           follow=True)
+    response = client.post(f"/staff/journal/{case.pk}/result/", {"delivery": "office", "issued_to": "Марія"}, follow=True)
     assert response.status_code == 200 and "за яким документом" in response.content.decode()
     case.refresh_from_db()
     assert case.state == CaseState.DECIDED

@@ -7,38 +7,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0007_controller_address'),
-        ('notifications', '0001_initial'),
+        ("communities", "0007_controller_address"),
+        ("notifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='kind',
-            field=models.CharField(choices=[('schedule', 'Дата і час візиту'), ('reminder', 'Нагадування'), ('correction', 'Зміна в графіку'), ('received', 'Заявку отримано'), ('needs_info', 'Потрібні уточнення'), ('rejected', 'Заявку відхилено'), ('result', 'Результат готовий'), ('other', 'Інше')], default='other', max_length=20, verbose_name='вид'),
+            model_name="outboxmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("schedule", "Дата і час візиту"),
+                    ("reminder", "Нагадування"),
+                    ("correction", "Зміна в графіку"),
+                    ("received", "Заявку отримано"),
+                    ("needs_info", "Потрібні уточнення"),
+                    ("rejected", "Заявку відхилено"),
+                    ("result", "Результат готовий"),
+                    ("other", "Інше"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="вид",
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='state',
-            field=models.CharField(choices=[('queued', 'У черзі'), ('sending', 'Надсилається'), ('sent', 'Надіслано'), ('failed', 'Не надіслано'), ('cancelled', 'Скасовано'), ('skipped', 'Не надсилалося: відмова від SMS')], db_index=True, default='queued', max_length=10, verbose_name='стан'),
+            model_name="outboxmessage",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("queued", "У черзі"),
+                    ("sending", "Надсилається"),
+                    ("sent", "Надіслано"),
+                    ("failed", "Не надіслано"),
+                    ("cancelled", "Скасовано"),
+                    ("skipped", "Не надсилалося: відмова від SMS"),
+                ],
+                db_index=True,
+                default="queued",
+                max_length=10,
+                verbose_name="стан",
+            ),
         ),
         migrations.CreateModel(
-            name='SmsOptOut',
+            name="SmsOptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone', models.CharField(max_length=20, verbose_name='телефон')),
-                ('source', models.CharField(choices=[('citizen', 'Сама людина на сторінці стану заявки'), ('staff', 'Працівник ЦНАП зі слів людини')], max_length=10, verbose_name='хто записав')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='з')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone", models.CharField(max_length=20, verbose_name="телефон")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("citizen", "Сама людина на сторінці стану заявки"), ("staff", "Працівник ЦНАП зі слів людини")],
+                        max_length=10,
+                        verbose_name="хто записав",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="з")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="communities.community"),
+                ),
             ],
             options={
-                'verbose_name': 'відмова від SMS',
-                'verbose_name_plural': 'відмови від SMS',
-                'constraints': [models.UniqueConstraint(fields=('community', 'phone'), name='notifications_one_opt_out_per_phone')],
+                "verbose_name": "відмова від SMS",
+                "verbose_name_plural": "відмови від SMS",
+                "constraints": [
+                    models.UniqueConstraint(fields=("community", "phone"), name="notifications_one_opt_out_per_phone")
+                ],
             },
         ),
     ]

@@ -12,8 +12,7 @@ from .conftest import MemoryGateway
 
 def test_a_skipped_message_is_kept_with_the_reason_and_never_sent(world):
     outbox.opt_out(world.a, "+380671234567", source=SmsOptOut.Source.CITIZEN)
-    message, created = enqueue(community=world.a, recipient="067 123 45 67", text="Візит у вівторок",
-                               dedup_key="t:1", wake=False)
+    message, created = enqueue(community=world.a, recipient="067 123 45 67", text="Візит у вівторок", dedup_key="t:1", wake=False)
     assert created and message.state == State.SKIPPED and "відмовилися" in message.last_error
     gateway = MemoryGateway()
     assert send_due(gateway=gateway)["sent"] == 0 and gateway.sent == []
@@ -48,9 +47,17 @@ def test_the_outbox_page_has_a_tab_for_skipped_messages(world, login):
     assert [m.dedup_key for m, _form in page.context["rows"]] == ["t:3"]
 
 
-@pytest.mark.parametrize(("text", "parts"), [
-    ("a" * 160, 1), ("a" * 161, 2), ("я" * 70, 1), ("я" * 71, 2), ("я" * 134, 2), ("я" * 135, 3),
-    ("Visit 10:00 ok" + "ї", 1),
-])
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("я" * 70, 1),
+        ("я" * 71, 2),
+        ("я" * 134, 2),
+        ("я" * 135, 3),
+        ("Visit 10:00 ok" + "ї", 1),
+    ],
+)
 def test_sms_parts_counts_gsm_and_cyrillic_texts(text, parts):
     assert sms_parts(text) == parts

@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0009_consent_of_the_person'),
+        ("visits", "0009_consent_of_the_person"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visitrequest',
-            name='purpose',
-            field=models.CharField(blank=True, choices=[('', 'Надання послуг'), ('result', 'Видача результату')], default='', max_length=10, verbose_name='мета виїзду'),
+            model_name="visitrequest",
+            name="purpose",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "Надання послуг"), ("result", "Видача результату")],
+                default="",
+                max_length=10,
+                verbose_name="мета виїзду",
+            ),
         ),
         migrations.AddField(
-            model_name='visitrequest',
-            name='visit_minutes',
-            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='тривалість візиту, хв'),
+            model_name="visitrequest",
+            name="visit_minutes",
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name="тривалість візиту, хв"),
         ),
     ]

@@ -25,8 +25,9 @@ def test_a_new_request_texts_its_number_once(world):
 
 
 def test_a_request_filed_by_a_neighbour_texts_the_neighbours_phone(world):
-    req = make_request(world, applicant_phone="", requester_name="Сусідка", requester_phone="+380679998877",
-                       requester_relation="neighbour")
+    req = make_request(
+        world, applicant_phone="", requester_name="Сусідка", requester_phone="+380679998877", requester_relation="neighbour"
+    )
     [sms] = texts(req)
     assert sms.recipient == "+380679998877"
 
@@ -80,8 +81,7 @@ def test_the_operator_records_no_sms_on_the_request_page_and_back(world, login):
     page = client.get(f"/staff/requests/{req.pk}/").content.decode()
     assert "Людина просить не надсилати SMS" in page and req.number in page
     client.post(f"/staff/requests/{req.pk}/sms/", {"sms": "off"})
-    assert SmsOptOut.objects.filter(community=world.a, phone=req.applicant_phone,
-                                    source=SmsOptOut.Source.STAFF).count() == 1
+    assert SmsOptOut.objects.filter(community=world.a, phone=req.applicant_phone, source=SmsOptOut.Source.STAFF).count() == 1
     client.post(f"/staff/requests/{req.pk}/sms/", {"sms": "off"})  # twice: one row
     assert SmsOptOut.objects.count() == 1
     actions.reject(req, by=world.users["coordinator"], reason=RejectReason.WITHDRAWN)

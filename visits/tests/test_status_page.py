@@ -35,7 +35,7 @@ def test_the_page_shows_the_visit_window_and_each_case_with_its_number_state_and
     page = look(client, served)
     html = page.content.decode()
     stop = served.stop
-    window = (f"{timezone.localtime(stop.window_start):%H:%M} до {timezone.localtime(stop.window_end):%H:%M}")
+    window = f"{timezone.localtime(stop.window_start):%H:%M} до {timezone.localtime(stop.window_end):%H:%M}"
     assert f"{stop.trip.day:%d.%m.%Y}" in html and window in html
     [case] = page.context["cases"]
     assert case.number == served.case.number and served.case.number in html
@@ -44,8 +44,9 @@ def test_the_page_shows_the_visit_window_and_each_case_with_its_number_state_and
 
 
 def test_the_person_chooses_post_with_an_address_and_can_change_it_to_the_office(client, served):
-    response = look(client, served, action="delivery", case=served.case.pk, delivery="post",
-                    address="с. Далеке, вул. Лісова, 3, 52100")
+    response = look(
+        client, served, action="delivery", case=served.case.pk, delivery="post", address="с. Далеке, вул. Лісова, 3, 52100"
+    )
     assert "Записали" in response.content.decode()
     served.case.refresh_from_db()
     assert (served.case.preferred_delivery, served.case.delivery_address) == ("post", "с. Далеке, вул. Лісова, 3, 52100")
