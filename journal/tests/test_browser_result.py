@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from journal import actions
 from journal.models import CaseState, Delivery
 from notifications.models import Kind, OutboxMessage
+from visits.tests.test_browser import assert_accessible
 
 from .factories import make_case
 
@@ -47,4 +48,5 @@ def test_a_result_sent_by_post_is_seen_by_the_person_on_the_status_page(page, li
     expect(block.locator(".case-delivery")).to_contain_text("Надіслано поштою")
     expect(block.locator(".tracking")).to_have_text("0500123456789")
     expect(block.locator(".delivery-form")).to_have_count(0)  # sent: the way can no longer change
+    assert_accessible(citizen, "status page with a case sent by post")
     person.close()
