@@ -121,3 +121,27 @@ def test_the_pages_show_the_lists(world, login, provider):
     assert login(world.users["operator"]).get("/staff/journal/terms/").status_code == 200
     other = login(world.b_coordinator).get("/staff/journal/terms/")
     assert other.context["approaching"] == [] and other.context["overdue"] == []
+
+
+@pytest.mark.parametrize("url", ["/staff/journal/terms/", "/staff/journal/providers/", "/staff/journal/refusals/"])
+def test_the_lists_take_as_many_queries_for_six_rows_as_for_two(world, login, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.users["coordinator"])
+
+    def add(n):
+        for i in range(n):
+            case = handed_over_due(world, 1 if i % 2 else -1)
+            if "refusals" in url:
+                actions.record_decision(case, by=world.users["coordinator"], granted=False, reason=f"Підстава {i}")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add(2)
+    two = count()
+    add(4)
+    assert count() == two
