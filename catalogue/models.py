@@ -28,6 +28,8 @@ class Provider(models.Model):
                               help_text=_("8 цифр коду ЄДРПОУ (або 10 цифр РНОКПП для фізичної особи-підприємця)."))
     iban = models.CharField(_("рахунок IBAN для оплати"), max_length=34, blank=True, validators=[validate_ua_iban])
     payment_recipient = models.CharField(_("отримувач платежу"), max_length=140, blank=True)
+    # Issue 13: a case past the provider's term is reminded here once, by the worker (journal.terms).
+    contact_email = models.EmailField(_("e-mail для нагадувань про строки"), blank=True)
     payer_code_required = models.BooleanField(
         _("у призначенні платежу потрібен РНОКПП платника"), default=False,
         help_text=_("Для рахунку в Казначействі, який вимагає код платника (наказ Мінфіну № 666)."))
@@ -72,6 +74,10 @@ class Service(models.Model):
         help_text=_("Для платежу до бюджету: код стає на початок призначення платежу."))
     minutes = models.PositiveSmallIntegerField(
         _("тривалість прийому, хв"), default=20, validators=[MinValueValidator(1)]
+    )
+    # A repeat visit that only hands over the result is short (journal.actions.plan_repeat_visit).
+    result_minutes = models.PositiveSmallIntegerField(
+        _("видача результату повторним виїздом, хв"), default=10, validators=[MinValueValidator(1)]
     )
     # A number of days or, for a term in months, of months (term_kind says which).
     term_days = models.PositiveSmallIntegerField(_("строк надання"), default=10)

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from communities.models import Office
 from communities.workdays import WorkCalendar, as_local_date
 
-from . import chain
-from .models import CLOSING_STATES, Case, CaseState, Delivery, JournalEntry, JournalSequence
+from . import chain, notify
+from .models import CLOSING_STATES, Case, CaseState, Delivery, JournalEntry, JournalSequence, RefusalReason
 
 
-class JournalError(Exception):
-    """A change the journal's rules don't allow; the message is for the user."""
+class JournalError(ValueError):
+    """A change the journal's rules don't allow; the message is for the user. A ValueError, so that a
+    page of a lower layer (the citizens' status page, ADR 8) can show it without importing the journal."""
 
 
 def _next_number(office, year):
@@ -161,27 +162,56 @@ def hand_over(case, *, by, at=None, on=None, official=""):
 
 
 @transaction.atomic
-def record_decision(case, *, by, granted, reason="", on=None, number=""):
-    """The provider's decision of `on`: granted, or refused with its reason (seed 000 §1.10)."""
+def record_decision(case, *, by, granted, reason="", on=None, number="", refusal_code=None):
+    """The provider's decision of `on`: granted, or refused with its reason (seed 000 §1.10).
+
+    A refusal carries a coded ground from the provider's list (`refusal_code`, a RefusalReason or its
+    id) when the provider has one, and the provider's own words (`reason`; the code's title if none).
+    The person is texted that the result is ready and how it will come (journal/notify.py).
+    """
     reason = (reason or "").strip()
-    if not granted and not reason:
-        raise JournalError(_("Для відмови вкажіть підставу: людина має право її знати."))
     locked = _locked(case, CaseState.HANDED_OVER,
                      _("Рішення записують після передачі суб'єкту надання; справа у стані «%(state)s»."))
+    code = None
+    if not granted:
+        code = _refusal_code(locked, refusal_code)
+        reason = reason or (code.title if code else "")
+        if not reason:
+            raise JournalError(_("Для відмови вкажіть підставу: людина має право її знати."))
     at = timezone.now()
     on = _day_it_happened(on, at, not_before=_handed_over_day(locked), not_before_message=_(
         "Дата рішення не може бути раніше, ніж справу передано суб'єкту надання (%(day)s)."))
     locked.state, locked.granted, locked.decided_at, locked.decided_by = CaseState.DECIDED, bool(granted), at, by
     locked.decided_on, locked.decision_number = on, (number or "").strip()[:60]
     locked.refusal_reason = "" if granted else reason
-    locked.save(update_fields=["state", "granted", "refusal_reason", "decided_at", "decided_on", "decided_by",
-                               "decision_number"])
-    chain.append(locked, JournalEntry.DECIDED, {
+    locked.refusal_code = code
+    locked.save(update_fields=["state", "granted", "refusal_reason", "refusal_code", "decided_at", "decided_on",
+                               "decided_by", "decision_number"])
+    payload = {
         "granted": bool(granted), "reason": locked.refusal_reason, "on": on.isoformat(),
         "number": locked.decision_number,
         "late": on > locked.provider_due,
-    }, by=by, at=at)
+    }
+    if code is not None:
+        payload["refusal_code"] = code.code
+    chain.append(locked, JournalEntry.DECIDED, payload, by=by, at=at)
+    notify.result_ready(locked)
     return _refresh(case, locked)
+
+
+def _refusal_code(case, refusal_code):
+    """The coded ground of a refusal: one of the case's provider's active reasons. Required when the
+    provider has such a list; None when it has none."""
+    reasons = RefusalReason.objects.filter(provider_id=case.service.provider_id, is_active=True)
+    if refusal_code in (None, ""):
+        if reasons.exists():
+            raise JournalError(_("Оберіть підставу відмови зі списку цього суб'єкта надання."))
+        return None
+    pk = getattr(refusal_code, "pk", refusal_code)
+    code = reasons.filter(pk=pk).first() if str(pk).isdigit() else None
+    if code is None:
+        raise JournalError(_("Такої підстави відмови у цього суб'єкта надання немає. Оберіть зі списку."))
+    return code
 
 
 def _handed_over_day(case):
@@ -191,13 +221,39 @@ def _handed_over_day(case):
     return as_local_date(case.handed_over_at or case.accepted_at)
 
 
+def _text(value, limit):
+    return " ".join((value or "").split())[:limit]
+
+
 @transaction.atomic
-def record_result(case, *, by, delivery, at=None, on=None):
-    """The result (or the refusal letter) went back to the person the way given, on `on`."""
+def record_result(case, *, by, delivery, at=None, on=None, address="", tracking="", courier="", issued_to="",
+                  issued_document=""):
+    """The result (or the refusal letter) went back to the person the way given, on `on`.
+
+    By post: sent to `address` (the one the person gave, else the request's) with `tracking`. At
+    the office: issued to whom (`issued_to`) on what document (`issued_document`), both required.
+    By courier: who took it. By a repeat visit: handed over at that visit.
+    """
     if delivery not in Delivery.values:
         raise JournalError(_("Оберіть, як видано результат."))
     locked = _locked(case, CaseState.DECIDED,
                      _("Результат видають після рішення; справа у стані «%(state)s»."))
+    details = {}
+    if delivery == Delivery.POST:
+        address = _text(address, 300) or locked.delivery_address or (
+            str(locked.request.address) if locked.request_id else "")
+        if not address:
+            raise JournalError(_("Вкажіть адресу, на яку надіслано результат поштою."))
+        details = {"delivery_address": address, "tracking_number": _text(tracking, 40)}
+    elif delivery == Delivery.OFFICE:
+        details = {"issued_to": _text(issued_to, 200), "issued_document": _text(issued_document, 200)}
+        if not details["issued_to"] or not details["issued_document"]:
+            raise JournalError(_("Вкажіть, кому видано результат і за яким документом (наприклад, паспорт "
+                                 "або довіреність)."))
+    elif delivery == Delivery.COURIER:
+        details = {"courier": _text(courier, 200)}
+    elif delivery == Delivery.REPEAT_VISIT:
+        details = {"issued_to": _text(issued_to, 200), "issued_document": _text(issued_document, 200)}
     at = at or timezone.now()
     decided = locked.decided_on or as_local_date(locked.decided_at or locked.accepted_at)
     on = _day_it_happened(on, at, not_before=decided, not_before_message=_(
@@ -205,11 +261,93 @@ def record_result(case, *, by, delivery, at=None, on=None):
     locked.state, locked.result_delivery = CaseState.RESULT_DELIVERED, delivery
     locked.result_delivered_at, locked.result_delivered_by = at, by
     locked.result_delivered_on = on
+    for field, value in details.items():
+        setattr(locked, field, value)
+    # At the office and at a repeat visit the person has it in hand the same day.
+    if delivery in (Delivery.OFFICE, Delivery.REPEAT_VISIT):
+        locked.result_received_on = on
     locked.save(update_fields=["state", "result_delivery", "result_delivered_at", "result_delivered_on",
-                               "result_delivered_by"])
+                               "result_delivered_by", "result_received_on", *details])
     chain.append(locked, JournalEntry.RESULT_DELIVERED,
-                 {"delivery": delivery, "at": chain.timestamp(at), "on": on.isoformat()}, by=by)
+                 {"delivery": delivery, "at": chain.timestamp(at), "on": on.isoformat(), **details}, by=by)
+    if delivery in (Delivery.POST, Delivery.COURIER):
+        notify.result_sent(locked)
     return _refresh(case, locked)
+
+
+@transaction.atomic
+def record_received(case, *, by, on=None):
+    """The post (or the courier) confirmed that the person received the result on `on`."""
+    locked = _locked(case, CaseState.RESULT_DELIVERED,
+                     _("Отримання записують після того, як результат надіслано; справа у стані «%(state)s»."))
+    if locked.result_delivery not in (Delivery.POST, Delivery.COURIER):
+        raise JournalError(_("Результат видано особисто: день отримання вже записано."))
+    if locked.result_received_on is not None:
+        raise JournalError(_("Отримання вже записано: %(day)s.") % {
+            "day": locked.result_received_on.strftime("%d.%m.%Y")})
+    on = _day_it_happened(on, timezone.now(), not_before=locked.result_delivered_on, not_before_message=_(
+        "Дата отримання не може бути раніше, ніж результат надіслано (%(day)s)."))
+    locked.result_received_on = on
+    locked.save(update_fields=["result_received_on"])
+    chain.append(locked, JournalEntry.RESULT_RECEIVED, {"on": on.isoformat()}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def choose_delivery(case, *, delivery, address="", by=None):
+    """How the person wants the result back: post (with the address), office, courier or a repeat
+    visit; possible until the result is sent or issued. Choosing the same again changes nothing."""
+    if delivery not in Delivery.values:
+        raise JournalError(_("Оберіть, як ви хочете отримати результат."))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.delivery_can_change:
+        raise JournalError(_("Результат уже надіслано або видано, тож спосіб отримання змінити не можна."))
+    address = _text(address, 300) if delivery == Delivery.POST else ""
+    if delivery == Delivery.POST and not address:
+        raise JournalError(_("Напишіть адресу, на яку надіслати результат поштою: населений пункт, вулицю, "
+                             "будинок і квартиру."))
+    if locked.preferred_delivery == delivery and locked.delivery_address == address:
+        return _refresh(case, locked)
+    locked.preferred_delivery, locked.delivery_address = delivery, address
+    locked.save(update_fields=["preferred_delivery", "delivery_address"])
+    chain.append(locked, JournalEntry.DELIVERY_CHOSEN, {"delivery": delivery, "address": address,
+                                                        "by_citizen": by is None}, by=by)
+    return _refresh(case, locked)
+
+
+@transaction.atomic
+def plan_repeat_visit(case, *, by):
+    """A decided case whose result goes back by a repeat visit: a request in the planning pool
+    (accepted, flagged «видача результату») with the case linked, for the service's short duration.
+
+    Other decided cases of the same request waiting for a repeat visit join the same request, and
+    its duration grows by theirs. Asking again while it is open returns the same request.
+    """
+    from visits.actions import create_result_visit
+    from visits.models import OPEN_STATUSES, Purpose, Status, VisitRequest
+
+    locked = _locked(case, CaseState.DECIDED,
+                     _("Повторний виїзд планують, коли рішення вже є; справа у стані «%(state)s»."))
+    if locked.request_id is None:
+        raise JournalError(_("Справу прийнято в ЦНАП без заявки на виїзд: адреси для виїзду немає."))
+    if locked.repeat_request_id and locked.repeat_request.status in OPEN_STATUSES:
+        return locked.repeat_request
+    minutes = locked.service.result_minutes
+    # Still in the pool, not on a published trip: its duration may grow.
+    shared = (VisitRequest.objects.select_for_update()
+              .filter(result_cases__request_id=locked.request_id, purpose=Purpose.RESULT, status=Status.ACCEPTED)
+              .first())
+    if shared is not None:
+        VisitRequest.objects.filter(pk=shared.pk).update(visit_minutes=(shared.visit_minutes or 0) + minutes)
+        req = shared
+    else:
+        req = create_result_visit(locked.request, by=by, minutes=minutes, comment=_(
+            "Видача результату у справі %(number)s (%(service)s).") % {
+                "number": locked.number, "service": locked.service.name_uk})
+    locked.repeat_request, locked.preferred_delivery = req, Delivery.REPEAT_VISIT
+    locked.save(update_fields=["repeat_request", "preferred_delivery"])
+    chain.append(locked, JournalEntry.REPEAT_VISIT, {"request": req.number, "minutes": minutes}, by=by)
+    return req
 
 
 @transaction.atomic

@@ -8,6 +8,16 @@ from django.utils.translation import gettext as _
 from communities.models import MartialLawPeriod
 
 from . import actions
+from .models import RefusalReason
+
+
+@admin.register(RefusalReason)
+class RefusalReasonAdmin(admin.ModelAdmin):
+    """Each provider's coded grounds for refusal (issue 13); a ground in use is switched off, not deleted."""
+
+    list_display = ("provider", "code", "title", "is_active")
+    list_filter = ("provider", "is_active")
+    search_fields = ("code", "title")
 
 
 @admin.register(MartialLawPeriod)

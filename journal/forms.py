@@ -53,21 +53,70 @@ class DecisionForm(forms.Form):
     granted = forms.TypedChoiceField(
         label=_("Рішення"), widget=forms.RadioSelect, coerce=lambda v: v == "1",
         choices=[("1", _("Послугу надано")), ("0", _("Відмовлено"))])
-    reason = TextField(label=_("Підстава відмови"), required=False, max_length=2000, multiline=True,
-                       widget=forms.Textarea(attrs={"rows": 3}),
+    refusal_code = forms.TypedChoiceField(label=_("Підстава відмови зі списку"), required=False, coerce=int,
+                                          empty_value=None)
+    reason = TextField(label=_("Підстава відмови словами суб'єкта надання"), required=False, max_length=2000,
+                       multiline=True, widget=forms.Textarea(attrs={"rows": 3}),
                        help_text=_("Обов'язково для відмови: людина має право знати чому."))
+
+    def __init__(self, *args, provider_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import RefusalReason
+
+        reasons = RefusalReason.objects.filter(provider_id=provider_id, is_active=True) if provider_id else []
+        self.fields["refusal_code"].choices = [("", _("—")), *((r.pk, str(r)) for r in reasons)]
+        self.has_codes = bool(reasons)
+        if not self.has_codes:
+            del self.fields["refusal_code"]
 
     def clean(self):
         data = super().clean()
-        if data.get("granted") is False and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Вкажіть підставу відмови."))
+        if data.get("granted") is False:
+            if self.has_codes and not data.get("refusal_code"):
+                self.add_error("refusal_code", _("Оберіть підставу відмови зі списку."))
+            elif not self.has_codes and not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Вкажіть підставу відмови."))
         return data
 
 
 class ResultForm(forms.Form):
     delivery = forms.ChoiceField(label=_("Як видано результат"), choices=Delivery.choices,
                                  widget=forms.RadioSelect)
-    on = EventDateField(label=_("Дата видачі"))
+    on = EventDateField(label=_("Дата видачі або відправлення"))
+    address = TextField(label=_("Поштою: адреса"), required=False, max_length=300,
+                        help_text=_("Якщо порожньо — адреса, яку дала людина, або адреса із заявки."))
+    tracking = TextField(label=_("Поштою: трек-номер"), required=False, max_length=40)
+    courier = TextField(label=_("Кур'єром: хто повіз"), required=False, max_length=200)
+    issued_to = TextField(label=_("Особисто: кому видано"), required=False, max_length=200,
+                          help_text=_("Прізвище та ініціали; представник — і ким доводиться."))
+    issued_document = TextField(label=_("Особисто: за яким документом"), required=False, max_length=200,
+                                help_text=_("Наприклад: паспорт 123456789 або довіреність № 12."))
+
+
+class ReceivedForm(forms.Form):
+    on = EventDateField(label=_("Дата, коли людина отримала результат"))
+
+
+class ChooseDeliveryForm(forms.Form):
+    """How the person wants the result back; the same form on the citizens' status page."""
+
+    delivery = forms.ChoiceField(label=_("Як ви хочете отримати результат"), choices=Delivery.choices,
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": _("Оберіть, як ви хочете отримати результат."),
+                                                 "invalid_choice": _("Оберіть, як ви хочете отримати результат.")})
+    address = TextField(label=_("Адреса для пошти"), required=False, max_length=300,
+                        help_text=_("Лише для пошти: населений пункт, вулиця, будинок, квартира, індекс."))
+
+
+class RefusalsFilterForm(forms.Form):
+    start = EventDateField(label=_("З"), help_text="")
+    end = EventDateField(label=_("По"), help_text="")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("Початок періоду пізніше за його кінець."))
+        return data
 
 
 class CloseForm(forms.Form):

@@ -28,6 +28,30 @@ class Delivery(models.TextChoices):
     OFFICE = "office", _("У ЦНАП")
 
 
+class RefusalReason(models.Model):
+    """A coded ground on which a provider refuses a service (seed 000 §1.10: the reasons for refusals
+    are analysed). Each provider has its own list, kept by the system administrator in the admin
+    site; a refusal carries one of them and the provider's own words."""
+
+    provider = models.ForeignKey("catalogue.Provider", verbose_name=_("суб'єкт надання"), on_delete=models.CASCADE,
+                                 related_name="refusal_reasons")
+    code = models.CharField(_("код"), max_length=20)
+    title = models.CharField(_("підстава"), max_length=300)
+    is_active = models.BooleanField(_("діє"), default=True)
+
+    class Meta:
+        verbose_name = _("підстава відмови")
+        verbose_name_plural = _("підстави відмови")
+        ordering = ("provider", "code")
+        constraints = (
+            models.UniqueConstraint(fields=["provider", "code"], name="journal_refusal_reason_code_per_provider",
+                                    violation_error_message=_("Цей код у цього суб'єкта надання вже є.")),
+        )
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+
 class JournalSequence(models.Model):
     """The last registration number given out by one office in one year.
 
@@ -116,6 +140,8 @@ class Case(models.Model):
     provider_due_fixed = models.BooleanField(default=False)
     granted = models.BooleanField(_("надано"), null=True, blank=True)
     refusal_reason = models.TextField(_("підстава відмови"), blank=True)
+    refusal_code = models.ForeignKey(RefusalReason, verbose_name=_("код підстави відмови"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="cases")
     decided_on = models.DateField(_("дата рішення"), null=True, blank=True)
     decided_at = models.DateTimeField(_("рішення записано"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -136,6 +162,22 @@ class Case(models.Model):
     result_delivered_at = models.DateTimeField(_("видачу результату записано"), null=True, blank=True)
     result_delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                             on_delete=models.SET_NULL, related_name="+")
+    # Issue 13: how the result comes back, in detail. By post: the address (the person may give
+    # another one while the result is not yet sent), the tracking number; sent = result_delivered_on,
+    # and the day it reached the person when the post confirms it. At the office: to whom, on what document.
+    delivery_address = models.CharField(_("адреса для пошти"), max_length=300, blank=True)
+    tracking_number = models.CharField(_("трек-номер"), max_length=40, blank=True)
+    courier = models.CharField(_("кур'єр"), max_length=200, blank=True)
+    result_received_on = models.DateField(_("людина отримала"), null=True, blank=True)
+    issued_to = models.CharField(_("кому видано"), max_length=200, blank=True)
+    issued_document = models.CharField(_("за яким документом"), max_length=200, blank=True)
+    # The repeat visit planned to hand the result over (a request flagged «видача результату»).
+    repeat_request = models.ForeignKey("visits.VisitRequest", verbose_name=_("повторний виїзд"), null=True,
+                                       blank=True, on_delete=models.SET_NULL, related_name="result_cases")
+    # Past the provider's term: the worker reminded the provider's contact once, and the case is
+    # marked for the head of the CNAP (journal/terms.py).
+    escalated_at = models.DateTimeField(_("прострочено: передано керівнику ЦНАП"), null=True, blank=True)
+    provider_reminded_to = models.CharField(_("нагадування надіслано на"), max_length=254, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -162,6 +204,25 @@ class Case(models.Model):
     @property
     def is_refused(self):
         return self.granted is False
+
+    @property
+    def delivery_can_change(self):
+        """The person may still choose how the result comes back: nothing sent or issued yet."""
+        return self.state in (CaseState.ACCEPTED, CaseState.HANDED_OVER, CaseState.SUSPENDED, CaseState.DECIDED)
+
+    @property
+    def delivery_shown(self):
+        """How the result comes (or came) back, for the person: the way it went, else the way chosen."""
+        return self.result_delivery or self.preferred_delivery
+
+    def choose_delivery(self, delivery, *, address="", by=None):
+        """The person's (or staff's) choice of how the result comes back; journal.actions.choose_delivery.
+
+        On the model so that a citizens' page reached from the request (a lower layer, ADR 8) can ask
+        for it through the case it holds."""
+        from .actions import choose_delivery
+
+        return choose_delivery(self, delivery=delivery, address=address, by=by)
 
     @property
     def next_due(self):
@@ -221,6 +282,10 @@ class JournalEntry(models.Model):
     TERM_EXTENDED = "term_extended"
     NOTE = "note"
     CORRECTED = "corrected"
+    DELIVERY_CHOSEN = "delivery_chosen"
+    RESULT_RECEIVED = "result_received"
+    REPEAT_VISIT = "repeat_visit"
+    ESCALATED = "escalated"
     EVENT_LABELS = {
         REGISTERED: _("Зареєстровано"),
         HANDED_OVER: _("Передано суб'єкту надання"),
@@ -233,6 +298,10 @@ class JournalEntry(models.Model):
         TERM_EXTENDED: _("Строк продовжено"),
         NOTE: _("Примітка"),
         CORRECTED: _("Виправлено дані"),
+        DELIVERY_CHOSEN: _("Обрано спосіб отримання результату"),
+        RESULT_RECEIVED: _("Людина отримала результат"),
+        REPEAT_VISIT: _("Заплановано повторний виїзд для видачі результату"),
+        ESCALATED: _("Строк минув: нагадано суб'єкту надання, передано керівнику ЦНАП"),
     }
 
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")

@@ -1,6 +1,7 @@
 """The journal of cases: what is due today, what is late, and the coordinator's records of
 hand-over, decision and result. Every write goes through journal.actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,20 +15,23 @@ from accounts.roles import has_capability
 from audit.log import VIEW, record_access
 from core.files import missing_page, private_file
 
-from . import actions
+from . import actions, terms
 from .forms import (
     CaseFilterForm,
+    ChooseDeliveryForm,
     CloseForm,
     CorrectionForm,
     DecisionForm,
     ExtendForm,
     HandOverForm,
     NoteForm,
+    ReceivedForm,
+    RefusalsFilterForm,
     ResultForm,
     ResumeForm,
     SuspendForm,
 )
-from .models import Case, CaseFile, CaseState
+from .models import Case, CaseFile, CaseState, Delivery
 
 PAGE_SIZE = 50
 
@@ -70,7 +74,7 @@ def _case_for(user, pk):
     return get_object_or_404(
         Case.objects.for_user(user).select_related("office", "service", "service__provider", "request",
                                                    "accepted_by", "handed_over_by", "decided_by",
-                                                   "result_delivered_by"),
+                                                   "result_delivered_by", "repeat_request", "refusal_code"),
         pk=pk,
     )
 
@@ -86,10 +90,20 @@ def case_detail(request, pk):
         **_case_files_context(case),
         "hand_over_form": HandOverForm() if can_manage and case.state == CaseState.ACCEPTED else None,
         **(_register_forms(case) if can_manage else {}),
-        "decision_form": DecisionForm() if can_manage and case.state == CaseState.HANDED_OVER else None,
-        # The way the person chose at acceptance, if the device recorded one.
-        "result_form": (ResultForm(initial={"delivery": case.preferred_delivery or None})
+        "decision_form": (DecisionForm(provider_id=case.service.provider_id)
+                          if can_manage and case.state == CaseState.HANDED_OVER else None),
+        # The way the person chose (at acceptance, on the status page or by phone).
+        "result_form": (ResultForm(initial={"delivery": case.preferred_delivery or None,
+                                            "address": case.delivery_address})
                         if can_manage and case.state == CaseState.DECIDED else None),
+        "received_form": (ReceivedForm() if can_manage and case.state == CaseState.RESULT_DELIVERED
+                          and case.result_delivery in (Delivery.POST, Delivery.COURIER)
+                          and case.result_received_on is None else None),
+        # Its own ids: the result form on the same page has a "delivery" choice too.
+        "choose_form": (ChooseDeliveryForm(auto_id="id_choice_%s", initial={"delivery": case.preferred_delivery or None,
+                                                    "address": case.delivery_address})
+                        if can_manage and case.delivery_can_change else None),
+        "can_plan_repeat": can_manage and case.state == CaseState.DECIDED and case.request_id is not None,
     })
 
 
@@ -124,13 +138,14 @@ def _form_errors(request, pk, form):
 @staff_required("journal.manage")
 @require_POST
 def case_decision(request, pk):
-    form = DecisionForm(request.POST)
+    case = _case_for(request.user, pk)
+    form = DecisionForm(request.POST, provider_id=case.service.provider_id)
     if not form.is_valid():
         return _form_errors(request, pk, form)
     data = form.cleaned_data
     return _act(request, pk, lambda case: actions.record_decision(
         case, by=request.user, granted=data["granted"], reason=data["reason"], on=data["on"],
-        number=data["number"]),
+        number=data["number"], refusal_code=data.get("refusal_code")),
         _("Рішення у справі %(number)s записано."))
 
 
@@ -142,9 +157,59 @@ def case_result(request, pk):
         if "delivery" in form.errors:
             form.errors["delivery"] = form.error_class([_("Оберіть, як видано результат.")])
         return _form_errors(request, pk, form)
+    data = form.cleaned_data
     return _act(request, pk, lambda case: actions.record_result(
-        case, by=request.user, delivery=form.cleaned_data["delivery"], on=form.cleaned_data["on"]),
+        case, by=request.user, delivery=data["delivery"], on=data["on"], address=data["address"],
+        tracking=data["tracking"], courier=data["courier"], issued_to=data["issued_to"],
+        issued_document=data["issued_document"]),
         _("Видачу результату у справі %(number)s записано."))
+
+
+@staff_required("journal.manage")
+@require_POST
+def case_repeat_visit(request, pk):
+    case = _case_for(request.user, pk)
+    try:
+        req = actions.plan_repeat_visit(case, by=request.user)
+    except actions.JournalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Повторний виїзд для видачі результату — заявка %(n)s у пулі планування.")
+                         % {"n": req.number})
+    return redirect("journal:detail", pk=case.pk)
+
+
+@staff_required("journal.view")
+def term_list(request):
+    """The coordinator's list: cases whose provider's term ends soon (days left) and those past it
+    (marked for the head of the CNAP by the worker)."""
+    today = timezone.localdate()
+    cases = Case.objects.for_user(request.user)
+    return render(request, "journal/terms.html", {
+        "today": today, "days": settings.VALIZA_TERM_WARNING_DAYS,
+        "approaching": terms.approaching(cases, today), "overdue": terms.overdue(cases, today),
+    })
+
+
+@staff_required("journal.view")
+def provider_overview(request):
+    today = timezone.localdate()
+    return render(request, "journal/providers.html", {
+        "today": today, "rows": terms.provider_overview(Case.objects.for_user(request.user), today)})
+
+
+@staff_required("journal.view")
+def refusal_report(request):
+    """Refusals of a period grouped by service, provider and reason, for the team to discuss."""
+    today = timezone.localdate()
+    form = RefusalsFilterForm(request.GET or None)
+    start, end = today.replace(day=1), today
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    rows, total = terms.refusals(Case.objects.for_user(request.user), start, end)
+    return render(request, "journal/refusals.html", {
+        "form": form, "start": start, "end": end, "rows": rows, "total": total})
 
 
 def _case_files_context(case):
@@ -225,6 +290,10 @@ case_extend = _register_view(ExtendForm, lambda case, by, d: actions.extend_term
     case, by=by, new_due=d["new_due"], reason=d["reason"]), _("Строк у справі %(number)s продовжено."))
 case_note = _register_view(NoteForm, lambda case, by, d: actions.add_note(
     case, by=by, note=d["note"], fee_paid=d["fee_paid"]), _("Запис у справі %(number)s додано."))
+case_received = _register_view(ReceivedForm, lambda case, by, d: actions.record_received(
+    case, by=by, on=d["on"]), _("Отримання результату у справі %(number)s записано."))
+case_choose_delivery = _register_view(ChooseDeliveryForm, lambda case, by, d: actions.choose_delivery(
+    case, delivery=d["delivery"], address=d["address"], by=by), _("Спосіб отримання результату у справі %(number)s записано."))
 case_correct = _register_view(CorrectionForm, lambda case, by, d: actions.correct_personal_data(
     case, by=by, changes=_changes(case, d), reason=d["reason"]),
     _("Дані у справі %(number)s виправлено."))

@@ -10,6 +10,11 @@ class Kind(models.TextChoices):
     SCHEDULE = "schedule", _("Дата і час візиту")
     REMINDER = "reminder", _("Нагадування")
     CORRECTION = "correction", _("Зміна в графіку")
+    # Issue 13: the person always knows where their request and case stand.
+    RECEIVED = "received", _("Заявку отримано")
+    NEEDS_INFO = "needs_info", _("Потрібні уточнення")
+    REJECTED = "rejected", _("Заявку відхилено")
+    RESULT = "result", _("Результат готовий")
     OTHER = "other", _("Інше")
 
 
@@ -19,6 +24,8 @@ class State(models.TextChoices):
     SENT = "sent", _("Надіслано")
     FAILED = "failed", _("Не надіслано")
     CANCELLED = "cancelled", _("Скасовано")
+    # The number asked for no SMS (SmsOptOut): the message is kept, never sent, with the reason.
+    SKIPPED = "skipped", _("Не надсилалося: відмова від SMS")
 
 
 class OutboxMessageQuerySet(models.QuerySet):
@@ -94,3 +101,33 @@ class OutboxMessage(models.Model):
     @property
     def can_retry(self):
         return self.state == State.FAILED
+
+
+class SmsOptOut(models.Model):
+    """A phone number that asked for no SMS from this community's CNAP.
+
+    Per number, not per request: one phone (a neighbour's) may stand behind several people, and
+    the person who owns it decides. The outbox keeps what it would have sent as `skipped`, with
+    the reason, so staff see that the person was not texted and why (they call instead).
+    """
+
+    class Source(models.TextChoices):
+        CITIZEN = "citizen", _("Сама людина на сторінці стану заявки")
+        STAFF = "staff", _("Працівник ЦНАП зі слів людини")
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(_("телефон"), max_length=20)
+    source = models.CharField(_("хто записав"), max_length=10, choices=Source.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    created_at = models.DateTimeField(_("з"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("відмова від SMS")
+        verbose_name_plural = _("відмови від SMS")
+        constraints = (
+            models.UniqueConstraint(fields=["community", "phone"], name="notifications_one_opt_out_per_phone"),
+        )
+
+    def __str__(self):
+        return self.phone

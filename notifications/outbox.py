@@ -27,7 +27,7 @@ from core.logs import Safe
 from core.tasks import enqueue_on_commit
 
 from .gateways import GatewayError, Outgoing, get_gateway
-from .models import Kind, OutboxMessage, State
+from .models import Kind, OutboxMessage, SmsOptOut, State
 
 logger = logging.getLogger(__name__)
 
@@ -61,16 +61,67 @@ def enqueue(*, community, recipient, text, dedup_key, kind=Kind.OTHER, related="
         raise ValueError("dedup_key is required")
     if isinstance(related, models.Model):
         related = related_ref(related)
+    opted_out = opted_out_since(community, recipient)
+    skipped = {}
+    if opted_out is not None:
+        # Kept, never sent: the page shows staff that this person was not texted, and why.
+        skipped = {"state": State.SKIPPED, "last_error": _(
+            "Не надсилалося: з цього номера відмовилися від SMS (%(day)s). Повідомте людину телефоном."
+        ) % {"day": timezone.localtime(opted_out).strftime("%d.%m.%Y")}}
     message, created = OutboxMessage.objects.get_or_create(
         dedup_key=dedup_key,
         defaults={
             "community": community, "recipient": recipient, "text": text, "kind": kind,
-            "related_object": related, "next_attempt_at": not_before or timezone.now(),
+            "related_object": related, "next_attempt_at": not_before or timezone.now(), **skipped,
         },
     )
-    if created and wake:
+    if created and wake and message.state == State.QUEUED:
         wake_sender(run_after=message.next_attempt_at)
     return message, created
+
+
+def opted_out_since(community, phone):
+    """When `phone` asked this community for no SMS, or None."""
+    phone = normalize_phone(phone) if phone else ""
+    if not phone:
+        return None
+    community_id = getattr(community, "pk", community)
+    return SmsOptOut.objects.filter(community_id=community_id, phone=phone).values_list(
+        "created_at", flat=True).first()
+
+
+def opt_out(community, phone, *, source, by=None):
+    """No more SMS to `phone` from this community; asking again changes nothing. Returns the row."""
+    phone = normalize_phone(phone)
+    if not phone:
+        raise OutboxError(_("Немає номера телефону, з якого відмовитися від SMS."))
+    row, _created = SmsOptOut.objects.get_or_create(
+        community=community, phone=phone, defaults={"source": source, "by": by})
+    return row
+
+
+def opt_in(community, phone):
+    """SMS to `phone` again (from the next message on; those skipped stay skipped). True if it had opted out."""
+    phone = normalize_phone(phone) if phone else ""
+    deleted, _detail = SmsOptOut.objects.filter(community=community, phone=phone).delete()
+    return bool(deleted)
+
+
+# One SMS part: 160 GSM-7 characters, or 70 in UCS-2 (any Cyrillic letter); a long text is cut into
+# parts of 153 / 67 (the rest carries the joining header). Each part is paid for.
+GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+           "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+
+
+def sms_parts(text):
+    """How many SMS parts `text` takes."""
+    if set(text) <= GSM7:
+        single, part = 160, 153
+    else:
+        single, part = 70, 67
+    if len(text) <= single:
+        return 1
+    return -(-len(text) // part)
 
 
 def wake_sender(run_after=None):

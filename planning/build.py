@@ -201,6 +201,9 @@ def _visit(week, req, days, pin, setup_minutes, today):
     # Only what is still to do: the services accepted at an earlier visit are done.
     services = [rs.service for rs in req.services.all() if rs.done_at is None]
     service_minutes = setup_minutes + sum(s.minutes for s in services)
+    if req.is_result_visit:
+        # A repeat visit only hands over a result: its own short duration (journal.actions.plan_repeat_visit).
+        service_minutes = req.visit_minutes or setup_minutes
     skills = frozenset(skill_for_provider(s.provider_id) for s in services if s.needs_partner)
     preferred = set(req.preferred_weekdays or []) or {0, 1, 2, 3, 4, 5}
     start = req.window_start or datetime.time(0, 0)

@@ -453,7 +453,26 @@ VALIZA_WORKER_CHECKS = [
     "notifications.outbox.recover",  # SMS left "sending" by a dead worker; due SMS nobody woke up for
     "field.case_files.check",  # case files that were asked for and never built
     "field.retention.check",  # personal data past its term (VALIZA_KEEP_*): removed or anonymised
+    "journal.terms.escalate",  # cases past the provider's term: marked for the head, provider e-mailed once
 ]
+# Issue 13: a case whose provider's term ends within this many days is on the coordinator's list.
+VALIZA_TERM_WARNING_DAYS = env_int("VALIZA_TERM_WARNING_DAYS", 3)
+# E-mail (reminders to providers about terms): written to files under var/mail by default, nothing
+# leaves the machine; VALIZA_EMAIL_BACKEND=smtp sends through VALIZA_EMAIL_HOST.
+_EMAIL_BACKENDS = {"file": "django.core.mail.backends.filebased.EmailBackend",
+                   "smtp": "django.core.mail.backends.smtp.EmailBackend",
+                   "console": "django.core.mail.backends.console.EmailBackend"}
+if env("VALIZA_EMAIL_BACKEND", "file") not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured("VALIZA_EMAIL_BACKEND must be file, smtp or console")
+EMAIL_BACKEND = _EMAIL_BACKENDS[env("VALIZA_EMAIL_BACKEND", "file")]
+EMAIL_FILE_PATH = Path(env("VALIZA_EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env("VALIZA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("VALIZA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("VALIZA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env("VALIZA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VALIZA_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("VALIZA_EMAIL_TIMEOUT_SECONDS", 20)
+DEFAULT_FROM_EMAIL = env("VALIZA_EMAIL_FROM", "valiza@localhost")
 # A planning run that started is over by twice its time limit plus this (building the problem,
 # storing the plan); past that the worker's check marks it failed and the week is free again.
 VALIZA_PLANNING_MARGIN_SECONDS = env_int("VALIZA_PLANNING_MARGIN_SECONDS", 300)

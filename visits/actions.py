@@ -14,10 +14,11 @@ from core.text import match_key
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 
-from . import location
+from . import location, notify
 from .models import (
     OPEN_STATUSES,
     Channel,
+    Purpose,
     RejectReason,
     RequestedDocument,
     RequestedService,
@@ -154,6 +155,7 @@ def create_request(req, choices, *, by=None, today=None):
         request=req, from_status="", to_status=Status.NEW, by=req.created_by, at=now,
         comment=_("Заявку прийнято: %(channel)s") % {"channel": req.get_channel_display()},
     )
+    notify.request_received(req)
     return req
 
 
@@ -225,12 +227,46 @@ def change_status(req, to_status, *, by, reason="", comment=""):
         locked.accepted_at = timezone.now()
         fields.append("accepted_at")
     locked.save(update_fields=fields)
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         request=locked, from_status=from_status, to_status=to_status, reason=reason,
         comment=comment.strip(), by=by,
     )
     req.status, req.reject_reason, req.accepted_at = locked.status, locked.reject_reason, locked.accepted_at
+    # The person is told (issue 13); the date of a visit is texted by planning when it is published.
+    if to_status == Status.NEEDS_INFO:
+        notify.needs_info(locked, what=comment, change_id=change.pk)
+    elif to_status == Status.REJECTED:
+        notify.rejected(locked)
     return locked
+
+
+# What a repeat visit copies of the request it hands a result back for: the person, the place, the
+# eligibility and the agreements given (it is the same person's same matter).
+_RESULT_VISIT_COPIES = (
+    "community", "applicant_name", "applicant_birth_date", "applicant_phone", "requester_name",
+    "requester_phone", "requester_relation", "settlement", "street", "building", "flat", "entrance", "floor",
+    "lift", "intercom", "access_notes", "latitude", "longitude", "location_source", "location_approximate",
+    "category", "evidence_available", "evidence_note", "eligibility", "eligibility_reason", "eligible_by",
+    "preferred_weekdays", "window_start", "window_end", "consent_at", "consent_by", "consent_text",
+    "person_consent_at", "person_consent_how", "person_consent_name", "person_consent_by",
+    "warning_acknowledged_at",
+)
+
+
+def create_result_visit(original, *, by, minutes, comment):
+    """A request in the planning pool (accepted, flagged «видача результату») to take a result back to
+    the person of `original`, planned for `minutes`. No services: nothing is accepted at this visit."""
+    now = timezone.now()
+    req = VisitRequest(purpose=Purpose.RESULT, visit_minutes=minutes, channel=original.channel,
+                       status=Status.ACCEPTED, accepted_at=now, created_at=now,
+                       created_by=by if by and by.is_authenticated else None,
+                       notes=comment[:2000])
+    for field in _RESULT_VISIT_COPIES:
+        setattr(req, field, getattr(original, field))
+    req.save()
+    StatusChange.objects.create(request=req, from_status="", to_status=Status.ACCEPTED, by=req.created_by, at=now,
+                                comment=comment)
+    return req
 
 
 def add_note(req, *, by, comment):

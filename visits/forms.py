@@ -403,6 +403,23 @@ class StatusLookupForm(forms.Form):
         return f"{value[:4]}-{value[4:]}"
 
 
+class PublicDeliveryForm(forms.Form):
+    """The person's choice of how a case's result comes back, on the status page. The choices come
+    from the journal's case (a layer above, ADR 8) through the request's cases."""
+
+    case = forms.IntegerField(widget=forms.HiddenInput)
+    delivery = forms.ChoiceField(label=_("Як ви хочете отримати результат"), widget=forms.RadioSelect,
+                                 error_messages={"required": _("Оберіть, як ви хочете отримати результат."),
+                                                 "invalid_choice": _("Оберіть, як ви хочете отримати результат.")})
+    address = TextField(label=_("Адреса для пошти"), required=False, max_length=300,
+                        help_text=_("Лише для пошти: населений пункт, вулиця, будинок, квартира, індекс."),
+                        error_messages={"max_length": _("Адреса задовга: напишіть коротше, до 300 знаків.")})
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].choices = choices
+
+
 class PinForm(forms.Form):
     """The point the operator put on the request's map (or typed under it)."""
 

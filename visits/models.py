@@ -35,6 +35,13 @@ class RejectReason(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Відкликана заявником")
 
 
+class Purpose(models.TextChoices):
+    """Why the team goes: to provide services, or to hand over a result (issue 13, a repeat visit)."""
+
+    SERVICES = "", _("Надання послуг")
+    RESULT = "result", _("Видача результату")
+
+
 class Channel(models.TextChoices):
     PHONE = "phone", _("Телефоном")
     DESK = "desk", _("У ЦНАП")
@@ -107,6 +114,11 @@ class VisitRequest(models.Model):
         _("причина відмови"), max_length=20, choices=RejectReason.choices, blank=True
     )
     channel = models.CharField(_("канал"), max_length=10, choices=Channel.choices)
+    # A repeat visit that hands over a result (journal.actions.plan_repeat_visit): the cases it
+    # carries point at it (Case.repeat_request), and it is planned for its own short duration.
+    purpose = models.CharField(_("мета виїзду"), max_length=10, choices=Purpose.choices, blank=True, default="")
+    visit_minutes = models.PositiveSmallIntegerField(_("тривалість візиту, хв"), null=True, blank=True,
+                                                     editable=False)
 
     # The person served.
     applicant_name = models.CharField(_("прізвище, ім'я, по батькові"), max_length=200)
@@ -254,6 +266,10 @@ class VisitRequest(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_result_visit(self):
+        return self.purpose == Purpose.RESULT
 
     @property
     def for_someone_else(self):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.request_edit, name="edit"),
     path("<int:pk>/location/", views.request_locate, name="locate"),
     path("<int:pk>/decide/", views.request_decide, name="decide"),
+    path("<int:pk>/sms/", views.request_sms, name="sms"),
 ]

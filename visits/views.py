@@ -16,6 +16,8 @@ from core import maps
 from core.forms import parse_id
 from eligibility import rules
 from eligibility.models import EligibilityCategory
+from notifications import outbox
+from notifications.models import OutboxMessage, SmsOptOut
 
 from . import actions, location
 from .forms import DecisionForm, PinForm, RequestFilterForm, VisitRequestForm
@@ -88,7 +90,28 @@ def request_detail(request, pk):
         "can_pin": req.status != Status.REJECTED and has_capability(request.user, "requests.intake"),
         "pin_form": PinForm(initial={"latitude": req.latitude, "longitude": req.longitude}),
         "map_data": _request_map(req),
+        # What the person was texted, and whether their number asked for no SMS (issue 13).
+        "sms": OutboxMessage.objects.filter(related_object=outbox.related_ref(req)).order_by("created_at", "pk"),
+        "sms_off": outbox.opted_out_since(req.community, req.contact_phone) if req.contact_phone else None,
+        "can_sms": has_capability(request.user, "requests.intake") and bool(req.contact_phone),
     })
+
+
+@staff_required("requests.intake")
+@require_POST
+def request_sms(request, pk):
+    """The person asked (by phone, at the desk) for no SMS to their number, or for SMS again."""
+    req = _get_request(request.user, pk)
+    record_access(request, req, EDIT)
+    if not req.contact_phone:
+        messages.error(request, _("У заявці немає номера телефону."))
+    elif request.POST.get("sms") == "off":
+        outbox.opt_out(req.community, req.contact_phone, source=SmsOptOut.Source.STAFF, by=request.user)
+        messages.success(request, _("SMS на цей номер більше не надсилатимуться. Повідомляйте людину телефоном."))
+    else:
+        outbox.opt_in(req.community, req.contact_phone)
+        messages.success(request, _("SMS на цей номер знову надсилатимуться."))
+    return redirect(reverse("visits:detail", args=[req.pk]) + "#sms")
 
 
 def _request_map(req):

@@ -99,6 +99,9 @@ ACCESS = {
     # The operator's pin on the request's map (issue 10)
     "visits:locate": {"GET": staff(REQUEST_STAFF, ok=405),
                       "POST": staff(REQUEST_STAFF, ok=Redirect("/staff/requests/{pk}/#location"))},
+    # Issue 13: the person asked for no SMS (or for SMS again)
+    "visits:sms": {"GET": staff(REQUEST_STAFF, ok=405),
+                   "POST": staff(REQUEST_STAFF, ok=Redirect("/staff/requests/{pk}/#sms"))},
     "visits:decide": {"GET": staff(DECIDERS, ok=405),
                       "POST": staff(DECIDERS, ok=Redirect("/staff/requests/{pk}/"))},
     "audit:access_log": {"GET": staff(AUDITORS)},
@@ -133,6 +136,13 @@ ACCESS = {
     "points:booked": {"GET": everyone(200)},
     # Journal of cases: personal data and the legal deadlines
     "journal:list": {"GET": staff(JOURNAL)},
+    # Issue 13: provider terms, the per-provider overview, refusals by ground (no names on them)
+    "journal:terms": {"GET": staff(JOURNAL)},
+    "journal:providers": {"GET": staff(JOURNAL)},
+    "journal:refusals": {"GET": staff(JOURNAL)},
+    "journal:received": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:choose_delivery": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
+    "journal:repeat_visit": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:detail": {"GET": staff(JOURNAL)},
     "journal:hand_over": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:decision": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},

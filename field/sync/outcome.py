@@ -4,6 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from communities.workdays import as_local_date
+from journal import actions as journal_actions
+from journal.models import CaseState, Delivery
 from planning import actions as planning_actions
 from planning.models import Plan, Stop
 from visits import actions as visit_actions
@@ -69,6 +72,22 @@ def _move_request(ctx, target, comment):
     return True, ""
 
 
+def _results_handed_over(ctx):
+    """A repeat visit «видача результату» served: each of its cases' results was handed to the person
+    at the door that day (journal). A case recorded otherwise meanwhile is left as it is, and said so."""
+    notes = []
+    on = as_local_date(ctx.effective_at)
+    for case in ctx.request.result_cases.filter(state=CaseState.DECIDED).order_by("pk"):
+        try:
+            journal_actions.record_result(case, by=ctx.user, delivery=Delivery.REPEAT_VISIT, on=on,
+                                          issued_to=case.applicant_name)
+        except journal_actions.JournalError as exc:
+            notes.append(_("Видачу у справі %(n)s не записано: %(why)s") % {"n": case.number, "why": exc})
+        else:
+            notes.append(_("Результат у справі %(n)s видано.") % {"n": case.number})
+    return notes
+
+
 def _on_a_later_trip(ctx):
     return (Stop.objects.filter(request_id=ctx.stop.request_id, trip__plan__state=Plan.State.PUBLISHED,
                                 trip__day__gt=ctx.stop.trip.day).exclude(pk=ctx.stop.pk).exists())
@@ -129,6 +148,8 @@ def apply(ctx):
     # still holds the request (it stays scheduled there, with its own reminder).
     held = ctx.request.status == Status.SCHEDULED
     planning_actions.cancel_reminders(ctx.request, plan=ctx.stop.trip.plan if held else None)
+    if target == Status.SERVED and ok and ctx.request.is_result_visit:
+        notes.extend(_results_handed_over(ctx))
     if target == Status.ACCEPTED and ok:
         notes.append(_("Заявка повернулася до планування."))
     elif target == Status.ON_HOLD and ok:

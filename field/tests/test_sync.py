@@ -274,3 +274,22 @@ def test_http_sync_checks_csrf(world, stop):
     client.force_login(world.users["field_admin"])
     response = post(client, [accept(world, stop)])
     assert response.status_code == 403 and not SyncItem.objects.exists()
+
+
+def test_a_served_repeat_visit_records_each_result_as_handed_over_at_the_door(world, scheduled):
+    """Issue 13: the repeat visit «видача результату» served on the laptop closes its cases' results."""
+    from journal import actions as journal
+    from journal.models import CaseState, Delivery
+    from journal.tests.factories import make_case
+
+    coordinator = world.users["coordinator"]
+    first = make_case(world)
+    journal.hand_over(first, by=coordinator)
+    journal.record_decision(first, by=coordinator, granted=True)
+    repeat = journal.plan_repeat_visit(first, by=coordinator)
+    trip = published_trip(world, requests=[repeat])
+    answer, status = send(world.users["field_admin"], [outcome(trip.stops.get(), "served")])
+    assert status == 200 and first.number in one(answer)["message"]
+    first.refresh_from_db()
+    assert (first.state, first.result_delivery) == (CaseState.RESULT_DELIVERED, Delivery.REPEAT_VISIT)
+    assert first.result_received_on == timezone.localdate() and first.issued_to == first.applicant_name
