@@ -570,6 +570,9 @@ PERSONAL_KEYS = {
     JournalEntry.DECIDED: ("reason",),
     JournalEntry.CLOSED: ("reason",),
     JournalEntry.SUSPENDED: ("reason",),
+    # How the result came back: the post address, the courier, who it was handed to and on what document.
+    JournalEntry.RESULT_DELIVERED: ("delivery_address", "courier", "issued_to", "issued_document"),
+    JournalEntry.DELIVERY_CHOSEN: ("address",),
 }
 
 
@@ -582,7 +585,8 @@ def anonymise_cases(cases, now=None):
     for pk in list(cases.filter(anonymised_at__isnull=True).values_list("pk", flat=True)):
         with transaction.atomic():
             if not Case.objects.select_for_update().filter(pk=pk, anonymised_at__isnull=True).update(
-                    applicant_name=ANONYMISED_NAME, refusal_reason="", closed_reason="", anonymised_at=now):
+                    applicant_name=ANONYMISED_NAME, refusal_reason="", closed_reason="", anonymised_at=now,
+                    delivery_address="", issued_to="", issued_document=""):
                 continue
             for event, keys in PERSONAL_KEYS.items():
                 chain.redact(JournalEntry.objects.filter(case_id=pk, event=event).values_list("pk", flat=True), keys)

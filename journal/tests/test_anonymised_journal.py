@@ -106,3 +106,21 @@ def test_the_migration_rehashes_a_chain_that_verified_and_leaves_a_broken_one_as
     actions.add_note(case, by=None, note="після міграції")
     actions.anonymise_cases(Case.objects.filter(pk=case.pk))
     assert chain.verify(world.a.pk).ok
+
+
+def test_an_anonymised_case_drops_where_and_to_whom_its_result_went(world):
+    """The post address the person chose and gave, and who the result was handed to, are the person's data too."""
+    from journal.models import Delivery
+
+    coordinator = world.users["coordinator"]
+    case = make_case(world)
+    actions.choose_delivery(case, delivery=Delivery.POST, address="вул. Вишнева, 7, Вербівка", by=None)
+    actions.hand_over(case, by=coordinator)
+    actions.record_decision(case, by=coordinator, granted=True)
+    actions.record_result(case, by=coordinator, delivery=Delivery.POST, tracking="0500123456789")
+    assert actions.anonymise_cases(Case.objects.filter(pk=case.pk)) == 1
+    case.refresh_from_db()
+    assert case.delivery_address == "" and case.tracking_number == "0500123456789"
+    text = " ".join(chain.canonical(e.payload) for e in case.entries.all())
+    assert "Вишнева" not in text and "0500123456789" in text
+    assert chain.verify(world.a.pk).ok
