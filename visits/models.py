@@ -39,6 +39,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Телефоном")
     DESK = "desk", _("У ЦНАП")
     WEB = "web", _("На сайті")
+    # Served at a fixed-point reception: booked on the web or came without booking (issue 12).
+    POINT = "point", _("У пункті прийому за графіком")
 
 
 class Relation(models.TextChoices):
