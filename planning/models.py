@@ -309,8 +309,12 @@ class SessionBooking(models.Model):
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", editable=False)
     cancel_reason = models.CharField(_("причина скасування"), max_length=300, blank=True, editable=False)
-    # The last time the citizen moved it to another slot: a plan published before that moment is out of date.
+    # The last time the citizen moved it to another slot, and from where: a plan made before that moment is
+    # out of date at both sessions (the board marks them).
     moved_at = models.DateTimeField(_("коли перенесено"), null=True, blank=True, editable=False)
+    moved_from_session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+", editable=False)
+    moved_from_date = models.DateField(null=True, blank=True, editable=False)
 
     objects = SessionBookingQuerySet.as_manager()
 
@@ -335,11 +339,6 @@ class SessionBooking(models.Model):
             while SessionBooking.objects.filter(number=self.number).exists():
                 self.number = new_booking_number()
         super().save(*args, **kwargs)
-
-    @property
-    def changed_at(self):
-        """The last moment the booking changed what the team will find at the session."""
-        return max(t for t in (self.created_at, self.cancelled_at, self.moved_at) if t is not None)
 
 
 # A booking's number is a request's number with a letter in front (З — «запис»), so that a citizen,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +13,7 @@ from communities.models import Community
 from core.ratelimit import hit
 from eligibility.models import EligibilityCategory
 
-from . import actions
+from . import actions, lookups
 from .forms import PublicRequestForm, StatusLookupForm, models_q_for_community
 from .models import Channel, Status, VisitRequest
 
@@ -114,21 +115,26 @@ CITIZEN_STATUS = {
 def status_lookup(request, slug):
     community = _community(slug)
     form = StatusLookupForm(request.POST or None)
-    found = None
+    found = other = None
     not_found = False
     if request.method == "POST":
         if not hit(request, "public-status", settings.VALIZA_PUBLIC_STATUS_LIMIT):
             return _too_many(request, community)
         if form.is_valid():
             phone = form.cleaned_data["phone"]
-            found = (
-                VisitRequest.objects.filter(community=community, number=form.cleaned_data["number"])
-                .filter(models_phone(phone))
-                .first()
-            )
-            not_found = found is None
+            if not form.has_prefix:
+                found = (
+                    VisitRequest.objects.filter(community=community, number=form.cleaned_data["number"])
+                    .filter(models_phone(phone))
+                    .first()
+                )
+            if found is None:
+                # A fixed-point booking's number (З-1234-5678, or its digits from an older SMS).
+                other = lookups.find_other(community, request.POST.get("number", ""), phone)
+            not_found = found is None and other is None
     return render(request, "public/status.html", {
         "community": community, "form": form, "found": found, "not_found": not_found,
+        "other": render_to_string(other[0], {**other[1], "community": community}, request=request) if other else "",
         "explanation": str(CITIZEN_STATUS.get(found.status, "")) if found else "",
     })
 

@@ -51,5 +51,15 @@ class Migration(migrations.Migration):
             name='number',
             field=models.CharField(editable=False, max_length=11, unique=True, verbose_name='номер запису'),
         ),
+        migrations.AddField(
+            model_name='sessionbooking',
+            name='moved_from_date',
+            field=models.DateField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='sessionbooking',
+            name='moved_from_session',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.session'),
+        ),
         migrations.RunPython(prefix_booking_numbers, unprefix_booking_numbers),
     ]
