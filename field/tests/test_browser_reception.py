@@ -21,6 +21,7 @@ from journal.models import Case
 from planning.models import FixedPoint, Plan, Session, SessionBooking, Stop
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits.models import Channel, Status
+from visits.tests.test_browser import assert_accessible
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.solver]
 
@@ -105,11 +106,20 @@ def test_a_booked_person_and_a_walk_in_are_served_offline_at_a_fixed_point(recep
     page.get_by_label("Номер телефону, з яким ви записувалися").fill("050 999 99 99")  # a wrong phone first
     page.get_by_role("button", name="Знайти запис").click()
     expect(page.locator("#booking-problem")).to_contain_text("не знайдено")
+    assert_accessible(page, "booking not found")
     page.get_by_label("Номер запису").fill(second)
     page.get_by_label("Номер телефону, з яким ви записувалися").fill("050 111 22 33")
     page.get_by_role("button", name="Знайти запис").click()
+    assert_accessible(page, "my booking")
     page.get_by_role("button", name="Скасувати запис").click()
     expect(page.locator("#booking-done")).to_contain_text("Запис скасовано")
+    # The status page finds the booking by its number and phone too.
+    page.goto(f"/{SLUG}/status/")
+    page.get_by_label("Номер заявки або запису").fill(second)
+    page.get_by_label("Номер телефону").fill("050 111 22 33")
+    page.get_by_role("button", name="Перевірити").click()
+    expect(page.locator("#status-result")).to_contain_text("Скасовано")
+    assert_accessible(page, "status of a booking")
     assert SessionBooking.objects.get(number=second).cancelled
     page.goto(f"/{SLUG}/points/{point.pk}/")
     expect(page.locator(f"#session-{session.pk} ul.slots").first.get_by_role("link", name=re.compile("^10:20"))) \
