@@ -215,3 +215,42 @@ def test_the_day_after_sync_shows_each_persons_request_and_cases_and_logs_them(w
     assert len(by_id[str(person)]["cases"]) == 1 and len(by_id[str(booking_attendee_id(first))]["cases"]) == 1
     logged = set(AccessLog.objects.values_list("object_id", flat=True))
     assert {str(a.request_id) for a in Attendee.objects.all()} <= {str(x) for x in logged}
+
+
+def test_the_sessions_outcome_shows_live_and_on_the_board(world, reception, login):
+    stop, first, later = reception
+    send(world.users["field_admin"], [
+        {**outcome(stop, seq=1), "attendee_id": str(booking_attendee_id(first))},
+        at(stop, "session.no_show", later, {}, seq=2),
+        walk_in(stop, uuid.uuid4(), seq=3)])
+    client = login(world.users["coordinator"])
+    live = client.get(f"/staff/field/today/{stop.trip.plan.pk}/").content.decode()
+    assert "обслуговано 1, не прийшли 1, без запису 1" in live
+    assert first.applicant_name not in live  # numbers only on the live part
+    board = client.get(f"/staff/planning/?week={stop.trip.plan.week.monday.isoformat()}&plan={stop.trip.plan.pk}")
+    assert "обслуговано: 1, не прийшли: 1, без запису: 1" in board.content.decode()
+
+
+def test_a_late_comer_marked_absent_is_served_after_all(world, reception):
+    stop, first, _later = reception
+    send(world.users["field_admin"], [at(stop, "session.no_show", first, {}, seq=1)])
+    answer, status = send(world.users["field_admin"], [
+        {**outcome(stop, seq=2), "attendee_id": str(booking_attendee_id(first))}])
+    assert status == 200, answer
+    attendee = Attendee.objects.get(booking=first)
+    assert attendee.no_show_at is None and attendee.request.status == Status.SERVED
+
+
+def test_a_no_show_after_the_person_was_served_is_refused(world, reception):
+    stop, first, _later = reception
+    send(world.users["field_admin"], [{**outcome(stop, seq=1), "attendee_id": str(booking_attendee_id(first))}])
+    answer, status = send(world.users["field_admin"], [at(stop, "session.no_show", first, {}, seq=2)])
+    assert status == 422 and answer["results"][0]["code"] == "already_served"
+    assert Attendee.objects.get(booking=first).no_show_at is None
+
+
+def test_a_not_served_outcome_at_a_reception_waits_for_the_coordinator_not_the_home_visit_pool(world, reception):
+    stop, first, _later = reception
+    send(world.users["field_admin"], [
+        {**outcome(stop, "technical_failure", seq=1), "attendee_id": str(booking_attendee_id(first))}])
+    assert Attendee.objects.get(booking=first).request.status == Status.ON_HOLD

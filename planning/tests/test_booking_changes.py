@@ -183,3 +183,11 @@ def test_a_booking_changed_after_planning_marks_the_session_stop_on_the_board(wo
     assert bookings.changed_session_stops(plan) == {stop.pk: [booked.number]}
     page = login(world.users["coordinator"]).get(f"/staff/planning/?week={plan.week.monday.isoformat()}")
     assert "записи змінилися" in page.content.decode() and booked.number in page.content.decode()
+
+
+def test_a_booking_moved_after_planning_marks_the_stop_it_left(world, session, booked):
+    plan, stop = _planned_session(world, session, booked.date, made=timezone.now() + datetime.timedelta(minutes=1))
+    assert bookings.changed_session_stops(plan) == {}
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 30, tzinfo=KYIV_WINTER), tick=False):
+        bookings.move(booked, booked.date + datetime.timedelta(days=7), booked.start)
+    assert bookings.changed_session_stops(plan) == {stop.pk: [booked.number]}
