@@ -254,3 +254,18 @@ def test_a_not_served_outcome_at_a_reception_waits_for_the_coordinator_not_the_h
     send(world.users["field_admin"], [
         {**outcome(stop, "technical_failure", seq=1), "attendee_id": str(booking_attendee_id(first))}])
     assert Attendee.objects.get(booking=first).request.status == Status.ON_HOLD
+
+
+def test_a_person_served_at_a_reception_is_never_in_the_home_visit_pool(world, reception):
+    from planning import actions as planning_actions
+    from planning import build
+
+    stop, first, later = reception
+    send(world.users["field_admin"], [
+        at(stop, "visit.start", first, seq=1),  # started, no outcome yet: scheduled
+        {**outcome(stop, "partly_served", seq=2, note="Бракує довідки"), "attendee_id": str(booking_attendee_id(later))},
+    ])
+    week = planning_actions.week_for(world.a, planning_actions.next_monday(stop.trip.day))
+    ids = set(build.pool(week).values_list("pk", flat=True))
+    people = set(Attendee.objects.values_list("request_id", flat=True))
+    assert len(people) == 2 and not people & ids
