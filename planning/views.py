@@ -395,7 +395,8 @@ def session_bookings(request, session_pk, day):
     cancels one with a reason the citizen gets by SMS. Every booking shown is access-logged."""
     session, the_day = _session_day(request.user, session_pk, day)
     rows = list(SessionBooking.objects.for_user(request.user).filter(session=session, date=the_day)
-                .select_related("service", "cancelled_by").order_by("cancelled", "start", "pk"))
+                # `attendee`: what the laptop recorded at the reception (field.Attendee, by its relation name).
+                .select_related("service", "cancelled_by", "attendee__request").order_by("cancelled", "start", "pk"))
     record_access_many(request, rows)
     return render(request, "planning/session_bookings.html", {
         "session": session, "day": the_day, "bookings": rows, "cancel_form": StaffCancelForm(),

@@ -269,3 +269,14 @@ def test_a_person_served_at_a_reception_is_never_in_the_home_visit_pool(world, r
     ids = set(build.pool(week).values_list("pk", flat=True))
     people = set(Attendee.objects.values_list("request_id", flat=True))
     assert len(people) == 2 and not people & ids
+
+
+def test_the_sessions_bookings_page_shows_who_came_and_who_did_not(world, reception, login):
+    stop, first, later = reception
+    send(world.users["field_admin"], [
+        {**outcome(stop, seq=1), "attendee_id": str(booking_attendee_id(first))},
+        at(stop, "session.no_show", later, {}, seq=2)])
+    req = Attendee.objects.get(booking=first).request
+    page = login(world.users["coordinator"]).get(
+        f"/staff/planning/session/{stop.session_id}/{stop.trip.day.isoformat()}/").content.decode()
+    assert f"{req.number}</a>: Обслуговано" in page and "не прийшла" in page
