@@ -258,7 +258,8 @@ class VisitRequest(models.Model):
 
     @property
     def address(self):
-        parts = [str(self.settlement), f"{self.street}, {self.building}"]
+        # A person served at a fixed point (issue 12) has the point's address as the street, no building.
+        parts = [str(self.settlement), f"{self.street}, {self.building}" if self.building else self.street]
         if self.flat:
             parts.append(_("кв. %(flat)s") % {"flat": self.flat})
         return ", ".join(parts)

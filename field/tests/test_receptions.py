@@ -280,3 +280,9 @@ def test_the_sessions_bookings_page_shows_who_came_and_who_did_not(world, recept
     page = login(world.users["coordinator"]).get(
         f"/staff/planning/session/{stop.session_id}/{stop.trip.day.isoformat()}/").content.decode()
     assert f"{req.number}</a>: Обслуговано" in page and "не прийшла" in page
+
+
+def test_a_reception_requests_address_is_the_fixed_points(world, reception):
+    stop, first, _later = reception
+    send(world.users["field_admin"], [at(stop, "visit.start", first, seq=1)])
+    assert Attendee.objects.get(booking=first).request.address == "Далеке, вул. Центральна, 12"
