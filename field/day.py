@@ -5,6 +5,8 @@ and `limits` are what the laptop checks its input against before anything leaves
 own choices, and the bounds of the sync contract (`schemas.py`) and of the settings, read from there.
 """
 
+import datetime
+
 import annotated_types
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -15,13 +17,14 @@ from catalogue.models import Service
 from eligibility.rules import evidence_documents_by_kind
 from journal.models import Case, Delivery
 from payments.fee_qr import payment_qr
-from planning.models import Plan, Stop, Trip
+from planning.models import Plan, SessionBooking, Stop, Trip
+from planning.slots import slot_end
 from teams import rosters
 from visits.models import RequestedService
 
 from . import schemas
-from .models import Attachment, IncidentAct, Outcome, PaymentMethod, SyncItem, Visit
-from .sync import batch
+from .models import Attachment, Attendee, IncidentAct, Outcome, PaymentMethod, SyncItem, Visit
+from .sync import batch, reception
 
 
 def _choices(choices):
@@ -154,14 +157,95 @@ def _stops(trips):
 
 
 def visits_of_stops(stops):
-    """Each stop's visit: its own, or another visit of the same request (a plan revision moved it)."""
+    """Each home visit stop's visit: its own, or another visit of the same request (a plan revision moved it)."""
     request_ids = [s.request_id for s in stops if s.request_id]
-    visits = list(Visit.objects.filter(request_id__in=request_ids).order_by("pk").select_related("recorded_by")
-                  .prefetch_related("payments", Prefetch("acts", queryset=IncidentAct.objects.only("id", "visit_id")),
-                                    Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))))
+    visits = list(_prefetched_visits().filter(request_id__in=request_ids))
     by_stop = {v.stop_id: v for v in visits}
     by_request = {v.request_id: v for v in visits}
     return {s.pk: by_stop.get(s.pk) or by_request.get(s.request_id) for s in stops}
+
+
+def _prefetched_visits():
+    return (Visit.objects.order_by("pk").select_related("recorded_by")
+            .prefetch_related("payments", Prefetch("acts", queryset=IncidentAct.objects.only("id", "visit_id")),
+                              Prefetch("attachments", queryset=Attachment.objects.order_by("created_at"))))
+
+
+def receptions(session_stops, catalogue):
+    """Per session stop: its people in slot order (bookings of that session and day, then the walk-ins
+    already registered), each served like a home visit; and the requests shown (for the access log).
+    A fixed number of queries whatever the number of stops and people."""
+    if not session_stops:
+        return {}, []
+    bookings = list(SessionBooking.objects.filter(
+        session_id__in={s.session_id for s in session_stops}, date__in={s.trip.day for s in session_stops})
+        .select_related("service__provider").prefetch_related("service__documents", "service__fees")
+        .order_by("start", "pk"))
+    attendees = list(Attendee.objects.filter(Q(booking__in=bookings) | Q(stop__in=session_stops, walk_in=True))
+                     .select_related("request__settlement", "request__category", "stop__trip")
+                     .prefetch_related(Prefetch("request__services", queryset=RequestedService.objects
+                                                .select_related("service__provider")
+                                                .prefetch_related("documents", "service__documents", "service__fees")))
+                     .order_by("created_at", "pk"))
+    by_booking = {a.booking_id: a for a in attendees if a.booking_id}
+    request_ids = [a.request_id for a in attendees if a.request_id]
+    visits = {}
+    for visit in _prefetched_visits().filter(request_id__in=request_ids):
+        visits.setdefault(visit.request_id, visit)
+    cases = {}
+    for case in Case.objects.filter(request_id__in=request_ids).order_by("pk"):
+        cases.setdefault(case.request_id, []).append(_case(case))
+    out, shown = {}, []
+    for stop in session_stops:
+        rows = []
+        for booking in bookings:
+            if booking.session_id != stop.session_id or booking.date != stop.trip.day:
+                continue
+            attendee = by_booking.get(booking.pk)
+            if booking.cancelled and attendee is None:
+                continue  # cancelled and not come: nobody to wait for
+            rows.append(_attendee(stop, booking, attendee, visits, cases, catalogue, shown))
+        for attendee in attendees:
+            if attendee.walk_in and reception.same_reception(attendee.stop, stop):
+                rows.append(_attendee(stop, None, attendee, visits, cases, catalogue, shown))
+        out[stop.pk] = rows
+    return out, shown
+
+
+def _attendee(stop, booking, attendee, visits, cases, catalogue, shown):
+    req = attendee.request if attendee and attendee.request_id else None
+    if req is not None:
+        shown.append(req)
+        services = [_service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id},
+                             stop.trip.day) for rs in req.services.all() if _still_to_do(rs, stop.trip.day)]
+    elif booking.service_id:
+        services = [_service(booking.service, booking, True, {}, stop.trip.day)]
+    else:
+        services = []
+    source = req or booking
+    slot_start = slot_until = None
+    if booking is not None:
+        tz = timezone.get_current_timezone()
+        slot_start = datetime.datetime.combine(stop.trip.day, booking.start, tzinfo=tz)
+        slot_until = datetime.datetime.combine(stop.trip.day, slot_end(stop.session, booking.start), tzinfo=tz)
+    return {
+        "attendee_id": str(attendee.pk if attendee else reception.booking_attendee_id(booking)),
+        "kind": "walk_in" if booking is None else "booking",
+        "booking_number": booking.number if booking else "", "cancelled": bool(booking and booking.cancelled),
+        "slot_start": slot_start, "slot_end": slot_until,
+        "applicant_name": source.applicant_name, "applicant_birth_date": source.applicant_birth_date,
+        "applicant_phone": req.applicant_phone if req else booking.phone,
+        "person_consent_at": req.person_consent_at if req else booking.consent_at,
+        "no_show_at": attendee.no_show_at if attendee else None,
+        "person": _person(req, catalogue) if req else None,
+        "services": services, "visit": _visit_state(visits.get(req.pk)) if req else None,
+        "cases": cases.get(req.pk, []) if req else [],
+    }
+
+
+def _case(case):
+    return {"service_id": case.service_id, "number": case.number, "provisional_number": case.provisional_number or "",
+            "handover_due": case.handover_due, "provider_due": case.provider_due}
 
 
 def build_day(user, day):
@@ -176,25 +260,24 @@ def build_day(user, day):
     visits = visits_of_stops(all_stops)
     cases = {}
     for case in Case.objects.filter(request_id__in=[s.request_id for s in all_stops if s.request_id]).order_by("pk"):
-        cases.setdefault(case.request_id, []).append({
-            "service_id": case.service_id, "number": case.number,
-            "provisional_number": case.provisional_number or "",
-            "handover_due": case.handover_due, "provider_due": case.provider_due})
+        cases.setdefault(case.request_id, []).append(_case(case))
     catalogue = evidence_documents_by_kind(day) if all_stops else {}
-    shown, out = [], []
+    people, shown = receptions([s for s in all_stops if s.session_id], catalogue)
+    out = []
     for trip in trips:
         rows = []
         for stop in (s for s in all_stops if s.trip_id == trip.pk):
             req = stop.request
             row = {"id": stop.pk, "position": stop.position, "arrival": stop.arrival, "start": stop.start,
                    "end": stop.end, "window_start": stop.window_start, "window_end": stop.window_end,
-                   "person": None, "place": None, "services": [], "visit": None, "cases": []}
+                   "person": None, "place": None, "services": [], "visit": None, "cases": [], "attendees": []}
             if req is None:
                 point = stop.session.fixed_point if stop.session_id else None
                 row["kind"] = "session"
                 if point:
                     row["place"] = {"name": point.name, "address": point.address, "latitude": point.latitude,
                                     "longitude": point.longitude}
+                row["attendees"] = people.get(stop.pk, [])
             else:
                 shown.append(req)
                 row["kind"] = "visit"

@@ -157,6 +157,27 @@ class VisitState(Schema):
     attachments: list[AttachmentState]
 
 
+class Attendee(Schema):
+    """A person at a fixed-point reception: booked (in slot order) or come without booking. Their
+    actions name `attendee_id`; `person` is their request once the first action made it."""
+
+    attendee_id: str
+    kind: Literal["booking", "walk_in"]
+    booking_number: str
+    cancelled: bool  # cancelled after the laptop's last load, and came all the same
+    slot_start: datetime | None
+    slot_end: datetime | None
+    applicant_name: str
+    applicant_birth_date: date
+    applicant_phone: str
+    person_consent_at: datetime | None
+    no_show_at: datetime | None
+    person: Person | None
+    services: list[DayService]
+    visit: VisitState | None
+    cases: list[CaseState]
+
+
 class DayStop(Schema):
     id: int
     position: int
@@ -171,6 +192,7 @@ class DayStop(Schema):
     services: list[DayService]
     visit: VisitState | None
     cases: list[CaseState]  # the journal's cases of the request, whichever visit made them
+    attendees: list[Attendee]  # a session's people (empty for a home visit)
 
 
 class Office(Schema):

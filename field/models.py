@@ -77,6 +77,8 @@ class SyncItem(models.Model):
         OUTCOME = "visit.outcome", _("Результат візиту")
         ATTACHMENT = "attachment.declare", _("Фото або відео")
         CONSENT = "person.consent", _("Згода людини на обробку даних")
+        WALK_IN = "session.walk_in", _("Людина без запису в пункті прийому")
+        NO_SHOW = "session.no_show", _("Не прийшла за записом")
 
     class State(models.TextChoices):
         APPLIED = "applied", _("Прийнято")
@@ -120,9 +122,10 @@ class SyncItem(models.Model):
 
 
 class Visit(models.Model):
-    """What happened at one stop: start, outcome and who recorded it."""
+    """What happened at one stop for one person: start, outcome and who recorded it. A home visit's
+    stop has one; a fixed-point session's stop has one per person served there (issue 12)."""
 
-    stop = models.OneToOneField("planning.Stop", on_delete=models.PROTECT, related_name="visit")
+    stop = models.ForeignKey("planning.Stop", on_delete=models.PROTECT, related_name="visits")
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey("visits.VisitRequest", on_delete=models.PROTECT, related_name="visits")
     started_at = models.DateTimeField(_("початок"), null=True, blank=True)
@@ -147,6 +150,7 @@ class Visit(models.Model):
     class Meta:
         verbose_name = _("візит")
         verbose_name_plural = _("візити")
+        constraints = (models.UniqueConstraint(fields=["stop", "request"], name="field_one_visit_per_stop_person"),)
 
     def __str__(self):
         return f"{self.request} · {self.get_outcome_display() or '—'}"
@@ -270,4 +274,31 @@ class Attachment(models.Model):
         ordering = ("created_at",)
         constraints = (
             models.CheckConstraint(condition=Q(received__lte=models.F("size")), name="field_attachment_not_past_size"),
+        )
+
+
+class Attendee(models.Model):
+    """A person at a fixed-point reception (a session's stop): booked on the web, or a walk-in
+    registered on the laptop. The request that carries their visit through the usual pipeline
+    (acceptance, cases, outcome) is made at the first action that needs it (ADR 7, issue 12)."""
+
+    # A booking's: `field.sync.reception.booking_attendee_id(booking)`; a walk-in's: made by the laptop.
+    id = models.UUIDField(primary_key=True)
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
+    stop = models.ForeignKey("planning.Stop", on_delete=models.PROTECT, related_name="attendees")
+    booking = models.OneToOneField("planning.SessionBooking", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="attendee")
+    request = models.OneToOneField("visits.VisitRequest", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="attendee")
+    walk_in = models.BooleanField(_("без запису"), default=False)
+    no_show_at = models.DateTimeField(_("не прийшла"), null=True, blank=True)
+    created_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("людина на прийомі в пункті")
+        verbose_name_plural = _("люди на прийомі в пункті")
+        constraints = (
+            models.CheckConstraint(condition=Q(walk_in=True, booking__isnull=True) | Q(walk_in=False, booking__isnull=False),
+                                   name="field_attendee_booked_or_walk_in"),
         )

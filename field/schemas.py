@@ -7,7 +7,7 @@ the others. Reasons are in Ukrainian: the field administrator reads them on the 
 
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -107,6 +107,22 @@ def _iso_datetime(value):
 
 
 DeviceTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+
+
+def _iso_date(value):
+    # A date as the laptop's date input gives it (YYYY-MM-DD); a number is not read as Unix time.
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(_("потрібна дата у форматі РРРР-ММ-ДД, наприклад 1948-05-12"))
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("такої дати не буває")) from None
+    if parsed.year < 1900:
+        raise ValueError(_("рік має бути не раніше 1900"))
+    return parsed
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)]
 
 
@@ -227,6 +243,30 @@ class ConsentData(_Strict):
         return value
 
 
+class WalkInData(_Strict):
+    """A person who came to a fixed-point reception without booking, registered on the laptop."""
+
+    name: Annotated[Text(200), AfterValidator(_strip), Field(min_length=1)]
+    phone: Annotated[Text(20), AfterValidator(_strip)] = ""
+    birth_date: IsoDate
+    # The person's own consent to processing, taken there and then (as `person.consent`).
+    consent_how: Literal["laptop", "signed"]
+    # The laptop found someone like them among the day's people and the administrator said
+    # "this is another person" (the operator's tick; the server checks the whole community again).
+    not_a_duplicate: StrictBool = False
+
+    @field_validator("name")
+    @classmethod
+    def not_blank(cls, value):
+        if not value:
+            raise ValueError(_("заповніть це поле"))
+        return value
+
+
+class NoShowData(_Strict):
+    """A booked person did not come to the reception."""
+
+
 DATA_MODELS = {
     SyncItem.Kind.START: StartData,
     SyncItem.Kind.ACCEPT: AcceptData,
@@ -235,6 +275,8 @@ DATA_MODELS = {
     SyncItem.Kind.OUTCOME: OutcomeData,
     SyncItem.Kind.ATTACHMENT: AttachmentData,
     SyncItem.Kind.CONSENT: ConsentData,
+    SyncItem.Kind.WALK_IN: WalkInData,
+    SyncItem.Kind.NO_SHOW: NoShowData,
 }
 
 
@@ -243,6 +285,9 @@ class ItemHead(_Strict):
     seq: Annotated[int, Field(ge=0, le=MAX_ID, strict=True)]
     kind: ItemKind
     stop_id: Id
+    # At a fixed-point session's stop: whom the action is about (the day's `attendees[].attendee_id`,
+    # or the UUID the laptop gave a walk-in). Never sent for a home visit.
+    attendee_id: uuid.UUID | None = None
     at: DeviceTime
     data: dict
 
@@ -264,6 +309,8 @@ FIELD_LABELS = {
     "attachment_id": _l("ідентифікатор файлу"), "content_type": _l("тип файлу"), "size": _l("розмір файлу"),
     "sha256": _l("контрольна сума SHA-256"), "taken_at": _l("час знімка"),
     "name": _l("ім'я людини"), "how": _l("як дано згоду"),
+    "attendee_id": _l("людина на прийомі"), "phone": _l("телефон"), "birth_date": _l("дата народження"),
+    "consent_how": _l("як дано згоду"), "not_a_duplicate": _l("це інша людина"),
 }
 
 

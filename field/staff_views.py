@@ -22,9 +22,10 @@ from audit.log import VIEW, record_access_many
 from communities.models import Community
 from journal.models import Case
 from planning.models import Plan, Stop, Trip
+from visits.models import Status
 
 from . import acts, case_files, day, payments_report
-from .models import Device, IncidentAct, Outcome, SyncItem
+from .models import Attendee, Device, IncidentAct, Outcome, SyncItem
 from .sync import review
 from .sync.devices import approve_device, revoke_device
 from .sync.errors import ReviewError
@@ -181,10 +182,30 @@ def revoke(request, pk):
     return redirect("field_staff:devices")
 
 
-def stop_progress(stop, visit):
-    """(state, text) of one stop as the laptops reported it: waiting, started or its outcome."""
+def session_counts(stops):
+    """{session stop id: (served, no-shows, walk-ins)} as the laptops synced them (one query)."""
+    ids = [s.pk for s in stops if s.session_id]
+    if not ids:
+        return {}
+    counts = {}
+    for attendee in Attendee.objects.filter(stop_id__in=ids).select_related("request").only(
+            "stop_id", "walk_in", "no_show_at", "request__status"):
+        served, absent, walk_ins = counts.get(attendee.stop_id, (0, 0, 0))
+        done = attendee.request_id is not None and attendee.request.status in (Status.SERVED, Status.PARTLY_SERVED)
+        counts[attendee.stop_id] = (served + done, absent + (attendee.no_show_at is not None),
+                                    walk_ins + attendee.walk_in)
+    return counts
+
+
+def stop_progress(stop, visit, session=None):
+    """(state, text) of one stop as the laptops reported it: waiting, started or its outcome; for a
+    fixed-point session, how many were served, did not come and came without booking."""
     if stop.session_id:
-        return "session", _("прийом за графіком")
+        if not session:
+            return "session", _("прийом за графіком")
+        served, absent, walk_ins = session
+        return "session", _("прийом за графіком: обслуговано %(s)d, не прийшли %(a)d, без запису %(w)d") % {
+            "s": served, "a": absent, "w": walk_ins}
     if visit is None or (visit.started_at is None and not visit.outcome):
         return "waiting", _("ще не розпочато")
     who = day.worker_name(visit.recorded_by)
@@ -208,9 +229,10 @@ def live_today(request, pk):
     stops = list(Stop.objects.filter(trip__in=trips).select_related("request", "session__fixed_point")
                  .order_by("trip_id", "position"))
     visits = day.visits_of_stops(stops)
+    sessions = session_counts(stops)
     rows = {}
     for stop in stops:
-        state, text = stop_progress(stop, visits.get(stop.pk))
+        state, text = stop_progress(stop, visits.get(stop.pk), sessions.get(stop.pk))
         rows.setdefault(stop.trip_id, []).append({"stop": stop, "state": state, "text": text})
     for trip in trips:
         trip.live_rows = rows.get(trip.pk, [])

@@ -111,11 +111,17 @@ def _booking_sms(booking):
     reminder = _("ЦНАП нагадує (%(who)s): завтра прийом %(when)s, %(where)s. Візьміть паспорт і документи. "
                  "Запис %(n)s.")
     values = {"when": when, "where": where, "n": booking.number, "who": sms_name(booking.applicant_name)}
+    from .bookings import manage_link
+
+    confirm = text % values
+    link = manage_link(booking)
+    if link:
+        confirm += " " + _("Скасувати чи перенести: %(link)s") % {"link": link}
     evening = datetime.datetime.combine(
         booking.date - datetime.timedelta(days=1), REMINDER_TIME, tzinfo=timezone.get_current_timezone()
     )
     with transaction.atomic():
-        enqueue(community=booking.community, recipient=booking.phone, text=text % values, kind=Kind.SCHEDULE,
+        enqueue(community=booking.community, recipient=booking.phone, text=confirm, kind=Kind.SCHEDULE,
                 related=booking, dedup_key=f"booking:{booking.pk}:confirm")
         if evening > timezone.now():
             enqueue(community=booking.community, recipient=booking.phone, text=reminder % values,

@@ -16,7 +16,7 @@ from eligibility.models import EligibilityCategory
 from planning import solver
 from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime, great_circle_m
 from teams import rosters
-from visits.models import RequestedService, Status, VisitRequest
+from visits.models import Channel, RequestedService, Status, VisitRequest
 
 from .models import Inclusion, Pin, Plan, PlanningWeek, Session, Stop
 
@@ -85,10 +85,12 @@ def held_elsewhere(week):
 def pool(week):
     """The week's pool: accepted requests, partly served ones with services still to do, and the
     scheduled ones this week's own published plan holds (a revision plans them again). Never a
-    request another week's published trip holds."""
+    request another week's published trip holds, nor a person served at a fixed-point reception (issue 12:
+    scheduled or partly served there, it is not a home visit's unless the coordinator returns it to the pool)."""
     rest = Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=True))
     return (VisitRequest.objects.filter(community=week.community)
             .filter(Q(status__in=[Status.ACCEPTED, Status.SCHEDULED]) | Q(rest, status=Status.PARTLY_SERVED))
+            .exclude(channel=Channel.POINT, status__in=[Status.SCHEDULED, Status.PARTLY_SERVED])
             .exclude(pk__in=held_elsewhere(week))
             .exclude(pk__in=late(week).values("pk")))
 

@@ -142,3 +142,31 @@ class SessionBookingForm(forms.Form):
             applicant_name=data["applicant_name"], applicant_birth_date=data["applicant_birth_date"],
             phone=data["phone"], service=data["service"], consent_at=now, warning_acknowledged_at=now,
         )
+
+
+class BookingLookupForm(forms.Form):
+    """A citizen finds their booking by its number and the phone they booked with."""
+
+    number = forms.CharField(
+        label=_("Номер запису"), max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "З-1234-5678", "autocomplete": "off"}),
+        error_messages={"required": _("Напишіть номер запису з SMS.")},
+    )
+    phone = PhoneField(label=_("Номер телефону, з яким ви записувалися"),
+                       error_messages={"required": _("Напишіть номер телефону.")})
+
+    def clean_number(self):
+        from .bookings import normalise_number
+
+        number = normalise_number(self.cleaned_data["number"])
+        if number is None:
+            raise forms.ValidationError(_("Номер запису — літера З і 8 цифр, наприклад З-1234-5678."))
+        return number
+
+
+class StaffCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Причина (людина отримає її в SMS)"), max_length=300,
+        error_messages={"required": _("Напишіть причину: людина отримає її в SMS."),
+                        "max_length": _("Не більше 300 символів.")},
+    )

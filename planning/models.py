@@ -301,9 +301,20 @@ class SessionBooking(models.Model):
     )
     consent_at = models.DateTimeField(_("згода на обробку персональних даних"))
     warning_acknowledged_at = models.DateTimeField(_("попереджено про відповідальність"))
-    number = models.CharField(_("номер запису"), max_length=9, unique=True, editable=False)
+    number = models.CharField(_("номер запису"), max_length=11, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     cancelled = models.BooleanField(_("скасовано"), default=False)
+    # Who cancelled and why: the citizen (by number + phone: no user) or staff with a reason they told.
+    cancelled_at = models.DateTimeField(_("коли скасовано"), null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False)
+    cancel_reason = models.CharField(_("причина скасування"), max_length=300, blank=True, editable=False)
+    # The last time the citizen moved it to another slot, and from where: a plan made before that moment is
+    # out of date at both sessions (the board marks them).
+    moved_at = models.DateTimeField(_("коли перенесено"), null=True, blank=True, editable=False)
+    moved_from_session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+", editable=False)
+    moved_from_date = models.DateField(null=True, blank=True, editable=False)
 
     objects = SessionBookingQuerySet.as_manager()
 
@@ -324,7 +335,16 @@ class SessionBooking(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.number:
-            self.number = new_number()
+            self.number = new_booking_number()
             while SessionBooking.objects.filter(number=self.number).exists():
-                self.number = new_number()
+                self.number = new_booking_number()
         super().save(*args, **kwargs)
+
+
+# A booking's number is a request's number with a letter in front (З — «запис»), so that a citizen,
+# the operator on the phone and the status page tell the two apart (ADR 4, issue 12).
+BOOKING_PREFIX = "З-"
+
+
+def new_booking_number():
+    return BOOKING_PREFIX + new_number()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:slug>/points/<int:pk>/", views.point_detail, name="detail"),
     path("<slug:slug>/points/book/", views.book, name="book"),
     path("<slug:slug>/points/booked/", views.booked, name="booked"),
+    path("<slug:slug>/points/my/", views.manage, name="manage"),
 ]

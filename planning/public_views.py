@@ -5,17 +5,20 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import public
 from communities.models import Community
 from core.ratelimit import hit
 
-from . import actions, slots
-from .forms import SessionBookingForm, SlotChoice
+from . import actions, bookings, slots
+from .forms import BookingLookupForm, SessionBookingForm, SlotChoice
 from .models import FixedPoint, SessionBooking
 
 SESSION_LAST_BOOKING = "valiza_last_booking"
+# The booking a citizen found with its number and phone on this browser: cancel and move act on it only.
+SESSION_MY_BOOKING = "valiza_my_booking"
 
 
 def _community(slug):
@@ -110,3 +113,74 @@ def booked(request, slug):
         )
     end = slots.slot_end(booking.session, booking.start) if booking else None
     return render(request, "planning/public/booked.html", {"community": community, "booking": booking, "end": end})
+
+
+def _my_booking(request, community):
+    pk = request.session.get(SESSION_MY_BOOKING)
+    if not isinstance(pk, int):
+        return None
+    return (SessionBooking.objects.filter(community=community, pk=pk)
+            .select_related("session__fixed_point", "service").first())
+
+
+def _move_choices(booking):
+    """Free slots of the booking's session the citizen may move to, by day."""
+    by_date = defaultdict(list)
+    if booking is not None and not booking.cancelled:
+        for slot in slots.free_slots(booking.session, weeks=settings.VALIZA_BOOKING_WEEKS):
+            by_date[slot.date].append(slot)
+    return sorted(by_date.items())
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def manage(request, slug):
+    """A citizen's booking: found with its number and phone (the SMS's link fills the number in), then
+    cancelled or moved to another free slot. A wrong number and a wrong phone get the same answer."""
+    community = _community(slug)
+    booking = _my_booking(request, community)
+    form = BookingLookupForm(initial={"number": request.GET.get("n", "")[:20]})
+    problem = done = ""
+    if request.method == "POST":
+        if not hit(request, "public-status", settings.VALIZA_PUBLIC_STATUS_LIMIT):
+            return _too_many(request, community)
+        action = request.POST.get("action", "find")
+        if action == "find":
+            form = BookingLookupForm(request.POST)
+            booking = None
+            request.session.pop(SESSION_MY_BOOKING, None)
+            if form.is_valid():
+                booking = bookings.find(community, form.cleaned_data["number"], form.cleaned_data["phone"])
+                if booking is None:
+                    problem = _("Запису з таким номером і телефоном не знайдено. Перевірте цифри з SMS або "
+                                "зателефонуйте до ЦНАП.")
+                else:
+                    request.session[SESSION_MY_BOOKING] = booking.pk
+        elif booking is None:
+            problem = _("Спершу знайдіть свій запис: напишіть його номер і телефон.")
+        elif action == "cancel":
+            try:
+                bookings.cancel(booking)
+            except bookings.BookingError as exc:
+                problem = str(exc)
+            else:
+                done = _("Запис скасовано. Цей час тепер може зайняти інша людина.")
+        elif action == "move":
+            slot = SlotChoice(community, booking.session_id, request.POST.get("date", "")[:12],
+                              request.POST.get("start", "")[:8])
+            if slot.session is None or slot.date is None:
+                problem = slot.problem or _("Оберіть новий день і час зі списку.")
+            else:
+                try:
+                    bookings.move(booking, slot.date, slot.start)
+                except bookings.BookingError as exc:
+                    problem = str(exc)
+                else:
+                    done = _("Запис перенесено. Ми надіслали SMS з новим часом.")
+        else:
+            problem = _("Оберіть, що зробити із записом.")
+    end = slots.slot_end(booking.session, booking.start) if booking else None
+    return render(request, "planning/public/manage.html", {
+        "community": community, "form": form, "booking": booking, "end": end, "problem": problem, "done": done,
+        "move_days": _move_choices(booking),
+    }, status=200)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("plan/<int:pk>/approve/", views.plan_approve, name="approve"),
     path("plan/<int:pk>/publish/", views.plan_publish, name="publish"),
     path("trip/<int:pk>/sheet.pdf", views.route_sheet, name="route_sheet"),
+    path("session/<int:session_pk>/<str:day>/", views.session_bookings, name="session_bookings"),
+    path("booking/<int:pk>/cancel/", views.cancel_booking, name="cancel_booking"),
 ]

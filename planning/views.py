@@ -20,9 +20,9 @@ from core.dates import iso_date
 from teams import rosters
 from visits.models import RequestedService, Status, StatusChange, VisitRequest
 
-from . import actions, build, pdf, tasks
-from .forms import PinForm, PlanForm
-from .models import Pin, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
+from . import actions, bookings, build, pdf, tasks
+from .forms import PinForm, PlanForm, StaffCancelForm
+from .models import Pin, Plan, PlanningWeek, Session, SessionBooking, Stop, Trip, Unplanned
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def board(request):
             Unplanned.objects.filter(plan=shown).select_related("request__settlement", "session__fixed_point")
         )
         _count_bookings(trips, unplanned)
+        _session_outcomes(shown, trips)
         # The board names each person on a trip or left unplanned, with the address.
         record_access_many(request, [s.request for t in trips for s in t.stops.all() if s.request]
                            + [u.request for u in unplanned if u.request])
@@ -161,6 +162,27 @@ def _count_bookings(trips, unplanned):
     }
     for obj, session_id, day in items:
         obj.booked = counts.get((session_id, day), 0)
+
+
+def _session_outcomes(plan, trips):
+    """Set on each session stop `changed` (booking numbers made, cancelled or moved after the plan was
+    made: the team meets other people than the plan showed) and `outcome` (served, no-shows, walk-ins,
+    as the laptops synced them; None before any). The people are the field app's rows, read by their
+    relation names (planning does not import field, a layer above it)."""
+    stops = [s for t in trips for s in t.stops.all() if s.session_id]
+    if not stops:
+        return
+    changed = bookings.changed_session_stops(plan)
+    served = Q(visits__outcome__in=("served", "partly_served"))
+    counts = {row["pk"]: row for row in Stop.objects.filter(pk__in=[s.pk for s in stops]).values("pk").annotate(
+        served=Count("visits", filter=served, distinct=True),
+        no_shows=Count("attendees", filter=Q(attendees__no_show_at__isnull=False), distinct=True),
+        walk_ins=Count("attendees", filter=Q(attendees__walk_in=True), distinct=True),
+        people=Count("attendees", distinct=True))}
+    for stop in stops:
+        stop.changed = changed.get(stop.pk, [])
+        row = counts.get(stop.pk)
+        stop.outcome = row if row and row["people"] else None
 
 
 # static/css/valiza.css gives each of .trip-colour-0 … -9 its colour, for the map and the list alike.
@@ -356,3 +378,47 @@ def route_sheet(request, pk):
     response["Content-Disposition"] = f'inline; filename="route-sheet-{trip.day.isoformat()}-{trip.pk}.pdf"'
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _session_day(user, session_pk, day_value):
+    session = get_object_or_404(Session.objects.select_related("fixed_point"), pk=session_pk,
+                                fixed_point__community_id=user.community_id)
+    day = iso_date(day_value)
+    if day is None:
+        raise Http404
+    return session, day
+
+
+@staff_required("planning.view")
+def session_bookings(request, session_pk, day):
+    """Who booked a fixed-point session on a day (active and cancelled, in slot order); the coordinator
+    cancels one with a reason the citizen gets by SMS. Every booking shown is access-logged."""
+    session, the_day = _session_day(request.user, session_pk, day)
+    rows = list(SessionBooking.objects.for_user(request.user).filter(session=session, date=the_day)
+                # `attendee`: what the laptop recorded at the reception (field.Attendee, by its relation name).
+                .select_related("service", "cancelled_by", "attendee__request").order_by("cancelled", "start", "pk"))
+    record_access_many(request, rows)
+    return render(request, "planning/session_bookings.html", {
+        "session": session, "day": the_day, "bookings": rows, "cancel_form": StaffCancelForm(),
+        "can_manage": has_capability(request.user, "planning.manage"),
+        "back_week": the_day - datetime.timedelta(days=the_day.weekday()),
+    })
+
+
+@staff_required("planning.manage")
+@require_POST
+def cancel_booking(request, pk):
+    booking = get_object_or_404(SessionBooking.objects.for_user(request.user), pk=pk)
+    back = redirect("planning:session_bookings", session_pk=booking.session_id, day=booking.date.isoformat())
+    form = StaffCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
+    try:
+        bookings.cancel(booking, by=request.user, reason=form.cleaned_data["reason"])
+    except bookings.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Запис %(n)s скасовано; людині надіслано SMS з причиною. Цей час знову вільний.")
+                         % {"n": booking.number})
+    return back

@@ -390,6 +390,11 @@ if VALIZA_RATE_LIMIT_STORE == "cache" and not env("VALIZA_CACHE_URL"):
 # Citizens book fixed-point slots this many weeks ahead; bookings per client per window are capped
 # by VALIZA_PUBLIC_REQUEST_LIMIT too.
 VALIZA_BOOKING_WEEKS = env_int("VALIZA_BOOKING_WEEKS", 4)
+# The site's public address (https://valiza.example.gov.ua) for links in SMS (a booking's "cancel or
+# move" link); empty: the SMS carry no link and name the status page in words instead.
+VALIZA_PUBLIC_URL = env("VALIZA_PUBLIC_URL", "")
+if VALIZA_PUBLIC_URL and not VALIZA_PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"VALIZA_PUBLIC_URL must start with https:// (or http://), not {VALIZA_PUBLIC_URL!r}")
 # One phone number holds at most this many future fixed-point bookings, and this many in one week (two:
 # a couple shares a phone); the public request form takes at most this many open requests per phone.
 # Per phone as well as per address: a few addresses must not be enough to take every slot.
@@ -568,7 +573,7 @@ SECURE_HSTS_PRELOAD = env_bool("VALIZA_HSTS_PRELOAD", False)
 # Cache-Control: no-store (core/nostore.py) on answers with personal data: staff and admin pages, the
 # citizens' pages that show a request or a booking, and every answer to a form sent.
 VALIZA_NO_STORE_PATHS = ("/staff/", "/admin/", "/api/v1/field/")  # the field API answers name people
-VALIZA_NO_STORE_VIEWS = {"public:request_done", "public:status", "points:book", "points:booked"}
+VALIZA_NO_STORE_VIEWS = {"public:request_done", "public:status", "points:book", "points:booked", "points:manage"}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -159,6 +159,23 @@ def create_request(req, choices, *, by=None, today=None):
     return req
 
 
+def create_reception_request(req, services, *, by, at, comment):
+    """Save the request of a person served at a fixed-point reception (booked, or came without booking;
+    issue 12): already on a visit, so it starts `scheduled`, never in the home-visit planning pool, and
+    whoever may come to a fixed point is served there (the verdict is stored, not required). `req` is
+    unsaved with the person, the place (the fixed point) and the consents set; `at` is when they came."""
+    req.channel = Channel.POINT
+    req.status = Status.SCHEDULED
+    req.created_by = by
+    req.created_at = at
+    _apply_verdict(req, evaluate_request(req, timezone.localdate(at)))
+    req.save()
+    _save_services(req, [ServiceChoice(service, set()) for service in services])
+    StatusChange.objects.create(request=req, from_status="", to_status=Status.SCHEDULED, by=by, at=at,
+                                comment=comment)
+    return req
+
+
 @transaction.atomic
 def update_request(req, choices, *, by, today=None):
     """Save an operator's edit. A request that was waiting for information goes back to 'new'.

@@ -389,17 +389,23 @@ class RequestFilterForm(forms.Form):
 
 class StatusLookupForm(forms.Form):
     number = forms.CharField(
-        label=_("Номер заявки"), max_length=12,
+        label=_("Номер заявки або запису на прийом"), max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "1234-5678", "autocomplete": "off"}),
         error_messages={"required": _("Напишіть номер заявки.")},
     )
     phone = PhoneField(label=_("Номер телефону, вказаний у заявці"),
                        error_messages={"required": _("Напишіть номер телефону.")})
 
+    has_prefix = False
+
     def clean_number(self):
-        value = "".join(ch for ch in self.cleaned_data["number"] if ch.isdigit())
+        typed = self.cleaned_data["number"].strip()
+        value = "".join(ch for ch in typed if ch.isdigit())
         if len(value) != 8:
-            raise forms.ValidationError(_("Номер заявки — це 8 цифр, наприклад 1234-5678."))
+            raise forms.ValidationError(_("Номер заявки — це 8 цифр, наприклад 1234-5678; номер запису на прийом "
+                                          "— літера З і 8 цифр, наприклад З-1234-5678."))
+        # A letter in front (З-…, Z…) names a fixed-point booking, never a request (ADR 4, issue 12).
+        self.has_prefix = bool(typed) and not typed[0].isdigit()
         return f"{value[:4]}-{value[4:]}"
 
 

@@ -46,6 +46,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Телефоном")
     DESK = "desk", _("У ЦНАП")
     WEB = "web", _("На сайті")
+    # Served at a fixed-point reception: booked on the web or came without booking (issue 12).
+    POINT = "point", _("У пункті прийому за графіком")
 
 
 class Relation(models.TextChoices):
@@ -281,7 +283,8 @@ class VisitRequest(models.Model):
 
     @property
     def address(self):
-        parts = [str(self.settlement), f"{self.street}, {self.building}"]
+        # A person served at a fixed point (issue 12) has the point's address as the street, no building.
+        parts = [str(self.settlement), f"{self.street}, {self.building}" if self.building else self.street]
         if self.flat:
             parts.append(_("кв. %(flat)s") % {"flat": self.flat})
         return ", ".join(parts)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -15,7 +16,7 @@ from eligibility.models import EligibilityCategory
 from notifications import outbox
 from notifications.models import SmsOptOut
 
-from . import actions
+from . import actions, lookups
 from .forms import PublicDeliveryForm, PublicRequestForm, StatusLookupForm, models_q_for_community
 from .models import Channel, Status, VisitRequest
 
@@ -127,7 +128,7 @@ def status_lookup(request, slug):
     """
     community = _community(slug)
     form = StatusLookupForm(request.POST or None)
-    found = None
+    found = other = None
     not_found = False
     done = problem = ""
     delivery_forms = {}
@@ -136,16 +137,21 @@ def status_lookup(request, slug):
             return _too_many(request, community)
         if form.is_valid():
             phone = form.cleaned_data["phone"]
-            found = (
-                VisitRequest.objects.filter(community=community, number=form.cleaned_data["number"])
-                .filter(models_phone(phone))
-                .first()
-            )
-            not_found = found is None
+            if not form.has_prefix:
+                found = (
+                    VisitRequest.objects.filter(community=community, number=form.cleaned_data["number"])
+                    .filter(models_phone(phone))
+                    .first()
+                )
+            if found is None:
+                # A fixed-point booking's number (З-1234-5678, or its digits from an older SMS).
+                other = lookups.find_other(community, request.POST.get("number", ""), phone)
+            not_found = found is None and other is None
             if found is not None:
                 done, problem, delivery_forms = _status_action(request, found, phone)
     context = {
         "community": community, "form": form, "found": found, "not_found": not_found,
+        "other": render_to_string(other[0], {**other[1], "community": community}, request=request) if other else "",
         "explanation": str(CITIZEN_STATUS.get(found.status, "")) if found else "", "done": done, "problem": problem,
     }
     if found is not None:

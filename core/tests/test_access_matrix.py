@@ -6,6 +6,7 @@ default: a new page or API route must be declared here), and so does a table ent
 gone. Only Django admin's own pages are left out; the admin is checked separately below.
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -126,6 +127,9 @@ ACCESS = {
     "planning:include_late": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     # planning.sheet: the field administrator only for a published trip of their own team (not this one).
     "planning:route_sheet": {"GET": {**staff(PLANNERS), "field_admin": 404}},
+    # A session's bookings on a day (names, phones: access-logged); the coordinator cancels one with a reason.
+    "planning:session_bookings": {"GET": staff(PLANNERS)},
+    "planning:cancel_booking": {"GET": staff(PLAN_MANAGERS, ok=405), "POST": staff(PLAN_MANAGERS, ok=302)},
     # SMS outbox: phones and visit times of the whole community
     "notifications:outbox": {"GET": staff(OUTBOX)},
     "notifications:retry": {"GET": staff(OUTBOX, ok=405), "POST": staff(OUTBOX, ok=302)},
@@ -134,6 +138,8 @@ ACCESS = {
     "points:detail": {"GET": everyone(200)},
     "points:book": {"GET": everyone(200)},
     "points:booked": {"GET": everyone(200)},
+    # A citizen's booking by its number + phone: find, cancel, move (issue 12)
+    "points:manage": {"GET": everyone(200), "POST": everyone(200)},
     # Journal of cases: personal data and the legal deadlines
     "journal:list": {"GET": staff(JOURNAL)},
     # Issue 13: provider terms, the per-provider overview, refusals by ground (no names on them)
@@ -240,7 +246,7 @@ def _planning_objects(world):
 
     from notifications.models import OutboxMessage
     from planning import actions
-    from planning.models import FixedPoint, Plan, Stop, Trip
+    from planning.models import FixedPoint, Plan, Session, SessionBooking, Stop, Trip
     from teams.models import Team
 
     week = actions.week_for(world.a, actions.next_monday())
@@ -255,6 +261,12 @@ def _planning_objects(world):
                                              kind="schedule", state="failed", dedup_key="matrix")
     world.point = FixedPoint.objects.create(community=world.a, settlement=world.village, name="Будинок культури",
                                             address="вул. Центральна, 1", latitude=48.4, longitude=35.2)
+    world.session = Session.objects.create(fixed_point=world.point, weekday=week.monday.weekday(),
+                                           start=datetime.time(10), end=datetime.time(12))
+    world.booking = SessionBooking.objects.create(
+        community=world.a, session=world.session, date=week.monday, start=datetime.time(10),
+        applicant_name="Записана Людина", applicant_birth_date=datetime.date(1950, 1, 2), phone="+380671234500",
+        consent_at=leave, warning_acknowledged_at=leave)
 
 
 def _journal_case(world):
@@ -321,7 +333,9 @@ def _url(world, key):
         _planning_objects(world)
         values.update(week_pk=world.week.pk, request_pk=world.req.pk)
         values["pk"] = {"planning:route_sheet": world.trip.pk, "notifications:retry": world.sms.pk,
-                        "points:detail": world.point.pk}.get(name, world.plan.pk)
+                        "points:detail": world.point.pk,
+                        "planning:cancel_booking": world.booking.pk}.get(name, world.plan.pk)
+        values.update(session_pk=world.session.pk, day=world.week.monday.isoformat())
     if name.startswith("journal:"):
         values["pk"] = _journal_case(world).pk
     if name in ("journal:inventory_pdf", "journal:photos_pdf"):

@@ -6,7 +6,7 @@ from django.test import Client
 
 from core.tests import test_access_matrix as matrix
 
-PERSONAL_PUBLIC = {"public:request_done", "public:status", "points:book", "points:booked"}
+PERSONAL_PUBLIC = {"public:request_done", "public:status", "points:book", "points:booked", "points:manage"}
 
 
 def _no_store(response):

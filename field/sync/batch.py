@@ -21,7 +21,7 @@ from teams import rosters
 
 from ..models import SyncItem
 from ..schemas import MAX_ID, DeviceTime, validate_item
-from . import accept, act, attachment, clock, consent, outcome, payment, start
+from . import accept, act, attachment, clock, consent, no_show, outcome, payment, reception, start, walk_in
 from .devices import revoked_message
 from .errors import ItemProblem, State, quarantine
 from .rules import Ctx
@@ -44,7 +44,15 @@ APPLY = {
     "visit.outcome": outcome.apply,
     "attachment.declare": attachment.apply,
     "person.consent": consent.apply,
+    "session.walk_in": walk_in.apply,
+    "session.no_show": no_show.apply,
 }
+
+
+def run(ctx):
+    """Apply one item: at a fixed-point session's stop, first find whom it is about (reception)."""
+    reception.resolve(ctx)
+    return APPLY[ctx.head.kind](ctx)
 
 
 # -- storing what arrived, safely -----------------------------------------------------------------
@@ -260,7 +268,7 @@ def _apply_new(batch, item, head, data, errors):
         ctx = Ctx(user=batch.user, device=batch.device, item=item, head=head, data=data, stop=stop,
                   at=head.at, effective_at=item.effective_at, memo=batch.memo)
         with transaction.atomic():
-            code, message, result = APPLY[head.kind](ctx)
+            code, message, result = run(ctx)
         item.state, item.code, item.message, item.result = State.APPLIED, code, message, result
     except ItemProblem as problem:
         item.state, item.code, item.message, item.result = problem.state, problem.code, problem.message, problem.result
@@ -288,8 +296,9 @@ def _stop_of(batch, stop_id):
 
 
 def find_stop(community_id, stop_id):
-    """A visit stop of a published (or since superseded) plan of the community, else "not found"."""
-    stop = (Stop.objects.select_related("trip__team__office", "trip__plan", "request")
+    """A stop (a home visit, or a fixed-point session's reception) of a published (or since superseded)
+    plan of the community, else "not found"."""
+    stop = (Stop.objects.select_related("trip__team__office", "trip__plan", "request", "session__fixed_point")
             .filter(pk=stop_id, trip__plan__week__community_id=community_id,
                     trip__plan__state__in=(Plan.State.PUBLISHED, Plan.State.SUPERSEDED))
             .first())
@@ -297,7 +306,4 @@ def find_stop(community_id, stop_id):
         # Another community's stop answers exactly like one that does not exist.
         raise quarantine("not_found", _("Зупинку №%(id)s не знайдено. Завантажте день заново, коли буде зв'язок, "
                                         "і повідомте координатора.") % {"id": stop_id})
-    if stop.request_id is None:
-        raise quarantine("not_a_visit", _("Зупинка №%(id)s — прийом у пункті за графіком, а не візит додому; "
-                                          "дії візиту до неї не записуються.") % {"id": stop_id})
     return stop

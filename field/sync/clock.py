@@ -52,7 +52,7 @@ def check(*, at, corrected, sent_at, received_at, stop, community):
         rule, message = "after_sent", _(
             "Час цієї дії на ноутбуці (%(at)s) пізніший, ніж час надсилання: годинник ноутбука переводили.")
         what["sent"] = _shown(sent_at)
-    elif corrected < stop.request.created_at:
+    elif stop.request_id is not None and corrected < stop.request.created_at:
         rule, message = "before_request", _(
             "Час цієї дії (%(corrected)s за годинником сервера) раніший, ніж з'явилася сама заявка.")
     elif not start <= corrected < end:

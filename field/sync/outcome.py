@@ -42,7 +42,8 @@ def _status_for(ctx, outcome, moved_elsewhere):
         return Status.PARTLY_SERVED, comment
     if moved_elsewhere:
         return None, ""
-    if outcome in HOLD_OUTCOMES:
+    if outcome in HOLD_OUTCOMES or ctx.stop.session_id is not None:
+        # At a fixed point the person is not a home visit's: not back into that pool, the coordinator decides.
         comment = _("Візит %(d)s: %(reason)s. Заявка чекає рішення координатора.") % {
             "d": when, "reason": str(Outcome(outcome).label).lower()}
         if ctx.data.note:
@@ -89,6 +90,8 @@ def _results_handed_over(ctx):
 
 
 def _on_a_later_trip(ctx):
+    if ctx.stop.session_id is not None:
+        return False
     return (Stop.objects.filter(request_id=ctx.stop.request_id, trip__plan__state=Plan.State.PUBLISHED,
                                 trip__day__gt=ctx.stop.trip.day).exclude(pk=ctx.stop.pk).exists())
 

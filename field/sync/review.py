@@ -11,7 +11,7 @@ from communities.models import Community
 from ..models import SyncItem
 from ..schemas import validate_item
 from . import clock
-from .batch import APPLY, find_stop
+from .batch import find_stop, run
 from .errors import ItemProblem, ReviewError, State
 from .rules import Ctx
 
@@ -37,7 +37,7 @@ def clock_problem(item, community):
     if item.code == clock.CODE:
         return (item.result or {}).get("clock") or {}
     stop = item.stop
-    if item.device_at is None or item.effective_at is None or stop is None or stop.request_id is None:
+    if item.device_at is None or item.effective_at is None or stop is None:
         return None
     sent_at = item.received_at - datetime.timedelta(seconds=item.clock_offset_s)
     try:
@@ -94,7 +94,7 @@ def resolve_apply(item, by, *, when=""):
             ctx = Ctx(user=locked.user or by, device=locked.device, item=locked, head=head, data=data, stop=stop,
                       at=locked.device_at or head.at, effective_at=effective_at, force=True)
             with transaction.atomic():
-                _code, message, result = APPLY[head.kind](ctx)
+                _code, message, result = run(ctx)
         except ItemProblem as problem:
             raise ReviewError(problem.message) from None
         locked.stop = stop

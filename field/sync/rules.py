@@ -34,13 +34,16 @@ class Ctx:
     at: datetime  # device clock
     effective_at: datetime  # our best belief of when it happened
     force: bool = False  # the coordinator said "apply anyway"
+    # At a fixed-point session's stop (reception.resolve): the person and their request.
+    attendee: object = None
+    req: object = None
     # Catalogue rows read once per batch (a day's batch names the same few services again and
     # again); the sync itself never changes them.
     memo: dict = field(default_factory=dict)
 
     @property
     def request(self):
-        return self.stop.request
+        return self.req if self.req is not None else self.stop.request
 
     def corrected(self, device_time):
         """Another device time of this item (a photo's), corrected like `at`."""
@@ -49,9 +52,8 @@ class Ctx:
 
 def visit_for(ctx):
     visit, created = Visit.objects.get_or_create(
-        stop=ctx.stop,
-        defaults={"community_id": ctx.item.community_id,
-                  "request_id": ctx.stop.request_id, "recorded_by": ctx.user, "device": ctx.device},
+        stop=ctx.stop, request_id=ctx.request.pk,
+        defaults={"community_id": ctx.item.community_id, "recorded_by": ctx.user, "device": ctx.device},
     )
     # A new row is ours; SQLite's transactions already hold the write lock (IMMEDIATE), so only a
     # server with row locks reads it again, locked.
@@ -81,7 +83,8 @@ def check_withdrawn(ctx):
 def request_moved(ctx):
     """(code, message, result) when a newer plan took the request elsewhere; the visit still counts."""
     plan = ctx.stop.trip.plan
-    if plan.state != Plan.State.SUPERSEDED:
+    if plan.state != Plan.State.SUPERSEDED or ctx.stop.session_id is not None:
+        # A reception's person is served where they came; a revised plan does not move them.
         return "", "", {}
     other = (Stop.objects.select_related("trip__team")
              .filter(request_id=ctx.stop.request_id, trip__plan__state=Plan.State.PUBLISHED)
@@ -112,8 +115,8 @@ def allowed_service(ctx, service_id):
         .first()))
     if service is None:
         raise quarantine("not_found", _("Послугу №%(id)s не знайдено в каталозі громади.") % {"id": service_id})
-    requested = memo(ctx, ("requested", ctx.stop.request_id), lambda: set(
-        RequestedService.objects.filter(request_id=ctx.stop.request_id).values_list("service_id", flat=True)))
+    requested = memo(ctx, ("requested", ctx.request.pk), lambda: set(
+        RequestedService.objects.filter(request_id=ctx.request.pk).values_list("service_id", flat=True)))
     if service.pk in requested:
         return service
     if not (service.is_active and service.mobile_allowed):

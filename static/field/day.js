@@ -3,7 +3,7 @@
 import * as DB from "./db.js";
 import { date, h, notify, time } from "./dom.js";
 import {
-  finishedElsewhere, finishedText, hooks, label, loadState, state, stopName, stopNumber, waitingCount,
+  finishedElsewhere, finishedText, hooks, label, loadState, peopleOf, state, stopName, stopNumber, waitingCount,
 } from "./state.js";
 import { contactLines } from "./stop.js";
 import { fetchDay, syncNow } from "./sync.js";
@@ -90,6 +90,11 @@ export async function loadDay() {
 }
 
 function stopSummary(stop) {
+  if (stop.kind === "session") {
+    const people = peopleOf(stop);
+    const done = people.filter((p) => (state.visits.get(p.id) || {}).outcome || (p.visit && p.visit.outcome)).length;
+    return "Людей: " + people.length + ", завершено: " + done;
+  }
   const elsewhere = finishedElsewhere(stop);
   if (elsewhere) { return finishedText(elsewhere, time); }
   const visit = state.visits.get(stop.id);
@@ -124,7 +129,9 @@ export function viewDay(onLoad) {
         h("p", {class: "window"}, h("strong", {}, "Час: "), time(stop.window_start) + "–" + time(stop.window_end),
           stop.arrival ? " (прибуття о " + time(stop.arrival) + ")" : ""),
         contactLines(stop),
-        h("p", {}, h("strong", {}, "Послуги: "), stop.services.map((s) => s.name).join("; ") || "—"),
+        stop.kind === "session" ? h("p", {testid: "people-count-" + n}, h("strong", {}, "Записано: "),
+          String((stop.attendees || []).filter((a) => a.kind === "booking").length)) :
+          h("p", {}, h("strong", {}, "Послуги: "), stop.services.map((s) => s.name).join("; ") || "—"),
         stop.gone ? h("p", {class: "warning-text"}, "Цієї зупинки вже немає в новому плані — дані візиту збережено.") : null,
         h("p", {class: "stop-status", testid: "stop-status-" + n}, stopSummary(stop)));
     })));

@@ -4,6 +4,7 @@
 //   storage.js (persistent storage, free space, full disk) · state.js (what the screens show, `record`)
 //   limits.js (the server's limits at input time) · day.js (load and list the day) · stop.js (a stop)
 //   payment.js · act.js · photos.js · video.js · outbox.js (the outbox screen and `runSync`)
+//   · reception.js (a fixed-point reception: its people, no-shows, walk-ins)
 // Stable `data-testid` attributes are the automation hooks (browser tests, soak_sync): keep them.
 //   shell: nav-day, nav-outbox, outbox-badge, net-status (data-online 1/0), notice, logout,
 //         app (data-ready=1; data-route = the route drawn, e.g. "stop/12", absent while a new one is drawn),

@@ -6,8 +6,8 @@ import { setTimeZone } from "./dom.js";
 import { setTimeoutSeconds } from "./net.js";
 import { saving } from "./storage.js";
 
-export const state = {info: null, trips: [], stops: [], visits: new Map(), outbox: [], files: [], deviceId: "",
-  progress: null};
+export const state = {info: null, trips: [], stops: [], people: [], visits: new Map(), outbox: [], files: [],
+  deviceId: "", progress: null};
 
 // Set by main.js: draw the current route again; send the outbox soon.
 export const hooks = {render: () => {}, syncSoon: () => {}};
@@ -20,6 +20,7 @@ export async function loadState() {
   state.stops = day.filter((r) => r.type === "stop")
     .sort((a, b) => (tripOrder.get(a.trip_id) - tripOrder.get(b.trip_id)) || (a.position - b.position));
   state.visits = new Map((await DB.all("visits")).map((v) => [v.stop_id, v]));
+  rebuildPeople();
   state.outbox = await DB.outbox();
   state.files = await DB.all("blobs");
   const grant = await DB.deviceGrant();
@@ -42,7 +43,68 @@ export const limits = () => (state.info ? state.info.limits : null);
 
 // -- stops -----------------------------------------------------------------------------------------
 
-export const stopById = (id) => state.stops.find((s) => String(s.id) === String(id));
+export const stopById = (id) => state.stops.find((s) => String(s.id) === String(id)) ||
+  state.people.find((s) => s.id === String(id));
+
+// -- the people at a fixed-point reception (issue 12) ---------------------------------------------------
+// Each person at a session's stop is worked like a stop of their own: a "person stop" with the id
+// "<stop id>~<attendee id>", which the sync sends as the stop's id and the person's `attendee_id`.
+// Booked people come with the day (in slot order); a walk-in registered here lives in its visit
+// record (`walk_in`) until the day's next load lists them.
+export const PERSON_SEP = "~";
+
+export function personId(stop, attendeeId) { return stop.id + PERSON_SEP + attendeeId; }
+
+function placeText(stop) {
+  return stop.place ? stop.place.name + ", " + stop.place.address : "";
+}
+
+function personStop(stop, fields) {
+  return Object.assign({type: "person", parent_id: stop.id, trip_id: stop.trip_id, position: stop.position,
+    kind: "person", place: stop.place, gone: stop.gone}, fields);
+}
+
+function bookedPerson(stop, a) {
+  return personStop(stop, {
+    id: personId(stop, a.attendee_id), attendee_id: a.attendee_id, attendee: a,
+    window_start: a.slot_start || stop.window_start, window_end: a.slot_end || stop.window_end,
+    person: a.person || {applicant_name: a.applicant_name, applicant_birth_date: a.applicant_birth_date,
+      contact_phone: a.applicant_phone, applicant_phone: a.applicant_phone, address: placeText(stop),
+      person_consent_at: a.person_consent_at, requester_name: "", evidence_check: null},
+    services: a.services || [], visit: a.visit, cases: a.cases || [],
+  });
+}
+
+function walkInPerson(stop, visit) {
+  const w = visit.walk_in;
+  const attendeeId = visit.stop_id.split(PERSON_SEP)[1];
+  return personStop(stop, {
+    id: visit.stop_id, attendee_id: attendeeId,
+    attendee: {kind: "walk_in", booking_number: "", applicant_name: w.name, no_show_at: null},
+    window_start: stop.window_start, window_end: stop.window_end,
+    person: {applicant_name: w.name, applicant_birth_date: w.birth_date, contact_phone: w.phone,
+      applicant_phone: w.phone, address: placeText(stop), person_consent_at: w.registered_at, requester_name: "",
+      evidence_check: null},
+    services: [], visit: null, cases: [],
+  });
+}
+
+export function rebuildPeople() {
+  const people = [];
+  for (const stop of state.stops.filter((s) => s.kind === "session")) {
+    const rows = (stop.attendees || []).map((a) => bookedPerson(stop, a));
+    const known = new Set(rows.map((r) => r.id));
+    for (const visit of state.visits.values()) {
+      if (visit.walk_in && visit.session_stop_id === stop.id && !known.has(visit.stop_id)) {
+        rows.push(walkInPerson(stop, visit));
+      }
+    }
+    people.push(...rows);
+  }
+  state.people = people;
+}
+
+export const peopleOf = (stop) => state.people.filter((p) => p.parent_id === stop.id);
 // The planner's number (from 1 in each trip): the same on the board, the route sheet and the map.
 export const stopNumber = (stop) => stop.position;
 
@@ -123,7 +185,10 @@ export async function record(kind, stop, data, {visit, file, chunk, id, what} = 
   const kindLabel = label("item_kinds", kind);
   const item = await saving(what || kindLabel.toLowerCase(), () => DB.addItem(kind, stop.id, data,
     {visit: visit, blob: file, chunk: chunk, id: id, label: kindLabel === kind ? "" : kindLabel}));
-  if (visit) { state.visits.set(visit.stop_id, visit); }
+  if (visit) {
+    state.visits.set(visit.stop_id, visit);
+    if (visit.walk_in) { rebuildPeople(); }
+  }
   if (file) {
     state.files = state.files.filter((f) => f.id !== file.id).concat([file]);
     document.dispatchEvent(new CustomEvent("field:storage"));  // the free space shown changed

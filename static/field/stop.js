@@ -5,6 +5,7 @@ import { date, h, money, notify, time } from "./dom.js";
 import { sheetsProblem, textField } from "./limits.js";
 import { paymentBlock } from "./payment.js";
 import { photoBlock } from "./photos.js";
+import { viewReception } from "./reception.js";
 import {
   choices, ensureStarted, finishedElsewhere, finishedText, hooks, label, nextProvisional, record, registeredNumber, saveVisit, serviceState, servicesOf,
   state, stopAddress, stopById, stopName, stopNumber, visitOf,
@@ -176,7 +177,8 @@ function outcomeBlock(stop, visit) {
     if (check) { v.evidence = check.read(); data.evidence = v.evidence; }
     await record("visit.outcome", stop, data, {visit: v, what: "результат візиту"});
     notify("Результат візиту збережено: " + label("outcomes", v.outcome) + ".", "ok");
-    location.hash = "#/";
+    // A person at a reception goes back to the reception's list, a home visit to the day's.
+    location.hash = stop.parent_id ? "#/stop/" + stop.parent_id : "#/";
   });
   return h("fieldset", {class: "group outcome", testid: "outcome"},
     h("legend", {}, "Результат візиту"),
@@ -209,6 +211,7 @@ function extraServiceBlock(stop, visit) {
 export function viewStop(id) {
   const stop = stopById(id);
   if (!stop) { return [h("h1", {}, "Зупинку не знайдено"), h("p", {}, h("a", {href: "#/"}, "До списку зупинок"))]; }
+  if (stop.kind === "session") { return viewReception(stop); }
   const visit = visitOf(stop.id);
   const n = stopNumber(stop);
   const start = guard(async () => {
@@ -216,8 +219,11 @@ export function viewStop(id) {
     hooks.render();
   });
   const parts = [
-    h("p", {class: "no-print"}, h("a", {href: "#/", testid: "back"}, "← До списку зупинок")),
-    h("h1", {testid: "stop-title"}, "Зупинка " + n + ": " + stopName(stop)),
+    h("p", {class: "no-print"}, stop.parent_id ?
+      h("a", {href: "#/stop/" + stop.parent_id, testid: "back"}, "← До списку людей на прийомі") :
+      h("a", {href: "#/", testid: "back"}, "← До списку зупинок")),
+    h("h1", {testid: "stop-title"}, "Зупинка " + n + ": " + stopName(stop) +
+      (stop.parent_id && stop.place ? " (прийом у пункті «" + stop.place.name + "»)" : "")),
     h("p", {class: "window"}, h("strong", {}, "Час: "), time(stop.window_start) + "–" + time(stop.window_end)),
     contactLines(stop),
     visit.started_at ? h("p", {class: "saved", testid: "visit-started"}, "Візит розпочато о " + time(visit.started_at) +

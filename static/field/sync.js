@@ -101,11 +101,20 @@ async function markUnreadable(item) {
   });
 }
 
+// An item as the server reads it: a person at a fixed-point reception is kept under the stop id
+// "<stop>~<attendee>" (state.js) and sent as the stop's id and the person's `attendee_id`.
+function wireItem(i) {
+  const [stop, attendee] = String(i.stop_id).split("~");
+  const item = {id: i.id, seq: i.seq, kind: i.kind, stop_id: Number(stop), at: i.at, data: i.data};
+  if (attendee) { item.attendee_id = attendee; }
+  return item;
+}
+
 async function sendBatch(items, progress) {
   const grant = await DB.deviceGrant();
   const body = JSON.stringify({
     device_id: grant ? grant.id : null, sent_at: new Date().toISOString(),
-    items: items.map((i) => ({id: i.id, seq: i.seq, kind: i.kind, stop_id: i.stop_id, at: i.at, data: i.data})),
+    items: items.map(wireItem),
   });
   const {status, body: answer} = await requestJson(API + "sync", {method: "POST",
     headers: await headers({"Content-Type": "application/json"}), body: body},
