@@ -1,0 +1,42 @@
+"""A served visit as the laptop syncs it, and moments of an ordinary week after the frozen "now"."""
+
+import contextlib
+import datetime
+import zoneinfo
+
+import time_machine
+from django.utils import timezone
+
+from field.models import Visit
+from field.tests.factories import published_trip
+from field.tests.syncing import accept, outcome, send
+
+KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
+MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(6)
+
+
+def moment(weekday, hour, minute=0, *, weeks=1):
+    """A Kyiv moment on `weekday`, in the week `weeks` after the frozen today's (never today)."""
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=weeks)
+    return datetime.datetime.combine(monday + datetime.timedelta(days=weekday), datetime.time(hour, minute), tzinfo=KYIV)
+
+
+def served_visit(world, *, result="served", user=None, requests=None):
+    """Today's first stop of a new published trip, accepted and closed with `result` through the sync,
+    as the laptop sends it. Returns the visit."""
+    trip = published_trip(world, day=timezone.localdate(), requests=requests)
+    stop = trip.stops.order_by("position").first()
+    items = [accept(world, stop, seq=1)] if result in ("served", "partly_served") else []
+    items.append(outcome(stop, result, seq=2))
+    answer, code = send(user or world.users["field_admin"], items)
+    assert code == 200, answer
+    return Visit.objects.select_related("request").get(stop=stop)
+
+
+@contextlib.contextmanager
+def at(when, login=None, user=None):
+    """The clock stopped at `when`; with `login` and `user`, that user's client logged in then (a staff
+    session lasts a working day, so each day of a story logs in again)."""
+    with time_machine.travel(when, tick=False):
+        yield login(user) if login is not None else None
