@@ -8,6 +8,10 @@ from .models import MAX_TEXT, STAFF_CHANNELS, CallAttempt, Complaint, Proposal
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 RATING_MESSAGE = _("Виберіть оцінку від 1 (дуже погано) до 5 (дуже добре).")
+CHANNEL_ERRORS = {
+    "required": _("Виберіть зі списку, звідки це надійшло."),
+    "invalid_choice": _("Виберіть зі списку, звідки це надійшло."),
+}
 YES_NO = [("", _("Не сказала")), ("1", _("Так")), ("0", _("Ні"))]
 
 
@@ -117,7 +121,7 @@ class PublicFeedbackForm(forms.Form):
 
 
 class StaffFeedbackForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Звідки відгук"), choices=STAFF_CHANNELS)
+    channel = forms.ChoiceField(label=_("Звідки відгук"), choices=STAFF_CHANNELS, error_messages=CHANNEL_ERRORS)
     received_on = DateField(label=_("Дата відгуку"))
     request_number = TextField(label=_("Номер заявки, якщо відомий"), required=False, max_length=20)
     author = TextField(label=_("Хто написав"), required=False, max_length=200)
@@ -125,6 +129,7 @@ class StaffFeedbackForm(forms.Form):
         label=_("Посилання на допис"),
         required=False,
         max_length=500,
+        assume_scheme="https",
         error_messages={"invalid": _("Це не схоже на адресу сторінки (https://…).")},
     )
     rating = RatingField(label=_("Оцінка, якщо людина її дала"), required=False)
@@ -135,7 +140,7 @@ class StaffFeedbackForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Звідки надійшла"), choices=STAFF_CHANNELS)
+    channel = forms.ChoiceField(label=_("Звідки надійшла"), choices=STAFF_CHANNELS, error_messages=CHANNEL_ERRORS)
     received_on = DateField(label=_("Дата надходження"))
     request_number = TextField(label=_("Номер заявки"), required=False, max_length=20)
     case_number = TextField(label=_("Номер справи"), required=False, max_length=40)
@@ -178,7 +183,7 @@ class AnswerForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Звідки надійшла"), choices=STAFF_CHANNELS)
+    channel = forms.ChoiceField(label=_("Звідки надійшла"), choices=STAFF_CHANNELS, error_messages=CHANNEL_ERRORS)
     received_on = DateField(label=_("Дата надходження"))
     author = TextField(label=_("Автор"), required=False, max_length=200)
     text = _text(_("Пропозиція"), required=True, rows=5)

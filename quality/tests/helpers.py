@@ -7,6 +7,7 @@ import zoneinfo
 import time_machine
 from django.utils import timezone
 
+from conftest import FROZEN_AT
 from field.models import Visit
 from field.tests.factories import published_trip
 from field.tests.syncing import accept, outcome, send
@@ -16,8 +17,9 @@ MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = range(6)
 
 
 def moment(weekday, hour, minute=0, *, weeks=1):
-    """A Kyiv moment on `weekday`, in the week `weeks` after the frozen today's (never today)."""
-    today = timezone.localdate()
+    """A Kyiv moment on `weekday`, in the week `weeks` after the frozen today's (never today), whatever
+    moment the clock has been moved to."""
+    today = timezone.localtime(FROZEN_AT).date()
     monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=weeks)
     return datetime.datetime.combine(monday + datetime.timedelta(days=weekday), datetime.time(hour, minute), tzinfo=KYIV)
 
