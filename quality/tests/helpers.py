@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import uuid
 import zoneinfo
 
 import time_machine
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from conftest import FROZEN_AT
 from field.models import Visit
-from field.tests.factories import published_trip
+from field.tests.factories import field_team, published_trip
 from field.tests.syncing import accept, outcome, send
 
 KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -27,11 +28,14 @@ def moment(weekday, hour, minute=0, *, weeks=1):
 def served_visit(world, *, result="served", user=None, requests=None):
     """Today's first stop of a new published trip, accepted and closed with `result` through the sync,
     as the laptop sends it. Returns the visit."""
-    trip = published_trip(world, day=timezone.localdate(), requests=requests)
+    user = user or world.users["field_admin"]
+    team = field_team(world, members=[user])
+    trip = published_trip(world, day=timezone.localdate(), requests=requests, team=team)
     stop = trip.stops.order_by("position").first()
     items = [accept(world, stop, seq=1)] if result in ("served", "partly_served") else []
     items.append(outcome(stop, result, seq=2))
-    answer, code = send(user or world.users["field_admin"], items)
+    # One laptop per administrator.
+    answer, code = send(user, items, device=uuid.uuid5(uuid.NAMESPACE_URL, f"laptop-of-{user.pk}"))
     assert code == 200, answer
     return Visit.objects.select_related("request").get(stop=stop)
 

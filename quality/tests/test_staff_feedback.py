@@ -3,7 +3,9 @@
 import time_machine
 
 from quality.models import Feedback
-from quality.tests.helpers import TUESDAY, WEDNESDAY, at, moment, served_visit
+from quality.tests.helpers import MONDAY, TUESDAY, WEDNESDAY, at, moment, served_visit
+
+PAST = moment(MONDAY, 0, weeks=-1).strftime("%d.%m.%Y")  # a day of last week
 
 
 def _post(client, **data):
@@ -47,8 +49,8 @@ def test_feedback_from_a_social_network_is_recorded_with_its_channel(world, logi
 
 def test_feedback_needs_no_rating_but_a_given_one_is_1_to_5(world, login):
     client = login(world.users["quality"])
-    assert _post(client, received_on="01.01.2026").status_code == 302
-    response = _post(client, received_on="01.01.2026", rating="6")
+    assert _post(client, received_on=PAST).status_code == 302
+    response = _post(client, received_on=PAST, rating="6")
     assert "Виберіть оцінку від 1 (дуже погано) до 5 (дуже добре)." in response.content.decode()
     assert Feedback.objects.count() == 1 and Feedback.objects.get().rating is None
 
@@ -56,14 +58,14 @@ def test_feedback_needs_no_rating_but_a_given_one_is_1_to_5(world, login):
 def test_staff_cannot_pretend_feedback_came_through_the_link_or_the_survey(world, login):
     client = login(world.users["quality"])
     for channel in ("link", "survey", "carrier pigeon"):
-        response = _post(client, received_on="01.01.2026", channel=channel)
+        response = _post(client, received_on=PAST, channel=channel)
         assert response.status_code == 200 and "Виберіть зі списку, звідки це надійшло." in response.content.decode()
     assert Feedback.objects.count() == 0
 
 
 def test_another_communitys_request_number_is_not_found(world, login):
     client = login(world.users["quality"])
-    response = _post(client, received_on="01.01.2026", request_number=world.b_req.number)
+    response = _post(client, received_on=PAST, request_number=world.b_req.number)
     assert "Заявки з таким номером у громаді немає." in response.content.decode()
     assert Feedback.objects.count() == 0
 
@@ -72,6 +74,6 @@ def test_a_date_in_the_future_or_a_100_kb_text_is_refused(world, login):
     client = login(world.users["quality"])
     response = _post(client, received_on="01.01.2999")
     assert "Дата не може бути в майбутньому." in response.content.decode()
-    response = _post(client, received_on="01.01.2026", text="я" * 100_000)
+    response = _post(client, received_on=PAST, text="я" * 100_000)
     assert "Текст задовгий: можна до 5000 знаків, а тут 100000." in response.content.decode()
     assert Feedback.objects.count() == 0
