@@ -115,6 +115,7 @@ USERS = [
     ("partner", "Світлана", "Соцзахист", roles.PARTNER),
     ("technician", "Богдан", "Майстренко", roles.TECHNICIAN),
     ("sysadmin", "Тарас", "Налаштуй", roles.SYSADMIN),
+    ("quality", "Галина", "Відгукова", roles.QUALITY),
 ]
 
 
