@@ -3,6 +3,7 @@ complaints and proposals, ratings of staff. Every write goes through quality.act
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,9 +210,7 @@ def complaints(request):
             "today": today,
             "open": base.filter(answered_on__isnull=True).count(),
             "late_open": base.filter(answered_on__isnull=True, due_on__lt=today).count(),
-            "answered_late": sum(
-                1 for c in base.filter(answered_on__isnull=False).only("answered_on", "due_on") if c.answered_on > c.due_on
-            ),
+            "answered_late": base.filter(answered_on__gt=F("due_on")).count(),
         },
     )
 
