@@ -116,3 +116,29 @@ def test_the_status_page_template_can_show_the_link(world, visit):
 
     html = Template("{% load quality %}{% feedback_url req %}").render(Context({"req": visit.request}))
     assert html.startswith("/feedback/") and Client().get(html).status_code == 200
+
+
+def test_two_posts_at_once_count_once(world, visit):
+    from quality import actions
+
+    actions.feedback_from_link(visit.request, rating=4, text="")
+    with pytest.raises(actions.AlreadyCounted):
+        actions.feedback_from_link(visit.request, rating=1, text="")
+    assert Feedback.objects.count() == 1
+
+
+@pytest.mark.parametrize("token", ["x" * 5000, "ї" * 300, "..", "%ff%fe", "a:b:c:d:e"])
+def test_strange_tokens_get_the_message_never_a_500(world, client, token):
+    response = client.get(f"/feedback/{token}/")
+    assert response.status_code in (400, 404)
+    assert Feedback.objects.count() == 0
+
+
+def test_a_long_text_or_a_list_of_ratings_gets_a_clear_message(world, visit, client):
+    url = feedback_url(visit.request)
+    response = client.post(url, {"rating": "5", "text": "я" * 100_000})
+    assert response.status_code == 200 and "Текст задовгий: можна до 2000 знаків" in response.content.decode()
+    assert Feedback.objects.count() == 0
+    # Two ratings sent at once: the form reads one value (the last), as for any field.
+    response = client.post(url, {"rating": ["1", "5"]})
+    assert response.status_code == 200 and Feedback.objects.get().rating == 5
