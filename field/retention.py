@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from quality import retention as quality_retention
 from visits import retention as request_retention
 
 from .models import Attachment, IncidentAct, Visit
@@ -78,6 +79,7 @@ def purge_personal_data(now=None):
     now = now or timezone.now()
     done = request_retention.purge(now)
     done["visit_points"] = remove_visit_points(now)
+    done.update(quality_retention.purge(now))
     if any(done.values()):
         log.info("personal data past its term removed: %s", done)
     return done
