@@ -80,7 +80,14 @@ class YesNoField(forms.TypedChoiceField):
 class CallForm(forms.Form):
     """One call of the survey: the script's questions, the outcome, the rating (no default)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        label=_("Версія форми"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Оновіть сторінку і запишіть дзвінок ще раз."),
+            "invalid": _("Оновіть сторінку і запишіть дзвінок ще раз."),
+        },
+    )
     outcome = forms.ChoiceField(
         label=_("Чим закінчився дзвінок"),
         choices=CallAttempt.Outcome.choices,

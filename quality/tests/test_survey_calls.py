@@ -192,3 +192,13 @@ def test_the_queue_counts_a_day_later_than_the_visit_even_after_midnight(world, 
     with at(moment(WEDNESDAY, 0, 30), login, world.users["quality"]) as client:
         assert 'id="due-count">1<' in client.get("/staff/quality/").content.decode()
     assert task.call_from - datetime.timedelta(hours=10) == moment(WEDNESDAY, 0)
+
+
+def test_a_damaged_form_asks_to_reload_and_changes_nothing(world, login, task):
+    with at(moment(WEDNESDAY, 10, 30), login, world.users["quality"]) as client:
+        response = client.post(f"/staff/quality/survey/{task.pk}/", {"version": "два", "outcome": "no_answer"})
+        assert response.status_code == 200 and "Оновіть сторінку і запишіть дзвінок ще раз." in response.content.decode()
+        response = client.post(f"/staff/quality/survey/{task.pk}/", {"version": "1", "outcome": "hung_up"})
+        assert response.status_code == 200 and "Виберіть, чим закінчився дзвінок." in response.content.decode()
+    task.refresh_from_db()
+    assert task.attempts == 0 and CallAttempt.objects.count() == 0
