@@ -1,12 +1,15 @@
 """The quality officer's pages: who to call today, the call's script, feedback from other channels,
 complaints and proposals, ratings of staff. Every write goes through quality.actions."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import public, staff_required
@@ -16,7 +19,7 @@ from audit.log import VIEW, record_access, record_access_many
 from core.ratelimit import hit
 from visits.models import VisitRequest
 
-from . import actions
+from . import actions, stats
 from .feedback import BadToken, request_id_from
 from .forms import (
     AnswerForm,
@@ -31,6 +34,7 @@ from .forms import (
 from .models import Complaint, Feedback, Proposal, SurveyTask
 
 LIST_SIZE = 200
+SUMMARY_DAYS = 30
 
 
 def _staff_of(user):
@@ -56,6 +60,7 @@ def queue(request):
     later = list(actions.calls_later(request.user, today)[:LIST_SIZE])
     record_access_many(request, [t.request for t in due + later], VIEW)
     closed = SurveyTask.objects.for_user(request.user).exclude(state=SurveyTask.State.OPEN)
+    month = stats.summary(request.user.community, today - datetime.timedelta(days=SUMMARY_DAYS - 1), today, today)
     return render(
         request,
         "quality/queue.html",
@@ -63,6 +68,8 @@ def queue(request):
             "due": due,
             "later": later,
             "today": today,
+            "month": month,
+            "ratings_text": ngettext("%(n)d оцінка", "%(n)d оцінок", month.ratings) % {"n": month.ratings},
             "answered": closed.filter(state=SurveyTask.State.ANSWERED).count(),
             "closed_other": closed.exclude(state=SurveyTask.State.ANSWERED).count(),
         },
