@@ -380,6 +380,8 @@ VALIZA_PUBLIC_FEEDBACK_LIMIT = env_int("VALIZA_PUBLIC_FEEDBACK_LIMIT", 10)
 VALIZA_FEEDBACK_LINK_DAYS = env_int("VALIZA_FEEDBACK_LINK_DAYS", 60)
 # The site's public address (https://valiza.example.gov.ua), for links sent by SMS; empty: links are paths.
 VALIZA_SITE_URL = env("VALIZA_SITE_URL", "").rstrip("/")
+if VALIZA_SITE_URL and not VALIZA_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"VALIZA_SITE_URL must start with https:// (or be empty), not {VALIZA_SITE_URL!r}")
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
 # Where the public forms' counters live, shared by every process of the site (core/ratelimit.py): the
 # database (one atomic upsert per hit), or the cache when VALIZA_CACHE_URL names a shared one (Redis).

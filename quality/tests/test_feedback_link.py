@@ -142,3 +142,10 @@ def test_a_long_text_or_a_list_of_ratings_gets_a_clear_message(world, visit, cli
     # Two ratings sent at once: the form reads one value (the last), as for any field.
     response = client.post(url, {"rating": ["1", "5"]})
     assert response.status_code == 200 and Feedback.objects.get().rating == 5
+
+
+def test_a_site_address_that_is_not_a_web_address_stops_the_start():
+    from core.tests.test_settings_and_demo import SERVER_KEY, _import_settings
+
+    result = _import_settings(VALIZA_SECRET_KEY=SERVER_KEY, VALIZA_SITE_URL="valiza.example.gov.ua")
+    assert result.returncode != 0 and "VALIZA_SITE_URL must start with https://" in result.stderr
