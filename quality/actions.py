@@ -326,7 +326,7 @@ def register_complaint(
         raise QualityError(_("Ця справа не належить до вибраної заявки."))
     if phone:
         phone = normalize_phone(phone)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         return _register(
             community,
             channel=channel,
@@ -416,7 +416,7 @@ def decide_proposal(proposal_pk, *, discussed_on, decision, reason, procedure_ch
         raise QualityError(_("Оприлюднити можна лише прийняту пропозицію."))
     if procedure_changed and not change.strip():
         raise QualityError(_("Напишіть, що саме змінено в порядку роботи."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal_pk)
         proposal.discussed_on, proposal.decision, proposal.reason = discussed_on, decision, reason
         proposal.procedure_changed, proposal.change, proposal.publish = procedure_changed, change, publish
