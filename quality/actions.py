@@ -80,7 +80,7 @@ def calls_due(user, today=None):
     return (
         SurveyTask.objects.for_user(user)
         .filter(state=SurveyTask.State.OPEN, call_from__lt=end_of_today)
-        .select_related("request", "served_by")
+        .select_related("request", "served_by", "visit")
     )
 
 
@@ -91,7 +91,7 @@ def calls_later(user, today=None):
     return (
         SurveyTask.objects.for_user(user)
         .filter(state=SurveyTask.State.OPEN, call_from__gte=end_of_today)
-        .select_related("request", "served_by")
+        .select_related("request", "served_by", "visit")
     )
 
 
