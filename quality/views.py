@@ -164,7 +164,9 @@ def feedback_list(request):
             else:
                 messages.success(request, _("Відгук записано."))
                 return redirect("quality:feedback")
-    items = Feedback.objects.for_user(request.user).select_related("request", "entered_by")[:LIST_SIZE]
+    items = list(Feedback.objects.for_user(request.user).select_related("request", "entered_by")[:LIST_SIZE])
+    # What people wrote, with their request's number: each one shown is logged.
+    record_access_many(request, items, VIEW)
     return render(request, "quality/feedback_list.html", {"form": form, "items": items})
 
 

@@ -77,3 +77,12 @@ def test_a_date_in_the_future_or_a_100_kb_text_is_refused(world, login):
     response = _post(client, received_on=PAST, text="я" * 100_000)
     assert "Текст задовгий: можна до 5000 знаків, а тут 100000." in response.content.decode()
     assert Feedback.objects.count() == 0
+
+
+def test_the_feedback_list_is_access_logged(world, login):
+    from audit.models import AccessLog
+
+    client = login(world.users["quality"])
+    _post(client, received_on=PAST, request_number=world.req.number)
+    client.get("/staff/quality/feedback/")
+    assert AccessLog.objects.filter(user=world.users["quality"], object_type="quality.feedback").count() == 1
