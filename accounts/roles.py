@@ -12,6 +12,7 @@ FIELD_ADMIN = "field_admin"
 PARTNER = "partner"
 TECHNICIAN = "technician"
 SYSADMIN = "sysadmin"
+QUALITY = "quality"
 
 ROLE_CHOICES = [
     (OPERATOR, _("Оператор прийому заявок")),
@@ -20,6 +21,7 @@ ROLE_CHOICES = [
     (PARTNER, _("Фахівець-партнер")),
     (TECHNICIAN, _("Технік")),
     (SYSADMIN, _("Системний адміністратор")),
+    (QUALITY, _("Фахівець з якості обслуговування")),
 ]
 
 # Roles that must give a code from an authenticator app at every login (accounts/second_factor.py):
@@ -51,6 +53,15 @@ CAPABILITIES = {
     "field.review": {COORDINATOR},
     # Session videos: the coordinator only, every view logged.
     "field.video": {COORDINATOR},
+    # After the visit (issue 13): the quality officer calls people, enters what they said elsewhere,
+    # registers complaints and proposals of their community; the head of the CNAP (the coordinator) too.
+    "quality.survey": {QUALITY, COORDINATOR},
+    "quality.feedback": {QUALITY, COORDINATOR},
+    "quality.complaints": {QUALITY, COORDINATOR},
+    "quality.proposals": {QUALITY, COORDINATOR},
+    # Ratings of the staff who served (seed 003): everyone who serves sees their own, the head all.
+    "quality.ratings": {OPERATOR, COORDINATOR, FIELD_ADMIN, PARTNER, QUALITY},
+    "quality.ratings_all": {COORDINATOR},
 }
 
 

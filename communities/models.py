@@ -58,6 +58,19 @@ class Community(models.Model):
         help_text=_("Дія з часом пізніше чекатиме рішення координатора."),
     )
 
+    # After the visit (quality app, issue 13).
+    survey_max_attempts = models.PositiveSmallIntegerField(
+        _("опитування після візиту: найбільше дзвінків одній людині"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Після стількох дзвінків без відповіді людині більше не телефонують."),
+    )
+    complaint_answer_working_days = models.PositiveSmallIntegerField(
+        _("строк відповіді на скаргу, робочих днів"), default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Закон «Про звернення громадян», ст. 20: не пізніше 15 днів, якщо не потрібне додаткове "
+                    "вивчення, інакше до місяця."),
+    )
+
     class Meta:
         verbose_name = _("громада")
         verbose_name_plural = _("громади")

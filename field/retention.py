@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from journal import actions as journal_actions
 from journal.models import CLOSING_STATES, Case, CaseFile, CaseState
+from quality import retention as quality_retention
 from visits import retention as request_retention
 
 from .models import Attachment, IncidentAct, Visit
@@ -124,6 +125,7 @@ def purge_personal_data(now=None):
     done["scans"] = remove_scans(now)
     # The cases of anonymised requests: the person's data goes from the case and its journal entries too.
     done["cases"] = journal_actions.anonymise_cases(Case.objects.filter(request__anonymised_at__isnull=False), now)
+    done.update(quality_retention.purge(now))
     if any(done.values()):
         log.info("personal data past its term removed: %s", done)
     return done

@@ -6,12 +6,14 @@ request the case came from; a case accepted at the desk without a request texts 
 Cyrillic SMS parts.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.text import sms_name
 from notifications.models import Kind
 from notifications.outbox import enqueue
+from quality.feedback import feedback_url
 
 from .models import Delivery
 
@@ -51,7 +53,15 @@ def result_ready(case):
         text = _("ЦНАП (%(who)s): результат у справі %(n)s готовий. %(how)s") % values
     else:
         text = _("ЦНАП (%(who)s): у справі %(n)s відмовлено, лист із підставою готовий. %(how)s %(call)s") % values
-    return _send(case, "result_ready", text)
+    return _send(case, "result_ready", text + _feedback(case))
+
+
+def _feedback(case):
+    # The link to say how the visit went (seed 000 §1.11): only with the site's public address, since an
+    # SMS cannot carry a path; and only for a case that came from a visit.
+    if not settings.VALIZA_PUBLIC_URL or case.request is None:
+        return ""
+    return " " + _("Як пройшов візит: %(url)s") % {"url": feedback_url(case.request)}
 
 
 def result_sent(case):

@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "journal",
+    "quality",
     "field",
     "payments",
     "backup",
@@ -376,6 +377,10 @@ VALIZA_MARTIAL_LAW_UNTIL = env_martial_law_until("VALIZA_MARTIAL_LAW_UNTIL")
 # Public form: this many requests per client per window; status look-ups are limited separately.
 VALIZA_PUBLIC_REQUEST_LIMIT = env_int("VALIZA_PUBLIC_REQUEST_LIMIT", 5)
 VALIZA_PUBLIC_STATUS_LIMIT = env_int("VALIZA_PUBLIC_STATUS_LIMIT", 20)
+# The feedback link after the visit (quality/feedback.py): tries of the form per client per window, and
+# how many days the signed link in the SMS stays valid.
+VALIZA_PUBLIC_FEEDBACK_LIMIT = env_int("VALIZA_PUBLIC_FEEDBACK_LIMIT", 10)
+VALIZA_FEEDBACK_LINK_DAYS = env_int("VALIZA_FEEDBACK_LINK_DAYS", 60)
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
 # Where the public forms' counters live, shared by every process of the site (core/ratelimit.py): the
 # database (one atomic upsert per hit), or the cache when VALIZA_CACHE_URL names a shared one (Redis).
@@ -391,8 +396,8 @@ if VALIZA_RATE_LIMIT_STORE == "cache" and not env("VALIZA_CACHE_URL"):
 # by VALIZA_PUBLIC_REQUEST_LIMIT too.
 VALIZA_BOOKING_WEEKS = env_int("VALIZA_BOOKING_WEEKS", 4)
 # The site's public address (https://valiza.example.gov.ua) for links in SMS (a booking's "cancel or
-# move" link); empty: the SMS carry no link and name the status page in words instead.
-VALIZA_PUBLIC_URL = env("VALIZA_PUBLIC_URL", "")
+# move" link, the feedback link); empty: the SMS carry no link and name the status page in words instead.
+VALIZA_PUBLIC_URL = env("VALIZA_PUBLIC_URL", "").rstrip("/")
 if VALIZA_PUBLIC_URL and not VALIZA_PUBLIC_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"VALIZA_PUBLIC_URL must start with https:// (or http://), not {VALIZA_PUBLIC_URL!r}")
 # One phone number holds at most this many future fixed-point bookings, and this many in one week (two:

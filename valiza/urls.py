@@ -21,9 +21,11 @@ urlpatterns = [
     path("staff/planning/", include("planning.urls")),
     path("staff/outbox/", include("notifications.urls")),
     path("staff/journal/", include("journal.urls")),
+    path("staff/quality/", include("quality.urls")),
     path("field/", include("field.urls")),
     path("staff/field/files/", include("field.files_urls")),
     path("staff/field/", include("field.staff_urls")),
+    path("feedback/", include("quality.public_urls")),
     path("", include("planning.public_urls")),
     path("", include("visits.public_urls")),
 ]

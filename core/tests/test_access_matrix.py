@@ -23,7 +23,7 @@ from valiza.urls import urlpatterns as project_urlpatterns
 from visits.models import Status, StatusChange
 
 ANONYMOUS = "anonymous"
-ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin"]
+ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin", "quality"]
 EVERYONE = [ANONYMOUS, *ROLES]
 
 # Who holds which capability (accounts.roles), written out again on purpose: a change of the
@@ -43,6 +43,8 @@ FIELD_WORK = FIELD_WORKERS
 TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
 ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
 FIELD_REVIEW = FIELD_REVIEWERS
+QUALITY = {"quality", "coordinator"}  # quality.survey, quality.feedback, quality.complaints, quality.proposals
+RATED = {"operator", "coordinator", "field_admin", "partner", "quality"}  # quality.ratings (own; the head all)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ ACCESS = {
         ANONYMOUS: LOGIN,
         "operator": Redirect("/staff/requests/"), "coordinator": Redirect("/staff/requests/"),
         "field_admin": 200, "partner": 200, "technician": 200, "sysadmin": 200,
+        "quality": Redirect("/staff/quality/"),
     }},
     # One's own account: password, the second factor (accounts/second_factor.py). These personas have
     # given their code (or owe none), so the code step sends them on; recovery codes need an app first.
@@ -184,6 +187,20 @@ ACCESS = {
     "field_staff:revoke": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     # Case files that could not be built: build them again
     "field_staff:retry_case_files": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    # After the visit (issue 13): survey calls, feedback, complaints, proposals, ratings of staff
+    "quality:queue": {"GET": staff(QUALITY)},
+    "quality:survey": {"GET": staff(QUALITY)},
+    "quality:feedback": {"GET": staff(QUALITY)},
+    "quality:complaints": {"GET": staff(QUALITY)},
+    "quality:complaint_new": {"GET": staff(QUALITY)},
+    "quality:complaint": {"GET": staff(QUALITY)},
+    "quality:complaint_assign": {"GET": staff(QUALITY, ok=405), "POST": staff(QUALITY, ok=302)},
+    "quality:complaint_answer": {"GET": staff(QUALITY, ok=405), "POST": staff(QUALITY, ok=302)},
+    "quality:proposals": {"GET": staff(QUALITY)},
+    "quality:proposal": {"GET": staff(QUALITY)},
+    "quality:ratings": {"GET": staff(RATED)},
+    # The feedback link's form: no login, the signed token is the key
+    "feedback:form": {"GET": everyone(200)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     # The schema and its docs list every endpoint that serves personal data: staff of any role (issue 9).
@@ -326,9 +343,31 @@ def _sync_objects(world):
             state=SyncItem.State.QUARANTINED, code="invalid", message="Дані неправильні.")
 
 
+def _quality_objects(world):
+    """A survey call of a served visit, a complaint and a proposal of community A, made once per world."""
+    if not hasattr(world, "survey"):
+        from quality import actions
+
+        visit = _field_objects(world)["case"].accepted_service.visit
+        world.survey = actions.visit_outcome_recorded(visit, served=True)
+        world.complaint = actions.register_complaint(world.a, channel="phone", received_on=world.survey.created_at.date(),
+                                                     text="Скарга", person_name="Коваленко Марія", by=None)
+        world.proposal = actions.register_proposal(world.a, channel="phone", received_on=world.complaint.received_on,
+                                                   text="Пропозиція", by=None)
+    return world
+
+
 def _url(world, key):
     name, params = project_urls()[key]
     values = {"pk": world.req.pk, "slug": world.a.slug}
+    if name.startswith("quality:"):
+        q = _quality_objects(world)
+        values["pk"] = q.survey.pk if name == "quality:survey" else \
+            q.proposal.pk if name == "quality:proposal" else q.complaint.pk
+    if name == "feedback:form":
+        from quality.feedback import make_token
+
+        values["token"] = make_token(world.req)
     if name.startswith(("planning:", "notifications:", "points:")):
         _planning_objects(world)
         values.update(week_pk=world.week.pk, request_pk=world.req.pk)

@@ -122,7 +122,7 @@ def test_demo_data_loads_twice_without_duplicates(db):
     community = Community.objects.get()
     assert community.settlements.filter(is_remote=True).exists()
     assert {u.role for u in User.objects.all()} == {"operator", "coordinator", "field_admin", "partner",
-                                                     "technician", "sysadmin"}
+                                                     "technician", "sysadmin", "quality"}
     assert Service.objects.filter(mobile_allowed=False).exists()
     # A woman's name with a woman's patronymic, a man's with a man's (never "Олег Миколаївна").
     from demo.management.commands.load_demo import MEN, WOMEN
@@ -132,3 +132,6 @@ def test_demo_data_loads_twice_without_duplicates(db):
         assert given in WOMEN + MEN, name
         assert patronymic.endswith("вна") == (given in WOMEN), name
         assert patronymic.endswith("вич") == (given in MEN), name
+    # The quality officer is a woman with a woman's surname (Відгукова, not Відгуков).
+    officer = User.objects.get(role="quality")
+    assert officer.first_name in WOMEN and officer.last_name.endswith("ова"), officer

@@ -9,6 +9,7 @@ from journal import actions as journal_actions
 from journal.models import CaseState, Delivery
 from planning import actions as planning_actions
 from planning.models import Plan, Stop
+from quality import actions as quality_actions
 from visits import actions as visit_actions
 from visits.models import Status
 
@@ -147,6 +148,8 @@ def apply(ctx):
         visit.evidence_seen = data.evidence.seen
         fields += ["evidence_document", "evidence_reference", "evidence_seen"]
     visit.save(update_fields=fields)
+    # Seed 000 §1.9: a served visit is followed by a phone survey on the next working day (issue 13).
+    quality_actions.visit_outcome_recorded(visit, served=data.outcome in SERVED_OUTCOMES)
     # Whatever the outcome, the reminders of this visit are void; all of them unless a newer trip
     # still holds the request (it stays scheduled there, with its own reminder).
     held = ctx.request.status == Status.SCHEDULED

@@ -227,3 +227,23 @@ def test_an_office_hand_over_without_the_document_is_refused_on_the_page_with_a_
     assert response.status_code == 200 and "за яким документом" in response.content.decode()
     case.refresh_from_db()
     assert case.state == CaseState.DECIDED
+
+
+def test_the_result_sms_carries_the_feedback_link_when_the_site_has_a_public_address(world, settings):
+    """Issue 13: «a feedback link in the result SMS»; the link opens the person's own feedback form."""
+    from quality.feedback import request_id_from
+
+    settings.VALIZA_PUBLIC_URL = "https://valiza.example.gov.ua"
+    case = decided(world, delivery=Delivery.OFFICE)
+    [sms] = result_sms(case)
+    link = sms.text.split("Як пройшов візит: ", 1)[1]
+    assert link.startswith("https://valiza.example.gov.ua/feedback/")
+    assert request_id_from(link.rstrip("/").rsplit("/", 1)[1]) == case.request_id
+    assert sms_parts(sms.text) <= 4
+
+
+def test_without_a_public_address_the_result_sms_has_no_link(world, settings):
+    settings.VALIZA_PUBLIC_URL = ""
+    case = decided(world, delivery=Delivery.OFFICE)
+    [sms] = result_sms(case)
+    assert "http" not in sms.text and "/feedback/" not in sms.text

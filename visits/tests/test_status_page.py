@@ -125,3 +125,17 @@ def test_a_repeat_visit_shows_on_the_original_request(client, world, served):
     published_trip(world, day=timezone.localdate() + datetime.timedelta(days=2), requests=[repeat])
     html = look(client, served).content.decode()
     assert "Повторний візит" in html and "Повторним виїздом" in html
+
+
+def test_a_served_request_offers_the_feedback_link_and_one_not_yet_visited_does_not(client, world, served):
+    from visits.models import Status, VisitRequest
+
+    html = look(client, served).content.decode()
+    assert 'id="status-feedback"' not in html  # scheduled: nothing to tell about yet
+    VisitRequest.objects.filter(pk=served.pk).update(status=Status.SERVED)
+    from quality.feedback import request_id_from
+
+    link = look(client, served).content.decode().split('id="status-feedback"><a href="', 1)[1].split('"', 1)[0]
+    assert request_id_from(link.rstrip("/").rsplit("/", 1)[1]) == served.pk
+    page = client.get(link)
+    assert page.status_code == 200 and page.context["form"] is not None

@@ -25,6 +25,8 @@ from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
 from payments import budget
 from planning.models import FixedPoint, Session, Trip
+from quality import actions as quality_actions
+from quality.models import Proposal
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
 from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
@@ -115,6 +117,7 @@ USERS = [
     ("partner", "Світлана", "Соцзахист", roles.PARTNER),
     ("technician", "Богдан", "Майстренко", roles.TECHNICIAN),
     ("sysadmin", "Тарас", "Налаштуй", roles.SYSADMIN),
+    ("quality", "Галина", "Відгукова", roles.QUALITY),
 ]
 
 
@@ -213,6 +216,7 @@ class Command(BaseCommand):
         if not VisitRequest.objects.filter(community=community).exists():
             self._requests(community, settlements, services, opts["requests"])
         self._todays_trip(community)
+        self._quality(community)
         if not opts["quiet"]:
             self.stdout.write("Демо-громада: " + community.name)
             self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
@@ -253,6 +257,29 @@ class Command(BaseCommand):
                 if partner:
                     team.partner_providers.add(partner)
                     team.members.add(*User.objects.filter(username="partner"))
+
+    def _quality(self, community):
+        """A proposal the team accepted and publishes, and a complaint waiting for its answer, for the
+        quality officer (login `quality`). Made once."""
+        if Proposal.objects.filter(community=community).exists():
+            return
+        officer = User.objects.get(username="quality")
+        today = timezone.localdate()
+        proposal = quality_actions.register_proposal(
+            community, channel="questionnaire", received_on=today - timedelta(days=20), author="Мешканка с. Липове",
+            text="Телефонувати людині напередодні візиту: не всі читають SMS.", by=officer)
+        quality_actions.decide_proposal(
+            proposal.pk, discussed_on=today - timedelta(days=10), decision="accepted",
+            reason="Літні люди часто не бачать SMS.", procedure_changed=True,
+            change="Оператор телефонує кожному напередодні візиту.", publish=True, by=officer)
+        quality_actions.register_proposal(community, channel="social", received_on=today - timedelta(days=3),
+                                          text="Додати виїзди по суботах.", by=officer)
+        request = VisitRequest.objects.filter(community=community, status=Status.SCHEDULED).order_by("pk").first()
+        quality_actions.register_complaint(
+            community, channel="phone", received_on=today - timedelta(days=2), request=request,
+            person_name=request.requester_name or request.applicant_name if request else "Мешканець громади",
+            phone=request.applicant_phone if request else "", text="Сказали, що приїдуть зранку, а приїхали ввечері.",
+            assigned_to=officer, by=officer)
 
     def _todays_trip(self, community):
         """A published trip for today with a few accepted requests, so the field client
