@@ -223,6 +223,11 @@ def build_world():
             community=None if role == roles.SYSADMIN else w.a,
             is_staff=role == roles.SYSADMIN,
         )
+    # Issue 12: the starosta answers for the remote village (not the city of world.req); the partner
+    # specialist belongs to the national provider, so the cases of the community's own are not theirs.
+    w.users[roles.STAROSTA].settlements.set([w.village])
+    w.users[roles.PARTNER].provider = national
+    w.users[roles.PARTNER].save(update_fields=["provider"])
     w.b_coordinator = User.objects.create_user(username="b-coordinator", password=PASSWORD,
                                                role=roles.COORDINATOR, community=w.b)
     w.req = make_request(w, applicant_name="Коваленко Марія Іванівна")

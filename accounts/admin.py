@@ -21,6 +21,10 @@ def _refusing_own_access(form_class, request):
         def clean(self):
             cleaned = super().clean()
             changes.check_not_own_access(request.user, self.instance, self.changed_data)
+            # A starosta's settlements are of their own community (issue 12).
+            community, settlements = cleaned.get("community"), cleaned.get("settlements") or []
+            if any(community is None or s.community_id != community.pk for s in settlements):
+                self.add_error("settlements", _("Оберіть населені пункти громади цього працівника."))
             return cleaned
 
     return Form
@@ -30,9 +34,10 @@ def _refusing_own_access(form_class, request):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "community", "role", "is_active"]
     list_filter = ["community", "role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Валіза", {"fields": ["community", "role", "provider", "phone"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("Валіза", {"fields": ["community", "role", "provider", "phone", "settlements"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("Валіза", {"fields": ["community", "role", "provider"]}),)
     actions = ["reset_second_factor"]
+    filter_horizontal = ["settlements"]
 
     def get_form(self, request, obj=None, **kwargs):
         return _refusing_own_access(super().get_form(request, obj, **kwargs), request)

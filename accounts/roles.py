@@ -12,6 +12,8 @@ FIELD_ADMIN = "field_admin"
 PARTNER = "partner"
 TECHNICIAN = "technician"
 SYSADMIN = "sysadmin"
+# Issue 12 (doors): a village head who submits requests for people in their settlements.
+STAROSTA = "starosta"
 
 ROLE_CHOICES = [
     (OPERATOR, _("Оператор прийому заявок")),
@@ -20,6 +22,7 @@ ROLE_CHOICES = [
     (PARTNER, _("Фахівець-партнер")),
     (TECHNICIAN, _("Технік")),
     (SYSADMIN, _("Системний адміністратор")),
+    (STAROSTA, _("Староста")),
 ]
 
 # Roles that must give a code from an authenticator app at every login (accounts/second_factor.py):
@@ -43,7 +46,7 @@ CAPABILITIES = {
     "outbox.retry": {COORDINATOR},
     # The journal of cases: the operator answers "where is my certificate?", the coordinator
     # records hand-over, decision and result.
-    "journal.view": {OPERATOR, COORDINATOR},
+    "journal.view": {OPERATOR, COORDINATOR, PARTNER},  # a partner: own provider's cases only (PROVIDER_SCOPED)
     "journal.manage": {COORDINATOR},
     # The offline field client: own team's published trips of the day, and the sync API.
     "field.work": {FIELD_ADMIN},
@@ -51,7 +54,13 @@ CAPABILITIES = {
     "field.review": {COORDINATOR},
     # Session videos: the coordinator only, every view logged.
     "field.video": {COORDINATOR},
+    # Issue 12 (doors). The starosta files requests for people of their own settlements and sees those
+    # requests' state and the published schedule of their settlements, nothing else.
+    "starosta.submit": {STAROSTA},
 }
+
+# Roles that see only the cases of the provider their account belongs to (journal.models.CaseQuerySet).
+PROVIDER_SCOPED = {PARTNER}
 
 
 def capabilities_of(user):
@@ -65,3 +74,11 @@ def capabilities_of(user):
 
 def has_capability(user, capability):
     return capability in capabilities_of(user)
+
+
+def provider_scope(user):
+    """The provider whose cases alone `user` may see, or None when their role is not limited to one.
+    A partner account without a provider sees no case: returns 0, an id no provider has."""
+    if getattr(user, "role", None) in PROVIDER_SCOPED:
+        return user.provider_id or 0
+    return None

@@ -487,6 +487,10 @@ def publish(plan, *, by):
     plan.published_by, plan.published_at = by, timezone.now()
     plan.published_late = plan.published_at > plan.week.publish_by
     plan.save(update_fields=["state", "published_by", "published_at", "published_late"])
+    # Starostas and district councils get the week for their settlements now, by the deadline (issue 12).
+    from .notices import send_week_schedule
+
+    send_week_schedule(plan)
     wake_sender()
     from .tasks import schedule_return_unvisited
 

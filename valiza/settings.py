@@ -373,6 +373,9 @@ VALIZA_MARTIAL_LAW_UNTIL = env_martial_law_until("VALIZA_MARTIAL_LAW_UNTIL")
 # Public form: this many requests per client per window; status look-ups are limited separately.
 VALIZA_PUBLIC_REQUEST_LIMIT = env_int("VALIZA_PUBLIC_REQUEST_LIMIT", 5)
 VALIZA_PUBLIC_STATUS_LIMIT = env_int("VALIZA_PUBLIC_STATUS_LIMIT", 20)
+# The public schedule pages (issue 12): views per address and hour, and printed notices (PDF, heavier).
+VALIZA_PUBLIC_SCHEDULE_LIMIT = env_int("VALIZA_PUBLIC_SCHEDULE_LIMIT", 120)
+VALIZA_PUBLIC_NOTICE_LIMIT = env_int("VALIZA_PUBLIC_NOTICE_LIMIT", 20)
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
 # Where the public forms' counters live, shared by every process of the site (core/ratelimit.py): the
 # database (one atomic upsert per hit), or the cache when VALIZA_CACHE_URL names a shared one (Redis).
@@ -477,6 +480,20 @@ if VALIZA_SMS_GATEWAY == "turbosms" and not (VALIZA_TURBOSMS_TOKEN and VALIZA_TU
         "VALIZA_TURBOSMS_SENDER (the sender name registered with TurboSMS)."
     )
 VALIZA_SMS_TIMEOUT_SECONDS = env_int("VALIZA_SMS_TIMEOUT_SECONDS", 20)
+# The published schedule goes to starostas and district councils by e-mail (Django's mail backend) and as an
+# SMS with a link to the public schedule page (issue 12); the link starts with the site's public address.
+VALIZA_PUBLIC_SITE_URL = (env("VALIZA_PUBLIC_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+if not VALIZA_PUBLIC_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"VALIZA_PUBLIC_SITE_URL must start with http:// or https://, not {VALIZA_PUBLIC_SITE_URL!r}")
+EMAIL_BACKEND = env("VALIZA_EMAIL_BACKEND", "") or "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = env("VALIZA_EMAIL_FILE_PATH", "") or str(BASE_DIR / "var" / "mail")
+EMAIL_HOST = env("VALIZA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("VALIZA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("VALIZA_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("VALIZA_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VALIZA_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("VALIZA_EMAIL_TIMEOUT_SECONDS", 20)
+DEFAULT_FROM_EMAIL = env("VALIZA_DEFAULT_FROM_EMAIL", "valiza@localhost")
 # A message that fails is tried again after 1, 2, 4, … times this, up to the attempt limit.
 VALIZA_OUTBOX_MAX_ATTEMPTS = env_int("VALIZA_OUTBOX_MAX_ATTEMPTS", 5)
 VALIZA_OUTBOX_RETRY_SECONDS = env_int("VALIZA_OUTBOX_RETRY_SECONDS", 60)

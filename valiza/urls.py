@@ -24,7 +24,9 @@ urlpatterns = [
     path("field/", include("field.urls")),
     path("staff/field/files/", include("field.files_urls")),
     path("staff/field/", include("field.staff_urls")),
+    path("staff/starosta/", include("planning.starosta_urls")),
     path("", include("planning.public_urls")),
+    path("", include("planning.schedule_urls")),
     path("", include("visits.public_urls")),
 ]
 

@@ -14,6 +14,8 @@ def home(request):
     """Send each role to its work; roles whose pages come later see what they can do now."""
     if has_capability(request.user, "requests.view"):
         return redirect("visits:list")
+    if has_capability(request.user, "starosta.submit"):
+        return redirect("starosta:home")
     trips = []
     if has_capability(request.user, "planning.sheet"):
         trips = (

@@ -39,12 +39,14 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Телефоном")
     DESK = "desk", _("У ЦНАП")
     WEB = "web", _("На сайті")
+    STAROSTA = "starosta", _("Через старосту")
 
 
 class Relation(models.TextChoices):
     NEIGHBOUR = "neighbour", _("Сусід / сусідка")
     RELATIVE = "relative", _("Родич")
     SOCIAL_WORKER = "social_worker", _("Соціальний працівник")
+    STAROSTA = "starosta", _("Староста")
     OTHER = "other", _("Інше")
 
 

@@ -22,7 +22,7 @@ from valiza.urls import urlpatterns as project_urlpatterns
 from visits.models import Status, StatusChange
 
 ANONYMOUS = "anonymous"
-ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin"]
+ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin", "starosta"]
 EVERYONE = [ANONYMOUS, *ROLES]
 
 # Who holds which capability (accounts.roles), written out again on purpose: a change of the
@@ -33,11 +33,12 @@ AUDITORS = {"coordinator"}  # audit.view
 PLANNERS = {"operator", "coordinator"}  # planning.view
 PLAN_MANAGERS = {"coordinator"}  # planning.manage
 OUTBOX = {"coordinator"}  # outbox.view, outbox.retry
-JOURNAL = {"operator", "coordinator"}  # journal.view
+JOURNAL = {"operator", "coordinator", "partner"}  # journal.view (a partner: own provider's cases only)
 JOURNAL_MANAGERS = {"coordinator"}  # journal.manage
 FIELD_WORKERS = {"field_admin"}  # field.work
 FIELD_REVIEWERS = {"coordinator"}  # field.review
 VIDEO_VIEWERS = {"coordinator"}  # field.video
+STAROSTAS = {"starosta"}  # starosta.submit
 FIELD_WORK = FIELD_WORKERS
 TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
 ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
@@ -75,6 +76,7 @@ ACCESS = {
         ANONYMOUS: LOGIN,
         "operator": Redirect("/staff/requests/"), "coordinator": Redirect("/staff/requests/"),
         "field_admin": 200, "partner": 200, "technician": 200, "sysadmin": 200,
+        "starosta": Redirect("/staff/starosta/"),
     }},
     # One's own account: password, the second factor (accounts/second_factor.py). These personas have
     # given their code (or owe none), so the code step sends them on; recovery codes need an app first.
@@ -133,7 +135,8 @@ ACCESS = {
     "points:booked": {"GET": everyone(200)},
     # Journal of cases: personal data and the legal deadlines
     "journal:list": {"GET": staff(JOURNAL)},
-    "journal:detail": {"GET": staff(JOURNAL)},
+    # The world's case is of the community's own provider; the partner belongs to another one: 404.
+    "journal:detail": {"GET": {**staff(JOURNAL), "partner": 404}},
     "journal:hand_over": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:decision": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:result": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
@@ -149,10 +152,10 @@ ACCESS = {
     "field:sw": {"GET": everyone(200)},
     "field:manifest": {"GET": everyone(200)},
     # The case's files from the field (intake inventory, document photos as one PDF)
-    "journal:inventory_pdf": {"GET": staff(JOURNAL)},
-    "journal:photos_pdf": {"GET": staff(JOURNAL)},
+    "journal:inventory_pdf": {"GET": {**staff(JOURNAL), "partner": 404}},
+    "journal:photos_pdf": {"GET": {**staff(JOURNAL), "partner": 404}},
     # What the field client sent: a document photo, a session video (coordinator only), an act
-    "field_files:photo": {"GET": staff(JOURNAL)},
+    "field_files:photo": {"GET": {**staff(JOURNAL), "partner": 404}},
     "field_files:video": {"GET": staff(VIDEO_VIEWERS)},
     "field_files:act": {"GET": staff(FIELD_REVIEWERS)},
     # Field sync: held items show what devices sent about people; devices can be revoked
@@ -168,6 +171,13 @@ ACCESS = {
     "field_staff:revoke": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
     # Case files that could not be built: build them again
     "field_staff:retry_case_files": {"GET": staff(FIELD_REVIEW, ok=405), "POST": staff(FIELD_REVIEW, ok=302)},
+    # Issue 12: the public schedule per community and settlement, its printed notice (no personal data)
+    "schedule:community": {"GET": everyone(200)},
+    "schedule:settlement": {"GET": everyone(200)},
+    "schedule:notice": {"GET": everyone(200)},
+    # The starosta's own requests and schedule, and their request form (a valid one saves: back to the list)
+    "starosta:home": {"GET": staff(STAROSTAS)},
+    "starosta:new": {"GET": staff(STAROSTAS), "POST": staff(STAROSTAS, ok=Redirect("/staff/starosta/"))},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     # The schema and its docs list every endpoint that serves personal data: staff of any role (issue 9).
@@ -312,6 +322,8 @@ def _url(world, key):
         values.update(week_pk=world.week.pk, request_pk=world.req.pk)
         values["pk"] = {"planning:route_sheet": world.trip.pk, "notifications:retry": world.sms.pk,
                         "points:detail": world.point.pk}.get(name, world.plan.pk)
+    if name in ("schedule:settlement", "schedule:notice"):
+        values["pk"] = world.village.pk
     if name.startswith("journal:"):
         values["pk"] = _journal_case(world).pk
     if name in ("journal:inventory_pdf", "journal:photos_pdf"):
@@ -336,6 +348,9 @@ def _post_data(world, key, device_id=""):
     """What an authorised user would send to the POST endpoints: (data, content type)."""
     if key == "visits:check":
         return intake_post_data(world), None
+    if key == "starosta:new":
+        return intake_post_data(world, settlement=str(world.village.pk), requester_phone="067 111 22 33",
+                                applicant_phone="067 222 33 44"), None
     if key == "visits:decide":
         return {"action": Status.ACCEPTED}, None
     if key == "visits:locate":
