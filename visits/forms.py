@@ -422,6 +422,8 @@ class StarostaRequestForm(VisitRequestForm):
             data["for_someone_else"] = "1"
             data["requester_name"] = starosta.get_full_name() or starosta.username
             data["requester_relation"] = Relation.STAROSTA
+            if not (data.get("requester_phone") or "").strip():
+                data["requester_phone"] = starosta.phone  # the phone on their account, unless they typed one
             if args:
                 args = (data, *args[1:])
             else:
