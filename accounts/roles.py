@@ -49,7 +49,8 @@ CAPABILITIES = {
     "journal.view": {OPERATOR, COORDINATOR, PARTNER},  # a partner: own provider's cases only (PROVIDER_SCOPED)
     "journal.manage": {COORDINATOR},
     # The offline field client: own team's published trips of the day, and the sync API.
-    "field.work": {FIELD_ADMIN},
+    # A partner specialist on a joint trip: only their provider's stops and services (field/day.py, field/sync).
+    "field.work": {FIELD_ADMIN, PARTNER},
     # Items a device sent that wait for a decision (conflicts, quarantine), devices to revoke.
     "field.review": {COORDINATOR},
     # Session videos: the coordinator only, every view logged.

@@ -35,7 +35,7 @@ PLAN_MANAGERS = {"coordinator"}  # planning.manage
 OUTBOX = {"coordinator"}  # outbox.view, outbox.retry
 JOURNAL = {"operator", "coordinator", "partner"}  # journal.view (a partner: own provider's cases only)
 JOURNAL_MANAGERS = {"coordinator"}  # journal.manage
-FIELD_WORKERS = {"field_admin"}  # field.work
+FIELD_WORKERS = {"field_admin", "partner"}  # field.work (a partner: own provider's stops only)
 FIELD_REVIEWERS = {"coordinator"}  # field.review
 VIDEO_VIEWERS = {"coordinator"}  # field.video
 STAROSTAS = {"starosta"}  # starosta.submit
@@ -188,7 +188,9 @@ ACCESS = {
     "api/v1/requests/<int:pk>": {"GET": api(REQUEST_STAFF)},
     "api/v1/requests/<int:pk>/decision": {"GET": everyone(405), "POST": api(DECIDERS)},
     # Resumable upload of the field client's photos and videos: the declaring field administrator only
-    "api/v1/field/attachments/<att_id>": {"GET": api(FIELD_WORKERS), "PUT": api(FIELD_WORKERS),
+    # (a partner on the field work did not declare this one: 404, like another user's)
+    "api/v1/field/attachments/<att_id>": {"GET": {**api(FIELD_WORKERS), "partner": 404},
+                                          "PUT": {**api(FIELD_WORKERS), "partner": 404},
                                           "POST": everyone(405)},
     # The field client: the day's trips of the user's own team (personal data), and the outbox sync.
     "api/v1/field/day": {"GET": api(FIELD_WORK)},
