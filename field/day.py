@@ -252,6 +252,7 @@ def day_answer(user, the_day, csrf_token):
         # The laptop shows every time in the community's zone, whatever its own clock's zone is.
         "time_zone": settings.TIME_ZONE,
         "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
-        "extra_services": extra_services(user.community_id, the_day, provider_scope(user)), "choices": choices(), "limits": limits(),
+        "extra_services": extra_services(user.community_id, the_day, provider_scope(user)),
+        "choices": choices(), "limits": limits(),
     }
     return answer, shown

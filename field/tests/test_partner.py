@@ -22,8 +22,9 @@ def joint(world, monkeypatch):
 
     monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
     social = Provider.objects.create(name="Управління соціального захисту", community=world.a)
-    svc_social = Service.objects.create(code="SOC-HELP", name_uk="Допомога по догляду", provider=social,
-                                        needs_partner=True, minutes=20)
+    svc_social = Service.objects.create(
+        code="SOC-HELP", name_uk="Допомога по догляду", provider=social, needs_partner=True, minutes=20
+    )
     partner = world.users["partner"]
     partner.provider = social
     partner.save(update_fields=["provider"])
@@ -34,8 +35,15 @@ def joint(world, monkeypatch):
 
     trip = published_trip(team, timezone.localdate(), [both, other], by=world.users["coordinator"])
     stops = {s.request_id: s for s in Stop.objects.filter(trip=trip)}
-    return {"partner": partner, "social": social, "svc": svc_social, "both": both, "other": other,
-            "stop_both": stops[both.pk], "stop_other": stops[other.pk]}
+    return {
+        "partner": partner,
+        "social": social,
+        "svc": svc_social,
+        "both": both,
+        "other": other,
+        "stop_both": stops[both.pk],
+        "stop_other": stops[other.pk],
+    }
 
 
 def _day(user):
@@ -65,8 +73,11 @@ def test_the_partners_extra_services_are_their_providers_only(world, joint):
 
 
 def test_the_partner_accepts_their_service_into_the_journal_under_their_own_name(world, joint):
-    sent = accept(world, joint["stop_both"], services=[{"service_id": joint["svc"].pk, "provisional_number": "P-1",
-                                                         "delivery": "post", "documents": []}])
+    sent = accept(
+        world,
+        joint["stop_both"],
+        services=[{"service_id": joint["svc"].pk, "provisional_number": "P-1", "delivery": "post", "documents": []}],
+    )
     answer, status = send(joint["partner"], [sent])
     assert status == 200 and one(answer)["state"] == "applied"
     case = Case.objects.get(request=joint["both"])
@@ -76,15 +87,15 @@ def test_the_partner_accepts_their_service_into_the_journal_under_their_own_name
 def test_another_providers_service_or_stop_is_not_found_and_nothing_changes(world, joint):
     cases, visits = Case.objects.count(), Visit.objects.count()
     cert = [{"service_id": world.svc_cert.pk, "provisional_number": "P-2", "delivery": "post", "documents": []}]
-    answer, _status = send(joint["partner"], [accept(world, joint["stop_both"], services=cert, seq=1),
-                                              accept(world, joint["stop_other"], seq=2)])
+    answer, _status = send(
+        joint["partner"], [accept(world, joint["stop_both"], services=cert, seq=1), accept(world, joint["stop_other"], seq=2)]
+    )
     assert [(r["state"], r["code"]) for r in answer["results"]] == [("quarantined", "not_found")] * 2
     assert (Case.objects.count(), Visit.objects.count()) == (cases, visits)
 
 
 def test_the_visits_outcome_stays_the_field_administrators(world, joint):
-    answer, _status = send(joint["partner"], [outcome(joint["stop_both"]),
-                                              item("visit.start", joint["stop_both"], seq=2)])
+    answer, _status = send(joint["partner"], [outcome(joint["stop_both"]), item("visit.start", joint["stop_both"], seq=2)])
     assert [r["code"] for r in answer["results"]] == ["partner_not_allowed"] * 2
     assert all(r["state"] == SyncItem.State.REFUSED for r in answer["results"])
     assert not Visit.objects.exists()

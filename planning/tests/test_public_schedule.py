@@ -18,8 +18,9 @@ from visits import actions as visit_actions
 
 @pytest.fixture
 def visit_day(world):
-    req = make_request(world, settlement=world.village, applicant_name="Мельник Ніна Петрівна",
-                       street="вул. Вишнева", building="17")
+    req = make_request(
+        world, settlement=world.village, applicant_name="Мельник Ніна Петрівна", street="вул. Вишнева", building="17"
+    )
     visit_actions.accept(req, by=world.users["coordinator"])
     day = actions.next_monday() + datetime.timedelta(days=3)
     published_trip(field_team(world), day, [req], by=world.users["coordinator"])

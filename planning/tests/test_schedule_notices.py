@@ -40,14 +40,29 @@ def published(world, settings):
     starosta = world.users["starosta"]
     starosta.email, starosta.phone = "starosta@example.org", "+380671112233"
     starosta.save(update_fields=["email", "phone"])
-    district = DistrictContact.objects.create(community=world.a, name="Районна рада", email="rada@example.org",
-                                              phone="+380442223344")
+    district = DistrictContact.objects.create(
+        community=world.a, name="Районна рада", email="rada@example.org", phone="+380442223344"
+    )
     district.settlements.set([world.village, world.city])
-    mine = make_request(world, settlement=world.village, channel=RequestChannel.STAROSTA, by=starosta,
-                        applicant_name="Мельник Ніна Петрівна", requester_name="Староста",
-                        requester_phone="+380671112233", requester_relation=Relation.STAROSTA, applicant_phone="")
-    other = make_request(world, settlement=world.city, applicant_name="Іваненко Петро Сидорович",
-                         street="вул. Лісова", building="3", applicant_phone="+380501234567")
+    mine = make_request(
+        world,
+        settlement=world.village,
+        channel=RequestChannel.STAROSTA,
+        by=starosta,
+        applicant_name="Мельник Ніна Петрівна",
+        requester_name="Староста",
+        requester_phone="+380671112233",
+        requester_relation=Relation.STAROSTA,
+        applicant_phone="",
+    )
+    other = make_request(
+        world,
+        settlement=world.city,
+        applicant_name="Іваненко Петро Сидорович",
+        street="вул. Лісова",
+        building="3",
+        applicant_phone="+380501234567",
+    )
     for req in (mine, other):
         visit_actions.accept(req, by=world.users["coordinator"])
     day = actions.next_monday() + datetime.timedelta(days=1)
@@ -83,8 +98,16 @@ def test_the_district_council_gets_dates_and_settlements_and_no_person(world, pu
     sms = _message(plan, f"district:{district.pk}:sms")
     assert "Далеке" in email.text and "Місто" in email.text and f"{day:%d.%m}" in email.text
     for text in (email.text, sms.text):
-        for private in ("Мельник", "Ніна", "Іваненко", "Петро", "Лісова", "Шевченка",
-                        published["mine"].number, published["other"].number):
+        for private in (
+            "Мельник",
+            "Ніна",
+            "Іваненко",
+            "Петро",
+            "Лісова",
+            "Шевченка",
+            published["mine"].number,
+            published["other"].number,
+        ):
             assert private not in text
     # Two settlements: the link is the community's page.
     assert f"https://valiza.example.org/{world.a.slug}/schedule/" in sms.text
@@ -116,8 +139,7 @@ def test_a_contact_with_a_wrong_phone_gets_the_email_and_publishing_goes_on(worl
     Plan.objects.filter(pk=trip.plan_id).update(state=Plan.State.APPROVED, published_at=None)
     plan = actions.publish(Plan.objects.get(pk=trip.plan_id), by=world.users["coordinator"])
     assert plan.state == Plan.State.PUBLISHED
-    keys = set(OutboxMessage.objects.filter(dedup_key__contains=f"district:{contact.pk}").values_list(
-        "dedup_key", flat=True))
+    keys = set(OutboxMessage.objects.filter(dedup_key__contains=f"district:{contact.pk}").values_list("dedup_key", flat=True))
     assert keys == {f"plan:{plan.pk}:schedule:district:{contact.pk}:email"}
 
 
@@ -134,8 +156,9 @@ def test_a_community_without_starostas_or_contacts_publishes_as_before(world):
 def test_another_communitys_starosta_gets_nothing(world, published):
     from accounts.models import User
 
-    b_starosta = User.objects.create_user(username="b-starosta", role="starosta", community=world.b,
-                                          email="b@example.org", phone="+380503334455")
+    b_starosta = User.objects.create_user(
+        username="b-starosta", role="starosta", community=world.b, email="b@example.org", phone="+380503334455"
+    )
     b_starosta.settlements.set([world.b_city])
     from planning.notices import send_week_schedule
 

@@ -37,7 +37,10 @@ def test_a_starosta_files_a_request_for_a_person_of_their_village(client, world,
     assert (req.channel, req.settlement, req.community) == (Channel.STAROSTA, world.village, world.a)
     # The starosta is the one who asked; the person's own consent is taken at the visit.
     assert (req.requester_name, req.requester_phone, req.requester_relation) == (
-        starosta.get_full_name() or starosta.username, "+380671112233", Relation.STAROSTA)
+        starosta.get_full_name() or starosta.username,
+        "+380671112233",
+        Relation.STAROSTA,
+    )
     assert req.consent_at is not None and req.consent_by == req.requester_name
     assert req.person_consent_at is None and req.person_consent_how == ""
     assert req.status == Status.NEW
@@ -45,8 +48,9 @@ def test_a_starosta_files_a_request_for_a_person_of_their_village(client, world,
 
 def test_the_form_cannot_make_someone_else_the_one_who_asked(client, world, starosta):
     client.force_login(starosta)
-    client.post("/staff/starosta/new/", _post(world, for_someone_else="0", requester_name="Хтось Інший",
-                                              requester_relation="neighbour"))
+    client.post(
+        "/staff/starosta/new/", _post(world, for_someone_else="0", requester_name="Хтось Інший", requester_relation="neighbour")
+    )
     req = VisitRequest.objects.get(created_by=starosta)
     assert req.requester_relation == Relation.STAROSTA and req.requester_name != "Хтось Інший"
     assert req.person_consent_how != ConsentHow.FILED
@@ -66,8 +70,12 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(client, world, starost
     client.force_login(starosta)
     before = VisitRequest.objects.count()
     future = (timezone.localdate() + datetime.timedelta(days=400)).strftime("%d.%m.%Y")
-    for data in (_post(world, consent=None), _post(world, applicant_birth_date=future),
-                 _post(world, settlement="99999999999999999999"), {}):
+    for data in (
+        _post(world, consent=None),
+        _post(world, applicant_birth_date=future),
+        _post(world, settlement="99999999999999999999"),
+        {},
+    ):
         response = client.post("/staff/starosta/new/", data)
         assert response.status_code in (200, 403)
         assert "Заявку не подано" in response.content.decode()
@@ -88,12 +96,18 @@ def test_the_operators_duplicate_check_holds_a_second_request_for_the_same_perso
 
 
 def test_a_starosta_sees_their_own_requests_with_the_published_date_and_nothing_else(client, world, starosta):
-    mine = make_request(world, settlement=world.village, channel=Channel.STAROSTA, by=starosta,
-                        applicant_name="Мельник Ніна Петрівна", requester_name="Староста",
-                        requester_phone="+380671112233", requester_relation=Relation.STAROSTA)
+    mine = make_request(
+        world,
+        settlement=world.village,
+        channel=Channel.STAROSTA,
+        by=starosta,
+        applicant_name="Мельник Ніна Петрівна",
+        requester_name="Староста",
+        requester_phone="+380671112233",
+        requester_relation=Relation.STAROSTA,
+    )
     # Another person of the same village, filed by the operator: not the starosta's.
-    other = make_request(world, settlement=world.village, applicant_name="Чужа Заявка Сусідня",
-                         by=world.users["operator"])
+    other = make_request(world, settlement=world.village, applicant_name="Чужа Заявка Сусідня", by=world.users["operator"])
     for req in (mine, other):
         visit_actions.accept(req, by=world.users["coordinator"])
     day = actions.next_monday() + datetime.timedelta(days=2)
@@ -113,8 +127,18 @@ def test_a_starosta_sees_their_own_requests_with_the_published_date_and_nothing_
     assert list(AccessLog.objects.filter(user=starosta).values_list("object_id", flat=True)) == [str(mine.pk)]
 
 
-@pytest.mark.parametrize("path", ["/staff/requests/", "/staff/requests/new/", "/staff/planning/", "/staff/journal/",
-                                  "/staff/outbox/", "/staff/access-log/", "/field/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff/requests/",
+        "/staff/requests/new/",
+        "/staff/planning/",
+        "/staff/journal/",
+        "/staff/outbox/",
+        "/staff/access-log/",
+        "/field/",
+    ],
+)
 def test_every_other_staff_page_refuses_a_starosta(client, world, starosta, path):
     client.force_login(starosta)
     assert client.get(path).status_code == 403
