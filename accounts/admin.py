@@ -47,6 +47,12 @@ class UserAdmin(BaseUserAdmin):
         with changes.acting(request.user, obj):
             super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        # A starosta's settlements are saved here (many-to-many), after the row: recorded like a role change.
+        before = changes.settlement_names(form.instance) if change else ""
+        super().save_related(request, form, formsets, change)
+        changes.record_settlements(form.instance, before, by=request.user)
+
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302 and response.url != request.get_full_path():

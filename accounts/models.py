@@ -72,6 +72,7 @@ class AccessChange(models.Model):
         ACTIVE = "is_active", _("обліковий запис діє")
         PASSWORD = "password", _("пароль задано іншою людиною")
         SECOND_FACTOR = "second_factor", _("підтвердження входу скинуто")
+        SETTLEMENTS = "settlements", _("населені пункти старости")
 
     at = models.DateTimeField(_("коли"), default=timezone.now, db_index=True)
     by = models.ForeignKey(User, verbose_name=_("хто змінив"), null=True, blank=True, on_delete=models.SET_NULL,
