@@ -164,3 +164,9 @@ def test_another_communitys_starosta_gets_nothing(world, published):
 
     send_week_schedule(published["plan"])
     assert not OutboxMessage.objects.filter(recipient__in=["b@example.org", "+380503334455"]).exists()
+
+
+def test_the_coordinator_sees_the_emails_in_the_outbox(world, published, client):
+    client.force_login(world.users["coordinator"])
+    html = client.get("/staff/outbox/").content.decode()
+    assert "starosta@example.org" in html and "rada@example.org" in html and "Графік мобільного ЦНАП" in html
