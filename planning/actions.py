@@ -410,6 +410,9 @@ def publish_preview(plan):
             counts["schedule" if old is None else "correction"] += 1
     counts["dropped"] = VisitRequest.objects.filter(pk__in=list(before), status=Status.SCHEDULED).count()
     counts["sms"] = counts["schedule"] + counts["correction"] + counts["dropped"]
+    from .notices import recipients
+
+    counts["contacts"] = len(recipients(plan.week.community))  # starostas and district councils (issue 12)
     return counts
 
 

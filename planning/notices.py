@@ -170,35 +170,30 @@ def _valid_phone(phone):
         return False
 
 
-def send_week_schedule(plan):
-    """Queue the published `plan`'s week for every active starosta and district contact of its
-    community that answers for at least one settlement; returns how many messages were queued."""
-    community = plan.week.community
-    sent = 0
+def recipients(community):
+    """[(key, settlements, email, phone, user or None)] of every active starosta and district contact of the
+    community that answers for at least one of its settlements."""
+    out = []
     starostas = (
         User.objects.filter(community=community, role=STAROSTA, is_active=True).prefetch_related("settlements").order_by("pk")
     )
     for user in starostas:
         settlements = sorted((s for s in user.settlements.all() if s.community_id == community.pk), key=lambda s: s.name)
         if settlements:
-            sent += _send(
-                plan,
-                f"starosta:{user.pk}",
-                community=community,
-                settlements=settlements,
-                email=user.email,
-                phone=user.phone,
-                extra=_own_requests_lines(user, plan.week),
-            )
+            out.append((f"starosta:{user.pk}", settlements, user.email, user.phone, user))
     for contact in DistrictContact.objects.filter(community=community).prefetch_related("settlements").order_by("pk"):
         settlements = sorted((s for s in contact.settlements.all() if s.community_id == community.pk), key=lambda s: s.name)
         if settlements:
-            sent += _send(
-                plan,
-                f"district:{contact.pk}",
-                community=community,
-                settlements=settlements,
-                email=contact.email,
-                phone=contact.phone,
-            )
+            out.append((f"district:{contact.pk}", settlements, contact.email, contact.phone, None))
+    return out
+
+
+def send_week_schedule(plan):
+    """Queue the published `plan`'s week for every active starosta and district contact of its
+    community that answers for at least one settlement; returns how many messages were queued."""
+    community = plan.week.community
+    sent = 0
+    for key, settlements, email, phone, user in recipients(community):
+        extra = _own_requests_lines(user, plan.week) if user is not None else ()
+        sent += _send(plan, key, community=community, settlements=settlements, email=email, phone=phone, extra=extra)
     return sent

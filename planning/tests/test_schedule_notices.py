@@ -170,3 +170,16 @@ def test_the_coordinator_sees_the_emails_in_the_outbox(world, published, client)
     client.force_login(world.users["coordinator"])
     html = client.get("/staff/outbox/").content.decode()
     assert "starosta@example.org" in html and "rada@example.org" in html and "Графік мобільного ЦНАП" in html
+
+
+def test_the_publish_confirmation_says_the_starostas_and_councils_get_the_week(world, client, settings):
+    district = DistrictContact.objects.create(community=world.a, name="Рада", email="r@example.org")
+    district.settlements.set([world.city])
+    req = make_request(world)
+    visit_actions.accept(req, by=world.users["coordinator"])
+    trip = published_trip(field_team(world), actions.next_monday(), [req], by=world.users["coordinator"])
+    Plan.objects.filter(pk=trip.plan_id).update(state=Plan.State.APPROVED, published_at=None)
+    client.force_login(world.users["coordinator"])
+    html = client.get(f"/staff/planning/plan/{trip.plan_id}/publish/").content.decode()
+    # The world's starosta (the remote village) and the council.
+    assert 'id="publish-contacts"' in html and "адресатів: 2" in html
