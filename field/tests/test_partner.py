@@ -139,3 +139,8 @@ def test_a_partner_without_a_provider_sees_no_case_and_no_stop(world, joint):
 def test_nobody_elses_cases_change_scope(world, joint):
     journal_actions.register_cases(joint["both"], [joint["svc"]], by=world.users["field_admin"])
     assert Case.objects.for_user(world.users["operator"]).count() == Case.objects.filter(community=world.a).count()
+
+
+def test_the_partners_home_page_leads_to_the_field_client_and_their_cases(world, joint):
+    html = _client(joint["partner"]).get("/staff/").content.decode()
+    assert 'id="field-client"' in html and 'id="provider-cases"' in html
