@@ -127,10 +127,10 @@ def allowed_service(ctx, service_id):
     return service
 
 
-# What a partner specialist (accounts.roles.PROVIDER_SCOPED) records at a joint visit: the person's consent,
-# their own provider's services and the document photos for them. The visit's outcome, payment and acts
-# are the field administrator's.
-PARTNER_KINDS = {SyncItem.Kind.CONSENT, SyncItem.Kind.ACCEPT, SyncItem.Kind.ATTACHMENT}
+# What a partner specialist (accounts.roles.PROVIDER_SCOPED) records at a joint visit: the start (the client
+# records it before any action; the earliest start wins), the person's consent, their own provider's services
+# and the document photos for them. The visit's outcome, payment and acts are the field administrator's.
+PARTNER_KINDS = {SyncItem.Kind.START, SyncItem.Kind.CONSENT, SyncItem.Kind.ACCEPT, SyncItem.Kind.ATTACHMENT}
 
 
 def provider_allows(user, service):

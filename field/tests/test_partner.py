@@ -95,10 +95,25 @@ def test_another_providers_service_or_stop_is_not_found_and_nothing_changes(worl
 
 
 def test_the_visits_outcome_stays_the_field_administrators(world, joint):
-    answer, _status = send(joint["partner"], [outcome(joint["stop_both"]), item("visit.start", joint["stop_both"], seq=2)])
-    assert [r["code"] for r in answer["results"]] == ["partner_not_allowed"] * 2
-    assert all(r["state"] == SyncItem.State.REFUSED for r in answer["results"])
-    assert not Visit.objects.exists()
+    answer, _status = send(
+        joint["partner"],
+        [
+            item("visit.start", joint["stop_both"], seq=1),
+            outcome(joint["stop_both"], seq=2),
+            item(
+                "visit.payment",
+                joint["stop_both"],
+                {"service_id": joint["svc"].pk, "method": "terminal", "amount": "0", "receipt": "R"},
+                seq=3,
+            ),
+        ],
+    )
+    start, *refused = answer["results"]
+    # The client records the start before anything else: that much is the partner's too.
+    assert start["state"] == SyncItem.State.APPLIED
+    assert [(r["state"], r["code"]) for r in refused] == [(SyncItem.State.REFUSED, "partner_not_allowed")] * 2
+    visit = Visit.objects.get()
+    assert visit.outcome == "" and not visit.payments.exists()
     joint["both"].refresh_from_db()
     assert joint["both"].status == "scheduled"
 
