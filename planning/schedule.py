@@ -94,7 +94,7 @@ def settlement_schedules(community, settlements, *, today=None, until=None):
     sessions = session_days(community, settlements=settlements)
     out = []
     for settlement in settlements:
-        days = [d for d in sessions.get(settlement.pk, []) if until is None or d.date <= until]
+        days = [d for d in sessions.get(settlement.pk, []) if d.date >= today and (until is None or d.date <= until)]
         out.append(SettlementSchedule(settlement, visits.get(settlement.pk, []), days))
     return out
 

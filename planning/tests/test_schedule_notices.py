@@ -183,3 +183,12 @@ def test_the_publish_confirmation_says_the_starostas_and_councils_get_the_week(w
     html = client.get(f"/staff/planning/plan/{trip.plan_id}/publish/").content.decode()
     # The world's starosta (the remote village) and the council.
     assert 'id="publish-contacts"' in html and "адресатів: 2" in html
+
+
+def test_the_weeks_text_holds_that_weeks_fixed_point_sessions_only(world, session):
+    from planning.notices import week_text
+
+    week = actions.week_for(world.a, actions.next_monday())
+    [line] = week_text(world.a, week, [world.village])
+    tuesday = week.monday + datetime.timedelta(days=1)
+    assert line == f"Далеке: прийом у пункті «Будинок культури с. Далеке» {day_label(tuesday)} 10:00–13:00"
