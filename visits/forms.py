@@ -183,6 +183,10 @@ class VisitRequestForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = _("Задовго: не більше %(limit_value)d знаків.")
+        if self.instance.pk and self.instance.requester_relation == Relation.STAROSTA:
+            # A starosta's request stays theirs when the operator edits it (issue 12).
+            self.fields["requester_relation"].choices = [
+                *self.fields["requester_relation"].choices, (Relation.STAROSTA, Relation.STAROSTA.label)]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["for_someone_else"].initial = "1" if self.instance.requester_name else "0"

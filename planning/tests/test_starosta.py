@@ -5,6 +5,7 @@ schedule of their settlements — and nothing else."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from audit.models import AccessLog
@@ -160,3 +161,40 @@ def test_a_settlement_of_another_community_bound_by_mistake_counts_for_nothing(c
     assert response.status_code == 403
     assert not VisitRequest.objects.filter(created_by=starosta).exists()
     assert "Інше місто" not in client.get("/staff/starosta/").content.decode()
+
+
+def test_the_operator_edits_a_starostas_request_and_it_stays_the_starostas(client, world, starosta):
+    from visits.tests.test_intake_view import opened_version
+
+    client.force_login(starosta)
+    client.post("/staff/starosta/new/", _post(world))
+    req = VisitRequest.objects.get(created_by=starosta)
+    operator = Client()
+    operator.force_login(world.users["operator"])
+    page = operator.get(f"/staff/requests/{req.pk}/edit/").content.decode()
+    data = _post(
+        world,
+        for_someone_else="1",
+        requester_name=req.requester_name,
+        requester_phone="067 111 22 33",
+        requester_relation="starosta",
+        building="8",
+        version=opened_version(page),
+    )
+    assert operator.post(f"/staff/requests/{req.pk}/edit/", data).status_code == 302
+    req.refresh_from_db()
+    assert (req.building, req.requester_relation, req.channel) == ("8", Relation.STAROSTA, Channel.STAROSTA)
+    # A citizen's or operator's new request cannot claim to be a starosta's.
+    response = operator.post(
+        "/staff/requests/new/",
+        intake_post_data(
+            world,
+            for_someone_else="1",
+            requester_name="Хтось",
+            requester_phone="050 111 22 33",
+            requester_relation="starosta",
+            applicant_phone="050 999 88 77",
+            street="вул. Інша",
+        ),
+    )
+    assert response.status_code == 200 and not VisitRequest.objects.filter(requester_name="Хтось").exists()
