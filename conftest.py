@@ -224,6 +224,11 @@ def build_world():
             community=None if role == roles.SYSADMIN else w.a,
             is_staff=role == roles.SYSADMIN,
         )
+    # Issue 12: the starosta answers for the remote village (not the city of world.req); the partner
+    # specialist belongs to the national provider, so the cases of the community's own are not theirs.
+    w.users[roles.STAROSTA].settlements.set([w.village])
+    w.users[roles.PARTNER].provider = national
+    w.users[roles.PARTNER].save(update_fields=["provider"])
     w.b_coordinator = User.objects.create_user(username="b-coordinator", password=PASSWORD,
                                                role=roles.COORDINATOR, community=w.b)
     # The world's two requests are its data, not events: their "request received" SMS (issue 13) would

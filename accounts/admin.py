@@ -21,6 +21,10 @@ def _refusing_own_access(form_class, request):
         def clean(self):
             cleaned = super().clean()
             changes.check_not_own_access(request.user, self.instance, self.changed_data)
+            # A starosta's settlements are of their own community (issue 12).
+            community, settlements = cleaned.get("community"), cleaned.get("settlements") or []
+            if any(community is None or s.community_id != community.pk for s in settlements):
+                self.add_error("settlements", _("Оберіть населені пункти громади цього працівника."))
             return cleaned
 
     return Form
@@ -30,9 +34,10 @@ def _refusing_own_access(form_class, request):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "community", "role", "is_active"]
     list_filter = ["community", "role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Валіза", {"fields": ["community", "role", "provider", "phone"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("Валіза", {"fields": ["community", "role", "provider", "phone", "settlements"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("Валіза", {"fields": ["community", "role", "provider"]}),)
     actions = ["reset_second_factor"]
+    filter_horizontal = ["settlements"]
 
     def get_form(self, request, obj=None, **kwargs):
         return _refusing_own_access(super().get_form(request, obj, **kwargs), request)
@@ -41,6 +46,12 @@ class UserAdmin(BaseUserAdmin):
         # Recorded as the administrator's, and checked again where the row is written.
         with changes.acting(request.user, obj):
             super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # A starosta's settlements are saved here (many-to-many), after the row: recorded like a role change.
+        before = changes.settlement_names(form.instance) if change else ""
+        super().save_related(request, form, formsets, change)
+        changes.record_settlements(form.instance, before, by=request.user)
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)

@@ -107,6 +107,20 @@ def record(user, before, by=None):
     AccessChange.objects.bulk_create(entries)
 
 
+def settlement_names(user):
+    if user.pk is None:
+        return ""
+    return ", ".join(sorted(user.settlements.values_list("name", flat=True)))
+
+
+def record_settlements(user, before, by):
+    """A starosta's settlements changed (issue 12): what they may file for and see."""
+    after = settlement_names(user)
+    if before != after:
+        _entry(user, by, "settlements", before or "—", after or "—", community_before=user.community_id,
+               community_after=user.community_id).save()
+
+
 def record_password_set(user, by):
     """Someone else set this person's password (the admin site's password form)."""
     if by is not None and by.pk != user.pk:

@@ -27,6 +27,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
     )
     phone = models.CharField(_("телефон"), max_length=20, blank=True)
+    # A starosta (village head) files requests for the people of these settlements of their community
+    # and sees their published schedule (issue 12); other roles leave it empty.
+    settlements = models.ManyToManyField(
+        "communities.Settlement", verbose_name=_("населені пункти (для старости)"), blank=True,
+        related_name="starostas",
+    )
 
     class Meta:
         verbose_name = _("працівник")
@@ -66,6 +72,7 @@ class AccessChange(models.Model):
         ACTIVE = "is_active", _("обліковий запис діє")
         PASSWORD = "password", _("пароль задано іншою людиною")
         SECOND_FACTOR = "second_factor", _("підтвердження входу скинуто")
+        SETTLEMENTS = "settlements", _("населені пункти старости")
 
     at = models.DateTimeField(_("коли"), default=timezone.now, db_index=True)
     by = models.ForeignKey(User, verbose_name=_("хто змінив"), null=True, blank=True, on_delete=models.SET_NULL,

@@ -13,6 +13,8 @@ PARTNER = "partner"
 TECHNICIAN = "technician"
 SYSADMIN = "sysadmin"
 QUALITY = "quality"
+# Issue 12 (doors): a village head who submits requests for people in their settlements.
+STAROSTA = "starosta"
 
 ROLE_CHOICES = [
     (OPERATOR, _("Оператор прийому заявок")),
@@ -22,6 +24,7 @@ ROLE_CHOICES = [
     (TECHNICIAN, _("Технік")),
     (SYSADMIN, _("Системний адміністратор")),
     (QUALITY, _("Фахівець з якості обслуговування")),
+    (STAROSTA, _("Староста")),
 ]
 
 # Roles that must give a code from an authenticator app at every login (accounts/second_factor.py):
@@ -45,10 +48,11 @@ CAPABILITIES = {
     "outbox.retry": {COORDINATOR},
     # The journal of cases: the operator answers "where is my certificate?", the coordinator
     # records hand-over, decision and result.
-    "journal.view": {OPERATOR, COORDINATOR},
+    "journal.view": {OPERATOR, COORDINATOR, PARTNER},  # a partner: own provider's cases only (PROVIDER_SCOPED)
     "journal.manage": {COORDINATOR},
     # The offline field client: own team's published trips of the day, and the sync API.
-    "field.work": {FIELD_ADMIN},
+    # A partner specialist on a joint trip: only their provider's stops and services (field/day.py, field/sync).
+    "field.work": {FIELD_ADMIN, PARTNER},
     # Items a device sent that wait for a decision (conflicts, quarantine), devices to revoke.
     "field.review": {COORDINATOR},
     # Session videos: the coordinator only, every view logged.
@@ -62,7 +66,13 @@ CAPABILITIES = {
     # Ratings of the staff who served (seed 003): everyone who serves sees their own, the head all.
     "quality.ratings": {OPERATOR, COORDINATOR, FIELD_ADMIN, PARTNER, QUALITY},
     "quality.ratings_all": {COORDINATOR},
+    # Issue 12 (doors). The starosta files requests for people of their own settlements and sees those
+    # requests' state and the published schedule of their settlements, nothing else.
+    "starosta.submit": {STAROSTA},
 }
+
+# Roles that see only the cases of the provider their account belongs to (journal.models.CaseQuerySet).
+PROVIDER_SCOPED = {PARTNER}
 
 
 def capabilities_of(user):
@@ -76,3 +86,11 @@ def capabilities_of(user):
 
 def has_capability(user, capability):
     return capability in capabilities_of(user)
+
+
+def provider_scope(user):
+    """The provider whose cases alone `user` may see, or None when their role is not limited to one.
+    A partner account without a provider sees no case: returns 0, an id no provider has."""
+    if getattr(user, "role", None) in PROVIDER_SCOPED:
+        return user.provider_id or 0
+    return None

@@ -142,6 +142,25 @@ class Settlement(models.Model):
         return self.name
 
 
+class DistrictContact(models.Model):
+    """A district council (or a self-organisation body) that gets the community's published schedule for
+    its settlements (seed 004 §5.3.1): by e-mail and as an SMS with a short link (planning.notices)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="district_contacts")
+    name = models.CharField(_("назва"), max_length=200)
+    email = models.EmailField(_("ел. пошта"), blank=True)
+    phone = models.CharField(_("телефон для SMS"), max_length=20, blank=True)
+    settlements = models.ManyToManyField(Settlement, verbose_name=_("населені пункти"), related_name="district_contacts")
+
+    class Meta:
+        verbose_name = _("районна рада / контакт для графіка")
+        verbose_name_plural = _("районні ради / контакти для графіка")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class CalendarOverride(models.Model):
     """A day that works differently from the computed calendar (communities/workdays.py).
 

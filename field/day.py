@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import provider_scope
 from catalogue.models import Service
 from eligibility.rules import evidence_documents_by_kind
 from journal.models import Case, Delivery
@@ -249,7 +250,9 @@ def _case(case):
 
 
 def build_day(user, day):
-    """Everything the client stores for `day`, and the requests it shows (for the access log)."""
+    """Everything the client stores for `day`, and the requests it shows (for the access log).
+    A partner specialist gets only the stops with a service of their provider, and only those services."""
+    provider = provider_scope(user)
     trips = list(
         Trip.objects.filter(day=day, team__in=rosters.member_teams(user, day), plan__state=Plan.State.PUBLISHED,
                             plan__week__community_id=user.community_id)
@@ -259,7 +262,10 @@ def build_day(user, day):
     all_stops = _stops(trips)
     visits = visits_of_stops(all_stops)
     cases = {}
-    for case in Case.objects.filter(request_id__in=[s.request_id for s in all_stops if s.request_id]).order_by("pk"):
+    own_cases = Case.objects.filter(request_id__in=[s.request_id for s in all_stops if s.request_id])
+    if provider is not None:
+        own_cases = own_cases.filter(service__provider_id=provider)
+    for case in own_cases.order_by("pk"):
         cases.setdefault(case.request_id, []).append(_case(case))
     catalogue = evidence_documents_by_kind(day) if all_stops else {}
     people, shown = receptions([s for s in all_stops if s.session_id], catalogue)
@@ -268,6 +274,8 @@ def build_day(user, day):
         rows = []
         for stop in (s for s in all_stops if s.trip_id == trip.pk):
             req = stop.request
+            if provider is not None and not _has_provider_service(req, provider, trip.day):
+                continue  # not this partner's: a fixed-point session, or a visit for other providers only
             row = {"id": stop.pk, "position": stop.position, "arrival": stop.arrival, "start": stop.start,
                    "end": stop.end, "window_start": stop.window_start, "window_end": stop.window_end,
                    "person": None, "place": None, "services": [], "visit": None, "cases": [], "attendees": []}
@@ -285,7 +293,8 @@ def build_day(user, day):
                 row["services"] = [
                     _service(rs.service, req, True, {d.document_id: d.has for d in rs.documents.all() if d.document_id},
                              trip.day)
-                    for rs in req.services.all() if _still_to_do(rs, trip.day)]
+                    for rs in req.services.all() if _still_to_do(rs, trip.day)
+                    and (provider is None or rs.service.provider_id == provider)]
                 row["visit"] = _visit_state(visits.get(stop.pk))
                 row["cases"] = cases.get(req.pk, [])
             rows.append(row)
@@ -297,14 +306,22 @@ def build_day(user, day):
     return out, shown
 
 
+def _has_provider_service(req, provider, day):
+    return req is not None and any(
+        rs.service.provider_id == provider and _still_to_do(rs, day) for rs in req.services.all())
+
+
 def _still_to_do(requested, day):
     """A service done at an earlier visit (a partly served request planned again) is not this trip's."""
     return requested.done_at is None or timezone.localdate(requested.done_at) >= day
 
 
-def extra_services(community_id, day):
+def extra_services(community_id, day, provider=None):
     services = (Service.objects.filter(is_active=True, mobile_allowed=True)
-                .filter(Q(provider__community_id=community_id) | Q(provider__community__isnull=True))
+                .filter(Q(provider__community_id=community_id) | Q(provider__community__isnull=True)))
+    if provider is not None:
+        services = services.filter(provider_id=provider)
+    services = (services
                 .prefetch_related("documents", "fees").order_by("order", "name_uk"))
     return [{"id": s.pk, "code": s.code, "name": s.name, "is_paid": s.is_paid, "fee": s.fee_on(day),
              "needs_partner": s.needs_partner, "documents": _documents(s, {})} for s in services]
@@ -318,6 +335,7 @@ def day_answer(user, the_day, csrf_token):
         # The laptop shows every time in the community's zone, whatever its own clock's zone is.
         "time_zone": settings.TIME_ZONE,
         "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
-        "extra_services": extra_services(user.community_id, the_day), "choices": choices(), "limits": limits(),
+        "extra_services": extra_services(user.community_id, the_day, provider_scope(user)),
+        "choices": choices(), "limits": limits(),
     }
     return answer, shown

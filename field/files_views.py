@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
+from accounts.roles import provider_scope
 from audit.log import VIEW, record_access, record_access_many
 from core.files import missing_page, private_file
 
@@ -25,10 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 def _attachment(request, pk, kind):
-    return get_object_or_404(
-        Attachment.objects.select_related("visit__request"),
-        pk=pk, kind=kind, community_id=request.user.community_id,
-    )
+    attachments = Attachment.objects.select_related("visit__request")
+    provider = provider_scope(request.user)
+    if provider is not None:
+        # A partner specialist: only what was taken at a visit that accepted a service of their provider.
+        attachments = attachments.filter(visit__accepted__service__provider_id=provider).distinct()
+    return get_object_or_404(attachments, pk=pk, kind=kind, community_id=request.user.community_id)
 
 
 def _send(request, att):

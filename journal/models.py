@@ -71,10 +71,15 @@ class JournalSequence(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Cases this member of staff may see: their own community, nothing else."""
+        """Cases this member of staff may see: their own community, nothing else; a partner specialist
+        only their own provider's (accounts.roles.provider_scope)."""
+        from accounts.roles import provider_scope
+
         if not getattr(user, "community_id", None):
             return self.none()
-        return self.filter(community_id=user.community_id)
+        cases = self.filter(community_id=user.community_id)
+        provider = provider_scope(user)
+        return cases if provider is None else cases.filter(service__provider_id=provider)
 
     def due_on(self, day):
         """Cases whose next deadline is `day`: hand-over, or the provider's decision."""

@@ -18,6 +18,12 @@ class Kind(models.TextChoices):
     OTHER = "other", _("Інше")
 
 
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    # The published schedule to starostas and district councils (issue 12), through Django's mail backend.
+    EMAIL = "email", _("Ел. пошта")
+
+
 class State(models.TextChoices):
     QUEUED = "queued", _("У черзі")
     SENDING = "sending", _("Надсилається")
@@ -46,8 +52,11 @@ class OutboxMessage(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.PROTECT, related_name="outbox_messages"
     )
-    recipient = models.CharField(_("кому (телефон)"), max_length=20)  # E.164, e.g. +380671234567
-    text = models.TextField(_("текст"), max_length=1000)
+    channel = models.CharField(_("канал"), max_length=5, choices=Channel.choices, default=Channel.SMS)
+    # SMS: E.164, e.g. +380671234567; e-mail: the address.
+    recipient = models.CharField(_("кому"), max_length=254)
+    subject = models.CharField(_("тема (ел. пошта)"), max_length=200, blank=True)
+    text = models.TextField(_("текст"), max_length=10000)
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     # What the message is about, as "app_label.model:pk" (e.g. "visits.visitrequest:42").
     related_object = models.CharField(_("стосується"), max_length=100, blank=True)

@@ -27,11 +27,12 @@ from core.logs import Safe
 from core.tasks import enqueue_on_commit
 
 from .gateways import GatewayError, Outgoing, get_gateway
-from .models import Kind, OutboxMessage, SmsOptOut, State
+from .models import Channel, Kind, OutboxMessage, SmsOptOut, State
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 1000
+MAX_EMAIL_TEXT = 10000
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -124,6 +125,31 @@ def sms_parts(text):
     return -(-len(text) // part)
 
 
+def enqueue_email(*, community, recipient, subject, text, dedup_key, kind=Kind.OTHER, related="", wake=True):
+    """Queue one e-mail, exactly like an SMS (`enqueue`): once per `dedup_key`, sent by the worker
+    through Django's mail backend, shown in the outbox with its state and errors."""
+    text = text.strip()
+    if not recipient or "@" not in recipient:
+        raise ValueError("an e-mail address is required")
+    if not text or len(text) > MAX_EMAIL_TEXT:
+        raise ValueError(f"e-mail text must be 1–{MAX_EMAIL_TEXT} characters")
+    if not dedup_key:
+        raise ValueError("dedup_key is required")
+    if isinstance(related, models.Model):
+        related = related_ref(related)
+    message, created = OutboxMessage.objects.get_or_create(
+        dedup_key=dedup_key,
+        defaults={
+            "community": community, "channel": Channel.EMAIL, "recipient": recipient.strip(),
+            "subject": subject[:200], "text": text, "kind": kind, "related_object": related,
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    if created and wake:
+        wake_sender()
+    return message, created
+
+
 def wake_sender(run_after=None):
     """Ask the background worker to run `send_outbox` once the current transaction commits
     (not before `run_after`). A lost wake-up loses nothing: the message stays queued for the next
@@ -199,10 +225,23 @@ def _claim_next(now, clock, gateway, skip):
         skip.add(pk)
 
 
+def _send_email(message):
+    """One e-mail through Django's mail backend; returns the id recorded as the gateway's."""
+    from django.core.mail import EmailMessage
+
+    try:
+        EmailMessage(message.subject, message.text, to=[message.recipient],
+                     headers={"Message-ID": f"<{message.idempotency_key}@valiza>"}).send()
+    except OSError as exc:  # smtplib's errors are OSErrors: refused before the message was taken
+        raise GatewayError(_("Лист не надіслано: %(error)s") % {"error": exc or type(exc).__name__},
+                           retry=True) from exc
+    return f"email:{message.idempotency_key}"
+
+
 def _send(message, gateway, clock):
     outgoing = Outgoing(message.recipient, message.text, str(message.idempotency_key))
     try:
-        gateway_id = gateway.send(outgoing)
+        gateway_id = _send_email(message) if message.channel == Channel.EMAIL else gateway.send(outgoing)
     except GatewayError as exc:
         return _after_error(message, gateway, exc, clock)
     except Exception as exc:  # whatever broke, the gateway may have sent it

@@ -416,6 +416,9 @@ def publish_preview(plan):
             counts["schedule" if old is None else "correction"] += 1
     counts["dropped"] = VisitRequest.objects.filter(pk__in=list(before), status=Status.SCHEDULED).count()
     counts["sms"] = counts["schedule"] + counts["correction"] + counts["dropped"]
+    from .notices import recipients
+
+    counts["contacts"] = len(recipients(plan.week.community))  # starostas and district councils (issue 12)
     return counts
 
 
@@ -493,6 +496,10 @@ def publish(plan, *, by):
     plan.published_by, plan.published_at = by, timezone.now()
     plan.published_late = plan.published_at > plan.week.publish_by
     plan.save(update_fields=["state", "published_by", "published_at", "published_late"])
+    # Starostas and district councils get the week for their settlements now, by the deadline (issue 12).
+    from .notices import send_week_schedule
+
+    send_week_schedule(plan)
     wake_sender()
     from .tasks import schedule_return_unvisited
 

@@ -381,6 +381,9 @@ VALIZA_PUBLIC_STATUS_LIMIT = env_int("VALIZA_PUBLIC_STATUS_LIMIT", 20)
 # how many days the signed link in the SMS stays valid.
 VALIZA_PUBLIC_FEEDBACK_LIMIT = env_int("VALIZA_PUBLIC_FEEDBACK_LIMIT", 10)
 VALIZA_FEEDBACK_LINK_DAYS = env_int("VALIZA_FEEDBACK_LINK_DAYS", 60)
+# The public schedule pages (issue 12): views per address and hour, and printed notices (PDF, heavier).
+VALIZA_PUBLIC_SCHEDULE_LIMIT = env_int("VALIZA_PUBLIC_SCHEDULE_LIMIT", 120)
+VALIZA_PUBLIC_NOTICE_LIMIT = env_int("VALIZA_PUBLIC_NOTICE_LIMIT", 20)
 VALIZA_RATE_WINDOW_SECONDS = env_int("VALIZA_RATE_WINDOW_SECONDS", 3600)
 # Where the public forms' counters live, shared by every process of the site (core/ratelimit.py): the
 # database (one atomic upsert per hit), or the cache when VALIZA_CACHE_URL names a shared one (Redis).
@@ -509,6 +512,8 @@ if VALIZA_SMS_GATEWAY == "turbosms" and not (VALIZA_TURBOSMS_TOKEN and VALIZA_TU
         "VALIZA_TURBOSMS_SENDER (the sender name registered with TurboSMS)."
     )
 VALIZA_SMS_TIMEOUT_SECONDS = env_int("VALIZA_SMS_TIMEOUT_SECONDS", 20)
+# The published schedule goes to starostas and district councils by e-mail (the mail settings above) and as
+# an SMS with a link to the public schedule page (issue 12), when VALIZA_PUBLIC_URL is set.
 # A message that fails is tried again after 1, 2, 4, … times this, up to the attempt limit.
 VALIZA_OUTBOX_MAX_ATTEMPTS = env_int("VALIZA_OUTBOX_MAX_ATTEMPTS", 5)
 VALIZA_OUTBOX_RETRY_SECONDS = env_int("VALIZA_OUTBOX_RETRY_SECONDS", 60)

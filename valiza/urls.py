@@ -26,7 +26,9 @@ urlpatterns = [
     path("staff/field/files/", include("field.files_urls")),
     path("staff/field/", include("field.staff_urls")),
     path("feedback/", include("quality.public_urls")),
+    path("staff/starosta/", include("planning.starosta_urls")),
     path("", include("planning.public_urls")),
+    path("", include("planning.schedule_urls")),
     path("", include("visits.public_urls")),
 ]
 

@@ -16,6 +16,8 @@ def home(request):
         return redirect("visits:list")
     if has_capability(request.user, "quality.survey"):
         return redirect("quality:queue")
+    if has_capability(request.user, "starosta.submit"):
+        return redirect("starosta:home")
     trips = []
     if has_capability(request.user, "planning.sheet"):
         trips = (

@@ -70,7 +70,8 @@ class VisitRequestForm(forms.ModelForm):
     requester_phone = PhoneField(label=_("Ваш телефон"), required=False)
     requester_relation = forms.ChoiceField(
         label=_("Ким ви доводитеся цій людині"),
-        choices=[("", "—")] + list(Relation.choices),
+        # "Starosta" is set by the starosta's own form only (StarostaRequestForm), never chosen.
+        choices=[("", "—")] + [c for c in Relation.choices if c[0] != Relation.STAROSTA],
         required=False,
     )
     category = forms.ModelChoiceField(
@@ -190,6 +191,10 @@ class VisitRequestForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = _("Задовго: не більше %(limit_value)d знаків.")
+        if self.instance.pk and self.instance.requester_relation == Relation.STAROSTA:
+            # A starosta's request stays theirs when the operator edits it (issue 12).
+            self.fields["requester_relation"].choices = [
+                *self.fields["requester_relation"].choices, (Relation.STAROSTA, Relation.STAROSTA.label)]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["for_someone_else"].initial = "1" if self.instance.requester_name else "0"
@@ -446,3 +451,43 @@ class PinForm(forms.Form):
             if data.get(name) is not None:
                 data[name] = data[name].quantize(Decimal("0.000001"))  # about 10 cm: the map gives more digits
         return data
+
+
+class StarostaRequestForm(VisitRequestForm):
+    """A starosta's request for a person of their settlements (issue 12): the operator's form and rules,
+    with the starosta as the one who asks ("channel" starosta). The person's own consent is then taken
+    at the visit, as for every request filed by someone else (visits.models.record_own_consent)."""
+
+    class Meta(VisitRequestForm.Meta):
+        fields = [f for f in VisitRequestForm.Meta.fields if f not in ("latitude", "longitude")]
+
+    def __init__(self, *args, starosta, settlements, **kwargs):
+        data = kwargs.get("data", args[0] if args else None)
+        if data is not None:
+            # Who asks is the starosta, whatever the page sent: only their phone can be typed.
+            data = data.copy()
+            data["for_someone_else"] = "1"
+            data["requester_name"] = starosta.get_full_name() or starosta.username
+            data["requester_relation"] = Relation.STAROSTA
+            if not (data.get("requester_phone") or "").strip():
+                data["requester_phone"] = starosta.phone  # the phone on their account, unless they typed one
+            if args:
+                args = (data, *args[1:])
+            else:
+                kwargs["data"] = data
+        super().__init__(*args, community=starosta.community, **kwargs)
+        names = ", ".join(s.name for s in settlements)
+        self.fields["settlement"].queryset = Settlement.objects.filter(pk__in=[s.pk for s in settlements])
+        self.fields["settlement"].error_messages["invalid_choice"] = _(
+            "Ви можете подавати заявки лише для людей зі своїх населених пунктів: %(names)s."
+        ) % {"names": names}
+        self.fields["requester_phone"].label = _("Ваш телефон (старости)")
+        if not self.is_bound:
+            self.fields["requester_phone"].initial = starosta.phone
+        self.fields["requester_relation"].choices = [(Relation.STAROSTA, Relation.STAROSTA.label)]
+        for name in ("for_someone_else", "requester_name", "requester_relation"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.fields["consent"].label = _(
+            "Людина згодна, щоб я подав(ла) заявку і її дані обробили для надання послуг (свою згоду на обробку "
+            "даних людина підтвердить під час візиту)"
+        )

@@ -48,12 +48,14 @@ class Channel(models.TextChoices):
     WEB = "web", _("На сайті")
     # Served at a fixed-point reception: booked on the web or came without booking (issue 12).
     POINT = "point", _("У пункті прийому за графіком")
+    STAROSTA = "starosta", _("Через старосту")
 
 
 class Relation(models.TextChoices):
     NEIGHBOUR = "neighbour", _("Сусід / сусідка")
     RELATIVE = "relative", _("Родич")
     SOCIAL_WORKER = "social_worker", _("Соціальний працівник")
+    STAROSTA = "starosta", _("Староста")
     OTHER = "other", _("Інше")
 
 

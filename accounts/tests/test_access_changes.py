@@ -219,3 +219,21 @@ def test_a_change_made_outside_the_admin_is_recorded_too(world):
 def test_a_login_saves_only_the_last_login_and_records_nothing(world):
     Client().post("/staff/login/", {"username": "operator", "password": PASSWORD})
     assert not AccessChange.objects.exists()
+
+
+def test_a_starostas_settlements_given_in_the_admin_are_recorded_and_kept_in_their_community(world, admin_client):
+    # Issue 12: the settlements decide whom a starosta files requests for and what schedule they see.
+    starosta = world.users["starosta"]
+    data = admin_form(admin_client, change_url(starosta))
+    data["settlements"] = [str(world.village.pk), str(world.city.pk)]
+    assert admin_client.post(change_url(starosta), data).status_code == 302
+    change = AccessChange.objects.get()
+    assert (change.by, change.user, change.what) == (world.users["sysadmin"], starosta, "settlements")
+    assert (change.before, change.after) == ("Далеке", "Далеке, Місто")
+    assert change.community_after_id == world.a.pk
+    # Another community's village is refused, and nothing changes.
+    data["settlements"] = [str(world.village.pk), str(world.b_city.pk)]
+    response = admin_client.post(change_url(starosta), data)
+    assert response.status_code == 200 and "Оберіть населені пункти громади цього працівника" in response.content.decode()
+    assert set(starosta.settlements.values_list("name", flat=True)) == {"Далеке", "Місто"}
+    assert AccessChange.objects.count() == 1

@@ -23,7 +23,7 @@ from valiza.urls import urlpatterns as project_urlpatterns
 from visits.models import Status, StatusChange
 
 ANONYMOUS = "anonymous"
-ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin", "quality"]
+ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin", "quality", "starosta"]
 EVERYONE = [ANONYMOUS, *ROLES]
 
 # Who holds which capability (accounts.roles), written out again on purpose: a change of the
@@ -34,11 +34,12 @@ AUDITORS = {"coordinator"}  # audit.view
 PLANNERS = {"operator", "coordinator"}  # planning.view
 PLAN_MANAGERS = {"coordinator"}  # planning.manage
 OUTBOX = {"coordinator"}  # outbox.view, outbox.retry
-JOURNAL = {"operator", "coordinator"}  # journal.view
+JOURNAL = {"operator", "coordinator", "partner"}  # journal.view (a partner: own provider's cases only)
 JOURNAL_MANAGERS = {"coordinator"}  # journal.manage
-FIELD_WORKERS = {"field_admin"}  # field.work
+FIELD_WORKERS = {"field_admin", "partner"}  # field.work (a partner: own provider's stops only)
 FIELD_REVIEWERS = {"coordinator"}  # field.review
 VIDEO_VIEWERS = {"coordinator"}  # field.video
+STAROSTAS = {"starosta"}  # starosta.submit
 FIELD_WORK = FIELD_WORKERS
 TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
 ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
@@ -79,6 +80,7 @@ ACCESS = {
         "operator": Redirect("/staff/requests/"), "coordinator": Redirect("/staff/requests/"),
         "field_admin": 200, "partner": 200, "technician": 200, "sysadmin": 200,
         "quality": Redirect("/staff/quality/"),
+        "starosta": Redirect("/staff/starosta/"),
     }},
     # One's own account: password, the second factor (accounts/second_factor.py). These personas have
     # given their code (or owe none), so the code step sends them on; recovery codes need an app first.
@@ -152,7 +154,8 @@ ACCESS = {
     "journal:received": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:choose_delivery": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:repeat_visit": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
-    "journal:detail": {"GET": staff(JOURNAL)},
+    # The world's case is of the community's own provider; the partner belongs to another one: 404.
+    "journal:detail": {"GET": {**staff(JOURNAL), "partner": 404}},
     "journal:hand_over": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:decision": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:result": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
@@ -168,10 +171,10 @@ ACCESS = {
     "field:sw": {"GET": everyone(200)},
     "field:manifest": {"GET": everyone(200)},
     # The case's files from the field (intake inventory, document photos as one PDF)
-    "journal:inventory_pdf": {"GET": staff(JOURNAL)},
-    "journal:photos_pdf": {"GET": staff(JOURNAL)},
+    "journal:inventory_pdf": {"GET": {**staff(JOURNAL), "partner": 404}},
+    "journal:photos_pdf": {"GET": {**staff(JOURNAL), "partner": 404}},
     # What the field client sent: a document photo, a session video (coordinator only), an act
-    "field_files:photo": {"GET": staff(JOURNAL)},
+    "field_files:photo": {"GET": {**staff(JOURNAL), "partner": 404}},
     "field_files:video": {"GET": staff(VIDEO_VIEWERS)},
     "field_files:act": {"GET": staff(FIELD_REVIEWERS)},
     # Field sync: held items show what devices sent about people; devices can be revoked
@@ -201,6 +204,13 @@ ACCESS = {
     "quality:ratings": {"GET": staff(RATED)},
     # The feedback link's form: no login, the signed token is the key
     "feedback:form": {"GET": everyone(200)},
+    # Issue 12: the public schedule per community and settlement, its printed notice (no personal data)
+    "schedule:community": {"GET": everyone(200)},
+    "schedule:settlement": {"GET": everyone(200)},
+    "schedule:notice": {"GET": everyone(200)},
+    # The starosta's own requests and schedule, and their request form (a valid one saves: back to the list)
+    "starosta:home": {"GET": staff(STAROSTAS)},
+    "starosta:new": {"GET": staff(STAROSTAS), "POST": staff(STAROSTAS, ok=Redirect("/staff/starosta/"))},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     # The schema and its docs list every endpoint that serves personal data: staff of any role (issue 9).
@@ -211,7 +221,9 @@ ACCESS = {
     "api/v1/requests/<int:pk>": {"GET": api(REQUEST_STAFF)},
     "api/v1/requests/<int:pk>/decision": {"GET": everyone(405), "POST": api(DECIDERS)},
     # Resumable upload of the field client's photos and videos: the declaring field administrator only
-    "api/v1/field/attachments/<att_id>": {"GET": api(FIELD_WORKERS), "PUT": api(FIELD_WORKERS),
+    # (a partner on the field work did not declare this one: 404, like another user's)
+    "api/v1/field/attachments/<att_id>": {"GET": {**api(FIELD_WORKERS), "partner": 404},
+                                          "PUT": {**api(FIELD_WORKERS), "partner": 404},
                                           "POST": everyone(405)},
     # The field client: the day's trips of the user's own team (personal data), and the outbox sync.
     "api/v1/field/day": {"GET": api(FIELD_WORK)},
@@ -375,6 +387,8 @@ def _url(world, key):
                         "points:detail": world.point.pk,
                         "planning:cancel_booking": world.booking.pk}.get(name, world.plan.pk)
         values.update(session_pk=world.session.pk, day=world.week.monday.isoformat())
+    if name in ("schedule:settlement", "schedule:notice"):
+        values["pk"] = world.village.pk
     if name.startswith("journal:"):
         values["pk"] = _journal_case(world).pk
     if name in ("journal:inventory_pdf", "journal:photos_pdf"):
@@ -399,6 +413,9 @@ def _post_data(world, key, device_id=""):
     """What an authorised user would send to the POST endpoints: (data, content type)."""
     if key == "visits:check":
         return intake_post_data(world), None
+    if key == "starosta:new":
+        return intake_post_data(world, settlement=str(world.village.pk), requester_phone="067 111 22 33",
+                                applicant_phone="067 222 33 44"), None
     if key == "visits:decide":
         return {"action": Status.ACCEPTED}, None
     if key == "visits:locate":

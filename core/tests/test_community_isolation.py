@@ -158,3 +158,29 @@ def test_each_coordinator_sees_only_their_own_communitys_access_log(world):
     assert [e.object_id for e in a_page.context["page"].object_list] == [str(world.req.pk)]
     html = a_page.content.decode()
     assert world.req.number in html and world.b_req.number not in html
+
+
+# -- issue 12: the starosta and the partner specialist ----------------------------------------
+
+@pytest.mark.usefixtures("b_request_untouched")
+def test_a_starosta_never_sees_nor_files_into_another_community(world):
+    client = _client(world.users["starosta"])
+    page = client.get("/staff/starosta/").content.decode()
+    assert world.b_req.number not in page and world.b_city.name not in page
+    before = VisitRequest.objects.filter(community=world.b).count()
+    response = client.post("/staff/starosta/new/", intake_post_data(
+        world, settlement=str(world.b_city.pk), requester_phone="067 111 22 33"))
+    assert response.status_code == 403
+    assert VisitRequest.objects.filter(community=world.b).count() == before
+    assert client.get(f"/staff/requests/{world.b_req.pk}/").status_code == 403
+
+
+def test_a_partner_never_sees_another_communitys_cases(world):
+    from journal import actions as journal_actions
+
+    [b_case] = journal_actions.register_cases(world.b_req, [world.svc_bio], by=world.b_coordinator)
+    partner = world.users["partner"]  # of the national provider, as B's case is
+    client = _client(partner)
+    assert client.get(f"/staff/journal/{b_case.pk}/").status_code == 404
+    assert b_case.pk not in {c.pk for c in client.get("/staff/journal/").context["page"].object_list}
+    assert not AccessLog.objects.filter(object_id=str(b_case.pk)).exists()

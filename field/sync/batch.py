@@ -21,7 +21,7 @@ from teams import rosters
 
 from ..models import SyncItem
 from ..schemas import MAX_ID, DeviceTime, validate_item
-from . import accept, act, attachment, clock, consent, no_show, outcome, payment, reception, start, walk_in
+from . import accept, act, attachment, clock, consent, no_show, outcome, payment, reception, rules, start, walk_in
 from .devices import revoked_message
 from .errors import ItemProblem, State, quarantine
 from .rules import Ctx
@@ -263,6 +263,9 @@ def _apply_new(batch, item, head, data, errors):
             raise ItemProblem(State.REFUSED, "not_on_team", _(
                 "Вас уже немає в команді «%(team)s», яка працює на цьому виїзді, тож дію не прийнято. Її збережено, "
                 "і координатор вирішить, що з нею робити. Зателефонуйте координатору.") % {"team": stop.trip.team.name})
+        problem = rules.partner_problem(batch.user, stop, head.kind)  # issue 12: a partner, own provider only
+        if problem is not None:
+            raise problem
         clock.check(at=head.at, corrected=item.effective_at, sent_at=batch.sent_at, received_at=batch.received_at,
                     stop=stop, community=batch.community)
         ctx = Ctx(user=batch.user, device=batch.device, item=item, head=head, data=data, stop=stop,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.roles import provider_scope
 from catalogue.models import Service
 from planning.models import Plan, Stop
 from visits.models import RequestedService, Status
@@ -113,7 +114,8 @@ def allowed_service(ctx, service_id):
         .filter(pk=service_id)
         .filter(Q(provider__community_id=community_id) | Q(provider__community__isnull=True))
         .first()))
-    if service is None:
+    if service is None or not provider_allows(ctx.user, service):
+        # A partner specialist's laptop naming another provider's service: as if it did not exist.
         raise quarantine("not_found", _("Послугу №%(id)s не знайдено в каталозі громади.") % {"id": service_id})
     requested = memo(ctx, ("requested", ctx.request.pk), lambda: set(
         RequestedService.objects.filter(request_id=ctx.request.pk).values_list("service_id", flat=True)))
@@ -126,6 +128,33 @@ def allowed_service(ctx, service_id):
         raise quarantine("needs_partner", _("Послугу «%(s)s» приймає фахівець-партнер від «%(p)s», а його немає в "
                                             "команді цього виїзду.") % {"s": service.name, "p": service.provider})
     return service
+
+
+# What a partner specialist (accounts.roles.PROVIDER_SCOPED) records at a joint visit: the start (the client
+# records it before any action; the earliest start wins), the person's consent, their own provider's services
+# and the document photos for them. The visit's outcome, payment and acts are the field administrator's.
+PARTNER_KINDS = {SyncItem.Kind.START, SyncItem.Kind.CONSENT, SyncItem.Kind.ACCEPT, SyncItem.Kind.ATTACHMENT}
+
+
+def provider_allows(user, service):
+    provider = provider_scope(user)
+    return provider is None or service.provider_id == provider
+
+
+def partner_problem(user, stop, kind):
+    """Why a partner specialist may not send `kind` for `stop` (an ItemProblem), or None: the stop must
+    hold a service of their provider (else it is "not found", like another provider's case)."""
+    provider = provider_scope(user)
+    if provider is None:
+        return None
+    if not RequestedService.objects.filter(request_id=stop.request_id, service__provider_id=provider).exists():
+        return quarantine("not_found", _("Зупинку №%(id)s не знайдено. Завантажте день заново, коли буде зв'язок, "
+                                         "і повідомте координатора.") % {"id": stop.pk})
+    if kind not in PARTNER_KINDS:
+        return ItemProblem(State.REFUSED, "partner_not_allowed", _(
+            "Фахівець-партнер приймає лише заяви на послуги свого суб'єкта надання; результат візиту, оплату й акт "
+            "записує адміністратор виїзду. Дію збережено, координатор її побачить."))
+    return None
 
 
 def second_edit(ctx, earlier):

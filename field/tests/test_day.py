@@ -146,7 +146,7 @@ def test_a_revoked_device_cannot_load_the_day(world, trip, login):
     assert Device.objects.count() == 1
 
 
-@pytest.mark.parametrize("role", ["operator", "coordinator", "partner"])
+@pytest.mark.parametrize("role", ["operator", "coordinator", "technician", "starosta"])
 def test_only_the_field_administrator_loads_a_day(world, trip, login, role):
     assert _day(login(world.users[role])).status_code == 403
 

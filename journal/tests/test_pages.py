@@ -75,12 +75,21 @@ def test_another_communitys_case_is_404(world, login):
     assert other.state == CaseState.ACCEPTED
 
 
-@pytest.mark.parametrize("role", ["field_admin", "partner", "technician", "sysadmin"])
+@pytest.mark.parametrize("role", ["field_admin", "technician", "sysadmin", "starosta"])
 def test_roles_without_the_journal_get_403(world, login, role):
     case = make_case(world)
     client = login(world.users[role])
     assert client.get("/staff/journal/").status_code == 403
     assert client.get(f"/staff/journal/{case.pk}/").status_code == 403
+
+
+def test_a_partner_sees_the_journal_without_another_providers_case(world, login):
+    # Issue 12: the partner belongs to the national provider; this case is the community's own provider's.
+    case = make_case(world)
+    client = login(world.users["partner"])
+    response = client.get("/staff/journal/")
+    assert response.status_code == 200 and case.number not in response.content.decode()
+    assert client.get(f"/staff/journal/{case.pk}/").status_code == 404
 
 
 def test_the_operator_reads_but_cannot_record(world, login):

@@ -19,7 +19,7 @@ from accounts.models import User
 from addresses.models import AddressPoint
 from addresses.register import import_rows, read_rows
 from catalogue.models import Provider, Service, ServiceDocument
-from communities.models import Community, Office, Settlement
+from communities.models import Community, DistrictContact, Office, Settlement
 from demo import trips
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
@@ -118,6 +118,7 @@ USERS = [
     ("technician", "Богдан", "Майстренко", roles.TECHNICIAN),
     ("sysadmin", "Тарас", "Налаштуй", roles.SYSADMIN),
     ("quality", "Галина", "Відгукова", roles.QUALITY),
+    ("starosta", "Микола", "Старостенко", roles.STAROSTA),
 ]
 
 
@@ -212,6 +213,15 @@ class Command(BaseCommand):
                 user.save()
             if second_factor.required_for(user):
                 demo_device(user)
+            if created and role == roles.STAROSTA:
+                # The demo starosta answers for the remote village (issue 12).
+                user.settlements.set([village])
+        # The district council that gets the published week for the remote village (issue 12).
+        council, created = DistrictContact.objects.get_or_create(
+            community=community, name="Виконком Зеленогайського старостинського округу",
+            defaults={"email": "zelenyi-hai@verbivka.example"})
+        if created:
+            council.settlements.set([village])
         self._teams(community, providers)
         if not VisitRequest.objects.filter(community=community).exists():
             self._requests(community, settlements, services, opts["requests"])
