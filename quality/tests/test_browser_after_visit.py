@@ -1,7 +1,7 @@
-"""Issue 13, "Done when" (the person is asked; complaints), in a real browser: a visit is served and
-synced; the person leaves feedback from the link; the quality officer calls from the queue, records "no
-answer", then the next working day a rating of 4; a complaint is answered within its term. Every count
-involved is pinned. (The result sent by post is the result delivery's part of the story.)
+"""Issue 13, "Done when", in a real browser: a visit is served and synced; the result is recorded as sent
+by post with a tracking number; the person sees it on the status page and leaves feedback from the SMS
+link; the quality officer calls from the queue, records "no answer", then the next working day a rating of
+4; a complaint is answered within its term. Every count involved is pinned.
 
 The clock is moved, ticking, to moments of the week after next (never today); the live server's thread
 shares it. The pages use no script that reads the browser's clock.
@@ -14,7 +14,9 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from notifications.models import OutboxMessage
+from journal import actions as journal
+from journal.models import Case, CaseState, Delivery
+from notifications.models import Kind, OutboxMessage
 from quality.feedback import feedback_url
 from quality.models import CallAttempt, Complaint, Feedback, SurveyTask
 from quality.tests.helpers import FRIDAY, THURSDAY, TUESDAY, WEDNESDAY, moment, served_visit
@@ -51,7 +53,17 @@ def _no_case_files_in_the_browser(monkeypatch):
     monkeypatch.setattr(tasks, "schedule_case_files", lambda ids: None)
 
 
-def test_the_person_is_asked_and_a_complaint_is_answered_in_its_term(live_world, page, staff_login, clock):
+def look_up(citizen, slug, req):
+    citizen.goto(f"/{slug}/status/")
+    citizen.get_by_label("Номер заявки").fill(req.number)
+    citizen.get_by_label("Номер телефону, вказаний у заявці").fill(req.applicant_phone)
+    citizen.get_by_role("button", name="Перевірити").click()
+
+
+def test_the_person_is_asked_and_a_complaint_is_answered_in_its_term(
+    live_world, live_server, page, staff_login, clock, settings
+):
+    settings.VALIZA_PUBLIC_URL = live_server.url  # the SMS carry absolute links
     w = live_world
     officer = w.users["quality"]
     officer.first_name, officer.last_name = "Оксана", "Мирна"
@@ -65,14 +77,42 @@ def test_the_person_is_asked_and_a_complaint_is_answered_in_its_term(live_world,
     task = SurveyTask.objects.get()
     assert timezone.localtime(task.call_from) == moment(WEDNESDAY, 10)
 
-    # The same evening the person opens the link from the SMS: no rating chosen, they choose 5.
+    # Afternoon: the provider decided at once; the coordinator sends the result by post with a tracking number.
+    clock.go(moment(TUESDAY, 15))
+    coordinator = w.users["coordinator"]
+    case = Case.objects.get(request=req)
+    journal.hand_over(case, by=coordinator)
+    journal.record_decision(case, by=coordinator, granted=True)
+    staff_login(page, coordinator)
+    page.goto(f"/staff/journal/{case.pk}/")
+    page.get_by_role("group", name="Як видано результат").get_by_label("Поштою").check()
+    page.get_by_label("Поштою: трек-номер").fill("0500123456789")
+    page.get_by_role("button", name="Записати видачу").click()
+    expect(page.locator("#result-delivered")).to_contain_text("трек-номер 0500123456789")
+    case.refresh_from_db()
+    assert (case.state, case.result_delivery, case.tracking_number) == (
+        CaseState.RESULT_DELIVERED, Delivery.POST, "0500123456789")
+    # Two SMS about the result: ready (with the feedback link), then sent with the tracking number.
+    ready, sent = OutboxMessage.objects.filter(kind=Kind.RESULT).order_by("pk")
+    assert "0500123456789" in sent.text
+    link = ready.text.split("Як пройшов візит: ", 1)[1].strip()
+    assert link.startswith(f"{live_server.url}/feedback/")
+
+    # The same evening the person, in their own browser, sees it on the status page and opens the SMS link.
     clock.go(moment(TUESDAY, 19))
-    page.goto(feedback_url(req))
-    expect(page.locator('input[name="rating"]:checked')).to_have_count(0)
-    page.get_by_label("5", exact=True).check()
-    page.get_by_label("Що сподобалося, що покращити").fill("Приїхали вчасно, дякую")
-    page.get_by_role("button", name="Надіслати").click()
-    expect(page.locator("#feedback-done")).to_contain_text("Дякуємо! Ваш відгук отримано.")
+    person = page.context.browser.new_context(base_url=live_server.url, locale="uk-UA", timezone_id="Europe/Kyiv")
+    citizen = person.new_page()
+    look_up(citizen, w.a.slug, req)
+    block = citizen.locator(f"#case-{case.pk}")
+    expect(block.locator(".case-delivery")).to_contain_text("Надіслано поштою")
+    expect(block.locator(".tracking")).to_have_text("0500123456789")
+    citizen.goto(link)
+    expect(citizen.locator('input[name="rating"]:checked')).to_have_count(0)
+    citizen.get_by_label("5", exact=True).check()
+    citizen.get_by_label("Що сподобалося, що покращити").fill("Приїхали вчасно, дякую")
+    citizen.get_by_role("button", name="Надіслати").click()
+    expect(citizen.locator("#feedback-done")).to_contain_text("Дякуємо! Ваш відгук отримано.")
+    person.close()
     page.goto(feedback_url(req))  # the link again: nothing is counted twice
     expect(page.locator("#feedback-done")).to_contain_text("уже отримано")
     assert Feedback.objects.count() == 1
