@@ -21,7 +21,7 @@ from communities.workdays import is_working_day
 from core.logs import Safe
 from core.text import sms_name
 from visits import actions as visit_actions
-from visits.models import Status, VisitRequest
+from visits.models import Channel, Status, VisitRequest
 
 from . import build, solver
 from .models import Inclusion, Plan, PlanningWeek, SessionBooking, Stop, Trip, Unplanned
@@ -646,6 +646,32 @@ def return_unvisited(today=None):
                 log.warning("request %s not returned to the pool: %s", req.pk, Safe(str(exc)))
                 continue
             returned += 1
+    returned += _hold_unfinished_receptions(today)
     if returned:
         log.info("returned %d unvisited requests to the pool", returned)
     return returned
+
+
+def _hold_unfinished_receptions(today):
+    """A person registered at a fixed-point reception whose outcome never reached the server: the request
+    was made at the reception (channel «point»), so the home-visit pool is not its place — it waits for the
+    coordinator, as a not-served outcome at a reception does (issue 12). Read through the field's relation
+    name only (ADR 8: planning does not import field)."""
+    held = 0
+    stuck = (VisitRequest.objects.filter(channel=Channel.POINT, status=Status.SCHEDULED,
+                                         attendee__stop__trip__day__lt=today)
+             .values_list("pk", "attendee__stop__trip__day").order_by("pk"))
+    for pk, day in stuck:
+        with transaction.atomic():
+            req = VisitRequest.objects.select_for_update().get(pk=pk)
+            if req.status != Status.SCHEDULED:
+                continue
+            try:
+                visit_actions.change_status(req, Status.ON_HOLD, by=None, comment=_(
+                    "Прийом у пункті %(d)s: результат з ноутбука не надійшов. Координатор вирішує, що далі.")
+                    % {"d": day.strftime("%d.%m.%Y")})
+            except visit_actions.TransitionError as exc:
+                log.warning("reception request %s not put on hold: %s", pk, Safe(str(exc)))
+                continue
+            held += 1
+    return held

@@ -286,3 +286,26 @@ def test_a_reception_requests_address_is_the_fixed_points(world, reception):
     stop, first, _later = reception
     send(world.users["field_admin"], [at(stop, "visit.start", first, seq=1)])
     assert Attendee.objects.get(booking=first).request.address == "Далеке, вул. Центральна, 12"
+
+
+def test_a_reception_person_started_but_never_given_an_outcome_waits_for_the_coordinator_after_the_day(
+        world, reception):
+    """The night after the session, a person whose outcome never reached the server is not left «scheduled»
+    for ever, nor sent to the home-visit pool: the coordinator decides (as for a not-served outcome)."""
+    import datetime
+
+    from planning import actions as planning_actions
+
+    stop, first, _later = reception
+    send(world.users["field_admin"], [at(stop, "visit.start", first, seq=1)])
+    req = Attendee.objects.get(booking=first).request
+    assert req.status == Status.SCHEDULED
+    planning_actions.return_unvisited(today=stop.trip.day)  # the day itself: still waiting for the laptop
+    req.refresh_from_db()
+    assert req.status == Status.SCHEDULED
+    planning_actions.return_unvisited(today=stop.trip.day + datetime.timedelta(days=1))
+    req.refresh_from_db()
+    assert req.status == Status.ON_HOLD
+    assert "результат з ноутбука не надійшов" in req.history.order_by("-pk").first().comment
+    planning_actions.return_unvisited(today=stop.trip.day + datetime.timedelta(days=2))  # once is enough
+    assert req.history.filter(to_status=Status.ON_HOLD).count() == 1
