@@ -113,10 +113,12 @@ def _booking_sms(booking):
     values = {"when": when, "where": where, "n": booking.number, "who": sms_name(booking.applicant_name)}
     from .bookings import manage_link
 
-    confirm = text % values
+    confirm, evening_text = text % values, reminder % values
     link = manage_link(booking)
     if link:
         confirm += " " + _("Скасувати чи перенести: %(link)s") % {"link": link}
+        # A person who cannot come tomorrow frees the slot for someone else.
+        evening_text += " " + _("Не зможете прийти — скасуйте: %(link)s") % {"link": link}
     evening = datetime.datetime.combine(
         booking.date - datetime.timedelta(days=1), REMINDER_TIME, tzinfo=timezone.get_current_timezone()
     )
@@ -124,7 +126,7 @@ def _booking_sms(booking):
         enqueue(community=booking.community, recipient=booking.phone, text=confirm, kind=Kind.SCHEDULE,
                 related=booking, dedup_key=f"booking:{booking.pk}:confirm")
         if evening > timezone.now():
-            enqueue(community=booking.community, recipient=booking.phone, text=reminder % values,
+            enqueue(community=booking.community, recipient=booking.phone, text=evening_text,
                     kind=Kind.REMINDER, related=booking, dedup_key=f"booking:{booking.pk}:reminder",
                     not_before=evening)
 

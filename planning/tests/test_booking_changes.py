@@ -52,6 +52,9 @@ def test_the_booking_sms_carries_a_link_to_cancel_or_move_when_the_public_addres
     sms = OutboxMessage.objects.get(dedup_key=f"booking:{booking.pk}:confirm")
     digits = booking.number.removeprefix(BOOKING_PREFIX)
     assert f"https://valiza.example.gov.ua{A}/my/?n={digits}" in sms.text
+    # The evening before too (Monday evening, for Tuesday): a person who cannot come frees the slot.
+    evening = OutboxMessage.objects.get(dedup_key=f"booking:{booking.pk}:reminder")
+    assert f"https://valiza.example.gov.ua{A}/my/?n={digits}" in evening.text and "скасуйте" in evening.text
     page = client.get(f"{A}/my/?n={digits}").content.decode()
     assert f'value="{digits}"' in page
 
