@@ -14,9 +14,11 @@ router = Router(tags=["indicators"])
 
 
 @router.get("/", auth=Capability("indicators.view"))
-def indicators(request, start: date | None = None, end: date | None = None):
+def indicators(request, start: date | None = None, end: date | None = None, community: str | None = None):
     """Every indicator of the user's community for days `start`..`end` (ISO dates, both included; the
     last twelve weeks when absent), each with numerator, denominator, value, breakdowns and definition."""
+    if community is not None and community != request.auth.community.slug:
+        raise HttpError(404, "Такої громади серед ваших немає.")
     try:
         start, end = parse_period(start.isoformat() if start else "", end.isoformat() if end else "")
     except PeriodError as exc:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import public
@@ -46,8 +47,9 @@ def stats(request, slug):
         totals = [r for r in data["weeks"] if not r["settlement"]]
         context.update(
             data=data, totals=totals,
-            weeks_chart=charts.bars("weeks-title", [(r["week"], r["visits"]) for r in totals]),
-            services_chart=charts.bars("services-title", [(r["service"], r["requested"]) for r in data["services"]]),
+            weeks_chart=charts.bars("weeks-title", [(r["week"], r["visits"]) for r in totals], missing=_("менше 5")),
+            services_chart=charts.bars("services-title", [(r["service"], r["requested"]) for r in data["services"]],
+                                       missing=_("менше 5")),
             query=request.GET.urlencode(),
         )
     return render(request, "indicators/public_stats.html", context, status=400 if error else 200)

@@ -1,5 +1,6 @@
 """The staff dashboard of indicators (issue 14): one community, any period, charts with their tables."""
 
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -37,6 +38,9 @@ def chart_rows(found):
 @require_GET
 def dashboard(request):
     community = request.user.community
+    # The dashboard is of the user's own community; a filter naming another one finds nothing.
+    if request.GET.get("community", community.slug) != community.slug:
+        raise Http404
     error = None
     try:
         start, end = parse_period(request.GET.get("start", ""), request.GET.get("end", ""))
