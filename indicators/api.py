@@ -27,6 +27,8 @@ def indicators(request, start: date | None = None, end: date | None = None, comm
     return {
         "community": request.auth.community.slug,
         "period": {"start": start, "end": end},
-        "figures": {key: {**figure.as_dict(), "definition": {k: str(v) for k, v in figure.definition.items()}}
-                    for key, figure in found.items()},
+        "figures": {
+            key: {**figure.as_dict(), "definition": {k: str(v) for k, v in figure.definition.items()}}
+            for key, figure in found.items()
+        },
     }

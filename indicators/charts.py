@@ -35,9 +35,11 @@ def bars(labelled_by, rows, *, unit="", scale_to=None, target=None, missing="—
         if value is not None:
             width = round(BAR_WIDTH * min(value, top) / top, 1) if top else 0
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width}" height="{ROW_HEIGHT - 8}" class="chart-bar"/>')
-        parts.append(f'<text x="{LABEL_WIDTH + (BAR_WIDTH * min(value or 0, top) / top if top else 0) + 6:.1f}" '
-                     f'y="{y + 17}" class="chart-value">{escape(_number(value) if value is not None else missing)}'
-                     f'{escape(unit) if value is not None else ""}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH + (BAR_WIDTH * min(value or 0, top) / top if top else 0) + 6:.1f}" '
+            f'y="{y + 17}" class="chart-value">{escape(_number(value) if value is not None else missing)}'
+            f"{escape(unit) if value is not None else ''}</text>"
+        )
     if target is not None and top:
         x = LABEL_WIDTH + BAR_WIDTH * min(target, top) / top
         parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" class="chart-target"/>')

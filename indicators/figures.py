@@ -38,21 +38,26 @@ def _d(title, numerator, denominator, period, excluded):
 DEFINITIONS = {
     "late_handover": _d(
         _("Передано суб'єкту надання пізніше наступного робочого дня"),
-        _("справи, передані суб'єкту надання після дня «передати до» (наступного робочого дня після прийняття), "
-          "а також не передані, коли цей день уже минув"),
+        _(
+            "справи, передані суб'єкту надання після дня «передати до» (наступного робочого дня після прийняття), "
+            "а також не передані, коли цей день уже минув"
+        ),
         _("справи, передані суб'єкту надання, і справи, не передані після дня «передати до»"),
         _("день «передати до» справи припадає на період; рахується дата, коли передали насправді, а не коли це записали"),
-        _("справи, ще не передані, у яких день «передати до» ще не минув; справи, закриті без передачі "
-          "не пізніше цього дня"),
+        _("справи, ще не передані, у яких день «передати до» ще не минув; справи, закриті без передачі не пізніше цього дня"),
     ),
     "decided_late": _d(
         _("Рішення після строку суб'єкта надання"),
-        _("справи з датою рішення після останнього дня строку надання, а також справи без рішення, у яких цей "
-          "день минув (чекають рішення або закриті без нього пізніше)"),
+        _(
+            "справи з датою рішення після останнього дня строку надання, а також справи без рішення, у яких цей "
+            "день минув (чекають рішення або закриті без нього пізніше)"
+        ),
         _("справи з рішенням і справи без рішення після останнього дня строку"),
         _("останній день строку надання припадає на період; рахується дата рішення, а не коли його записали"),
-        _("справи без рішення, у яких строк ще не минув; справи, розгляд яких зупинено; справи, закриті без "
-          "розгляду в межах строку"),
+        _(
+            "справи без рішення, у яких строк ще не минув; справи, розгляд яких зупинено; справи, закриті без "
+            "розгляду в межах строку"
+        ),
     ),
     "punctuality": _d(
         _("Пунктуальність: візити, розпочаті в повідомлений час"),
@@ -63,8 +68,10 @@ DEFINITIONS = {
     ),
     "wait_days": _d(
         _("Днів від заявки до візиту"),
-        _("для кожної заявки — днів від дня, коли її подали, до дня першого розпочатого візиту; показано "
-          "медіану і 90-й процентиль (найменше число днів, яке не перевищують 90 % заявок)"),
+        _(
+            "для кожної заявки — днів від дня, коли її подали, до дня першого розпочатого візиту; показано "
+            "медіану і 90-й процентиль (найменше число днів, яке не перевищують 90 % заявок)"
+        ),
         _("заявки, перший візит за якими розпочато в періоді"),
         _("день першого розпочатого візиту за заявкою припадає на період"),
         _("повторні виїзди для видачі результату; заявки без розпочатого візиту"),
@@ -86,11 +93,15 @@ DEFINITIONS = {
     "satisfaction": _d(
         _("Задоволені обслуговуванням"),
         _("оцінки 4 або 5"),
-        _("усі оцінки від 1 до 5: з телефонного опитування після візиту і з відгуків (посилання з SMS, "
-          "соцмережі, анкети, дзвінки)"),
+        _(
+            "усі оцінки від 1 до 5: з телефонного опитування після візиту і з відгуків (посилання з SMS, "
+            "соцмережі, анкети, дзвінки)"
+        ),
         _("день завершення опитування; дата відгуку"),
-        _("опитування без оцінки (людина не відповіла, відмовилася, неправильний номер); відгуки без оцінки. "
-          "Відгук без заявки входить у загальну частку, але не в розподіл за населеними пунктами"),
+        _(
+            "опитування без оцінки (людина не відповіла, відмовилася, неправильний номер); відгуки без оцінки. "
+            "Відгук без заявки входить у загальну частку, але не в розподіл за населеними пунктами"
+        ),
     ),
     "false_calls": _d(
         _("Хибні виклики"),
@@ -108,8 +119,10 @@ DEFINITIONS = {
     ),
     "activity": _d(
         _("Візити, послуги і люди щотижня"),
-        _("візити — візити з результатом «обслуговано» або «обслуговано частково»; послуги — справи, прийняті "
-          "до журналу; люди — різні заявки, за якими людей обслуговано"),
+        _(
+            "візити — візити з результатом «обслуговано» або «обслуговано частково»; послуги — справи, прийняті "
+            "до журналу; люди — різні заявки, за якими людей обслуговано"
+        ),
         _("немає (це кількість), розподіл за тижнями і за населеним пунктом, категорією, послугою та командою"),
         _("тиждень (з понеділка) дня початку візиту; для послуг — дня прийняття справи"),
         _("візити, на яких людину не обслуговано; справи, прийняті в ЦНАП без виїзду, не мають команди"),
@@ -164,8 +177,7 @@ def bounds(start, end):
 
 
 def _ratio_rows(rows, label, num="late", den="n"):
-    return [{"label": r[label] or "—", "numerator": r[num], "denominator": r[den], "value": share(r[num], r[den])}
-            for r in rows]
+    return [{"label": r[label] or "—", "numerator": r[num], "denominator": r[den], "value": share(r[num], r[den])} for r in rows]
 
 
 def late_handover(community, start, end, today=None):
@@ -182,8 +194,14 @@ def late_handover(community, start, end, today=None):
         .order_by("service__provider__name")
     )
     n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
-    return Figure("late_handover", PERCENT, k, n, share(k, n),
-                  {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")})
+    return Figure(
+        "late_handover",
+        PERCENT,
+        k,
+        n,
+        share(k, n),
+        {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")},
+    )
 
 
 def decided_late(community, start, end, today=None):
@@ -201,8 +219,14 @@ def decided_late(community, start, end, today=None):
         .order_by("service__provider__name")
     )
     n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
-    return Figure("decided_late", PERCENT, k, n, share(k, n),
-                  {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")})
+    return Figure(
+        "decided_late",
+        PERCENT,
+        k,
+        n,
+        share(k, n),
+        {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")},
+    )
 
 
 def _started_visits(community, start, end):
@@ -220,8 +244,7 @@ def punctuality(community, start, end):
         .order_by("stop__trip__team__name")
     )
     n, k = sum(r["n"] for r in rows), sum(r["ok"] for r in rows)
-    return Figure("punctuality", PERCENT, k, n, share(k, n),
-                  {"team": _ratio_rows(rows, "stop__trip__team__name", num="ok")})
+    return Figure("punctuality", PERCENT, k, n, share(k, n), {"team": _ratio_rows(rows, "stop__trip__team__name", num="ok")})
 
 
 def nearest_rank(values, percent):
@@ -242,8 +265,7 @@ def wait_days(community, start, end):
     )
     days = [(as_local_date(r["first"]) - as_local_date(r["request__created_at"])).days for r in rows]
     median = statistics.median(days) if days else None
-    return Figure("wait_days", DAYS, None, len(days), median,
-                  extra={"median": median, "p90": nearest_rank(days, 90)})
+    return Figure("wait_days", DAYS, None, len(days), median, extra={"median": median, "p90": nearest_rank(days, 90)})
 
 
 def plans_late(community, start, end):
@@ -255,8 +277,14 @@ def plans_late(community, start, end):
         .order_by("monday")
     )
     late = [w for w in weeks if w["first"] > w["publish_by"]]
-    return Figure("plans_late", PERCENT, len(late), len(weeks), share(len(late), len(weeks)),
-                  {"week": [{"label": w["monday"].isoformat(), "late": w["first"] > w["publish_by"]} for w in weeks]})
+    return Figure(
+        "plans_late",
+        PERCENT,
+        len(late),
+        len(weeks),
+        share(len(late), len(weeks)),
+        {"week": [{"label": w["monday"].isoformat(), "late": w["first"] > w["publish_by"]} for w in weeks]},
+    )
 
 
 def complaints(community, start, end, today=None):
@@ -275,15 +303,39 @@ def satisfaction(community, start, end):
             slot = remote.setdefault(bool(r["remote"]), {"n": 0, "ok": 0})
             slot["n"] += r["n"]
             slot["ok"] += r["ok"]
-    remote_rows = [{"label": str(_("віддалені") if key else _("не віддалені")), "remote": key, "numerator": v["ok"],
-                    "denominator": v["n"], "value": share(v["ok"], v["n"])} for key, v in sorted(remote.items())]
+    remote_rows = [
+        {
+            "label": str(_("віддалені") if key else _("не віддалені")),
+            "remote": key,
+            "numerator": v["ok"],
+            "denominator": v["n"],
+            "value": share(v["ok"], v["n"]),
+        }
+        for key, v in sorted(remote.items())
+    ]
     target = community.satisfaction_target
     value = share(k, n)
-    return Figure("satisfaction", PERCENT, k, n, value, {
-        "settlement": [{"label": r["settlement"], "remote": r["remote"], "numerator": r["ok"], "denominator": r["n"],
-                        "value": share(r["ok"], r["n"])} for r in by_settlement],
-        "remote": remote_rows,
-    }, extra={"target": target, "meets_target": None if value is None else value >= target})
+    return Figure(
+        "satisfaction",
+        PERCENT,
+        k,
+        n,
+        value,
+        {
+            "settlement": [
+                {
+                    "label": r["settlement"],
+                    "remote": r["remote"],
+                    "numerator": r["ok"],
+                    "denominator": r["n"],
+                    "value": share(r["ok"], r["n"]),
+                }
+                for r in by_settlement
+            ],
+            "remote": remote_rows,
+        },
+        extra={"target": target, "meets_target": None if value is None else value >= target},
+    )
 
 
 def false_calls(community, start, end):
@@ -307,8 +359,9 @@ def refusals(community, start, end):
     by_code = {}
     for r in rows:
         key = r["refusal_code__code"] or ""
-        slot = by_code.setdefault(key, {"code": key, "label": r["refusal_code__title"] or str(_("без коду підстави")),
-                                        "numerator": 0})
+        slot = by_code.setdefault(
+            key, {"code": key, "label": r["refusal_code__title"] or str(_("без коду підстави")), "numerator": 0}
+        )
         slot["numerator"] += r["n"]
     reasons = sorted(by_code.values(), key=lambda r: (-r["numerator"], r["code"]))
     for r in reasons:
@@ -339,10 +392,14 @@ def activity(community, start, end):
     the same per settlement, category, service and team. Ten queries."""
     tz = timezone.get_current_timezone()
     since, until = bounds(start, end)
-    visits = _started_visits(community, start, end).filter(outcome__in=SERVED_OUTCOMES).annotate(
-        week=TruncWeek("started_at", tzinfo=tz))
+    visits = (
+        _started_visits(community, start, end)
+        .filter(outcome__in=SERVED_OUTCOMES)
+        .annotate(week=TruncWeek("started_at", tzinfo=tz))
+    )
     cases = Case.objects.filter(community=community, accepted_at__gte=since, accepted_at__lt=until).annotate(
-        week=TruncWeek("accepted_at", tzinfo=tz))
+        week=TruncWeek("accepted_at", tzinfo=tz)
+    )
     weeks = {}
 
     def slot(table, key):
@@ -356,8 +413,11 @@ def activity(community, start, end):
     by = {}
     for name in DIMENSIONS:
         table = {}
-        for r in visits.values("week", VISIT_DIMENSIONS[name]).annotate(
-                v=Count("pk", distinct=True), p=Count("request", distinct=True)).order_by():
+        for r in (
+            visits.values("week", VISIT_DIMENSIONS[name])
+            .annotate(v=Count("pk", distinct=True), p=Count("request", distinct=True))
+            .order_by()
+        ):
             s = slot(table, (_week(r["week"]), r[VISIT_DIMENSIONS[name]] or "—"))
             s["visits"], s["people"] = r["v"], r["p"]
         for r in cases.values("week", CASE_DIMENSIONS[name]).annotate(n=Count("pk")).order_by():
@@ -371,16 +431,19 @@ def activity(community, start, end):
 def top_services(community, start, end, limit=10):
     since, until = bounds(start, end)
     rows = list(
-        RequestedService.objects.filter(request__community=community, request__created_at__gte=since,
-                                        request__created_at__lt=until)
+        RequestedService.objects.filter(
+            request__community=community, request__created_at__gte=since, request__created_at__lt=until
+        )
         .exclude(request__purpose=Purpose.RESULT)
         .values("service__name_uk")
         .annotate(n=Count("pk"))
         .order_by("-n", "service__name_uk")
     )
     total = sum(r["n"] for r in rows)
-    ranking = [{"rank": i, "label": r["service__name_uk"], "numerator": r["n"], "denominator": total,
-                "value": share(r["n"], total)} for i, r in enumerate(rows[:limit], start=1)]
+    ranking = [
+        {"rank": i, "label": r["service__name_uk"], "numerator": r["n"], "denominator": total, "value": share(r["n"], total)}
+        for i, r in enumerate(rows[:limit], start=1)
+    ]
     return Figure("top_services", COUNT, None, total, None, {"service": ranking})
 
 

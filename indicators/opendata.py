@@ -86,14 +86,16 @@ def public_figures(community, start, end, today=None):
     activity = found["activity"]
     totals = [None if small(activity.extra[k]) else activity.extra[k] for k in ("visits", "services", "people")]
     headline = {
-        "visits": totals[0], "services": totals[1], "people": totals[2],
-        "satisfaction": rate(found["satisfaction"]), "satisfaction_target": community.satisfaction_target,
-        "punctuality": rate(found["punctuality"]), "decided_late": rate(found["decided_late"]),
+        "visits": totals[0],
+        "services": totals[1],
+        "people": totals[2],
+        "satisfaction": rate(found["satisfaction"]),
+        "satisfaction_target": community.satisfaction_target,
+        "punctuality": rate(found["punctuality"]),
+        "decided_late": rate(found["decided_late"]),
         "late_handover": rate(found["late_handover"]),
-        "complaints_per_1000": found["complaints"].value if (found["complaints"].denominator or 0) >= SUPPRESS_BELOW
-        else None,
-        "wait_days_median": found["wait_days"].value if (found["wait_days"].denominator or 0) >= SUPPRESS_BELOW
-        else None,
+        "complaints_per_1000": found["complaints"].value if (found["complaints"].denominator or 0) >= SUPPRESS_BELOW else None,
+        "wait_days_median": found["wait_days"].value if (found["wait_days"].denominator or 0) >= SUPPRESS_BELOW else None,
     }
     return {
         "community": community.name,

@@ -46,10 +46,12 @@ def stats(request, slug):
         data = opendata.public_figures(community, start, end)
         totals = [r for r in data["weeks"] if not r["settlement"]]
         context.update(
-            data=data, totals=totals,
+            data=data,
+            totals=totals,
             weeks_chart=charts.bars("weeks-title", [(r["week"], r["visits"]) for r in totals], missing=_("менше 5")),
-            services_chart=charts.bars("services-title", [(r["service"], r["requested"]) for r in data["services"]],
-                                       missing=_("менше 5")),
+            services_chart=charts.bars(
+                "services-title", [(r["service"], r["requested"]) for r in data["services"]], missing=_("менше 5")
+            ),
             query=request.GET.urlencode(),
         )
     return render(request, "indicators/public_stats.html", context, status=400 if error else 200)
@@ -72,8 +74,9 @@ def stats_json(request, slug):
     data, refused = _data_or_error(request, slug)
     if refused:
         return refused
-    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="{slug}-stats.json"'
     return response
 
@@ -84,8 +87,7 @@ def stats_csv(request, slug):
     data, refused = _data_or_error(request, slug)
     if refused:
         if refused.status_code == 400:
-            return HttpResponse(json.loads(refused.content)["detail"], status=400,
-                                content_type="text/plain; charset=utf-8")
+            return HttpResponse(json.loads(refused.content)["detail"], status=400, content_type="text/plain; charset=utf-8")
         return refused
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-stats-{data["period"]["start"]}-{data["period"]["end"]}.csv"'
@@ -93,6 +95,7 @@ def stats_csv(request, slug):
     writer = csv.writer(response)
     writer.writerow(["period_start", "period_end", *opendata.FIELDS])
     for row in data["weeks"]:
-        writer.writerow([data["period"]["start"], data["period"]["end"],
-                         *("" if row[k] is None else row[k] for k in opendata.FIELDS)])
+        writer.writerow(
+            [data["period"]["start"], data["period"]["end"], *("" if row[k] is None else row[k] for k in opendata.FIELDS)]
+        )
     return response

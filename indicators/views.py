@@ -15,22 +15,31 @@ def chart_rows(found):
     sat = found["satisfaction"]
     activity = found["activity"]
     return {
-        "shares": charts.bars("chart-shares-title", [
-            (str(figures.DEFINITIONS[k]["title"]), found[k].value)
-            for k in ("late_handover", "decided_late", "punctuality", "plans_late", "false_calls", "satisfaction")
-        ], unit=" %", scale_to=100),
-        "satisfaction": charts.bars("chart-satisfaction-title", [
-            (r["label"], r["value"]) for r in sat.breakdowns["settlement"] + sat.breakdowns["remote"]
-        ], unit=" %", scale_to=100, target=sat.extra["target"]),
-        "weeks": charts.bars("chart-weeks-title", [
-            (r["week"].strftime("%d.%m.%Y"), r["visits"]) for r in activity.breakdowns["week"]
-        ]),
-        "services": charts.bars("chart-services-title", [
-            (r["label"], r["numerator"]) for r in found["top_services"].breakdowns["service"]
-        ]),
-        "refusals": charts.bars("chart-refusals-title", [
-            (r["label"], r["numerator"]) for r in found["refusals"].breakdowns["reason"]
-        ]),
+        "shares": charts.bars(
+            "chart-shares-title",
+            [
+                (str(figures.DEFINITIONS[k]["title"]), found[k].value)
+                for k in ("late_handover", "decided_late", "punctuality", "plans_late", "false_calls", "satisfaction")
+            ],
+            unit=" %",
+            scale_to=100,
+        ),
+        "satisfaction": charts.bars(
+            "chart-satisfaction-title",
+            [(r["label"], r["value"]) for r in sat.breakdowns["settlement"] + sat.breakdowns["remote"]],
+            unit=" %",
+            scale_to=100,
+            target=sat.extra["target"],
+        ),
+        "weeks": charts.bars(
+            "chart-weeks-title", [(r["week"].strftime("%d.%m.%Y"), r["visits"]) for r in activity.breakdowns["week"]]
+        ),
+        "services": charts.bars(
+            "chart-services-title", [(r["label"], r["numerator"]) for r in found["top_services"].breakdowns["service"]]
+        ),
+        "refusals": charts.bars(
+            "chart-refusals-title", [(r["label"], r["numerator"]) for r in found["refusals"].breakdowns["reason"]]
+        ),
     }
 
 
@@ -47,8 +56,7 @@ def dashboard(request):
     except PeriodError as exc:
         error = str(exc)
         start, end = default_period()
-    context = {"community": community, "start": start, "end": end, "error": error,
-               "definitions": figures.DEFINITIONS}
+    context = {"community": community, "start": start, "end": end, "error": error, "definitions": figures.DEFINITIONS}
     if error is None:
         found = figures.dashboard(community, start, end)
         by_dimension = [(title, found["activity"].breakdowns[name]) for name, title in figures.DIMENSIONS.items()]

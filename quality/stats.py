@@ -50,9 +50,15 @@ def rating_rows(community, start, end):
     feedback = Feedback.objects.filter(community=community, received_on__range=(start, end), rating__isnull=False)
     for query in (surveys, feedback):
         for row in query.values(*keys).annotate(n=Count("pk", filter=rated), ok=Count("pk", filter=satisfied)).order_by():
-            slot = rows.setdefault(row["request__settlement_id"], {
-                "settlement": row["request__settlement__name"], "remote": row["request__settlement__is_remote"],
-                "n": 0, "ok": 0})
+            slot = rows.setdefault(
+                row["request__settlement_id"],
+                {
+                    "settlement": row["request__settlement__name"],
+                    "remote": row["request__settlement__is_remote"],
+                    "n": 0,
+                    "ok": 0,
+                },
+            )
             slot["n"] += row["n"]
             slot["ok"] += row["ok"]
     return list(rows.values())

@@ -25,8 +25,7 @@ def test_late_handover_counts_the_days_handed_over_and_the_ones_still_waiting(wo
     # edge), c5 on time though recorded after the period, c7 on time; c6 withdrawn before its day.
     found = figures.late_handover(world.a, data.start, data.end)
     assert _ratio(found) == (2, 5, 40.0)
-    assert found.breakdowns["provider"] == [
-        {"label": "Відділ реєстрації", "numerator": 2, "denominator": 5, "value": 40.0}]
+    assert found.breakdowns["provider"] == [{"label": "Відділ реєстрації", "numerator": 2, "denominator": 5, "value": 40.0}]
 
 
 def test_a_hand_over_corrected_after_the_period_closed_changes_the_figure(world, data):
@@ -53,7 +52,9 @@ def test_punctuality_counts_visits_started_within_the_window_told(world, data):
     found = figures.punctuality(world.a, data.start, data.end)
     assert _ratio(found) == (3, 4, 75.0)
     assert [(r["label"], r["numerator"], r["denominator"]) for r in found.breakdowns["team"]] == [
-        ("Друга", 0, 1), ("Перша", 3, 3)]
+        ("Друга", 0, 1),
+        ("Перша", 3, 3),
+    ]
 
 
 def test_days_from_request_to_visit_median_and_90th_percentile(world, data):
@@ -83,9 +84,10 @@ def test_satisfaction_against_the_target_by_settlement_and_remoteness(world, dat
     assert _ratio(found) == (3, 5, 60.0)
     assert found.extra == {"target": 95, "meets_target": False}
     assert [(r["label"], r["numerator"], r["denominator"], r["value"]) for r in found.breakdowns["settlement"]] == [
-        ("Далеке", 1, 1, 100.0), ("Місто", 2, 3, 66.7)]
-    assert [(r["remote"], r["numerator"], r["denominator"]) for r in found.breakdowns["remote"]] == [
-        (False, 2, 3), (True, 1, 1)]
+        ("Далеке", 1, 1, 100.0),
+        ("Місто", 2, 3, 66.7),
+    ]
+    assert [(r["remote"], r["numerator"], r["denominator"]) for r in found.breakdowns["remote"]] == [(False, 2, 3), (True, 1, 1)]
     world.a.satisfaction_target = 60
     assert figures.satisfaction(world.a, data.start, data.end).extra["meets_target"] is True
 
@@ -98,7 +100,9 @@ def test_refusals_by_reason(world, data):
     found = figures.refusals(world.a, data.start, data.end)
     assert _ratio(found) == (2, 3, 66.7)
     assert [(r["code"], r["label"], r["numerator"]) for r in found.breakdowns["reason"]] == [
-        ("", "без коду підстави", 1), ("R1", "Неповний пакет документів", 1)]
+        ("", "без коду підстави", 1),
+        ("R1", "Неповний пакет документів", 1),
+    ]
 
 
 def test_visits_services_and_people_per_week_and_by_dimension(world, data):
@@ -110,19 +114,29 @@ def test_visits_services_and_people_per_week_and_by_dimension(world, data):
     ]
     assert found.extra == {"visits": 3, "people": 3, "services": 6}
     assert [(r["week"], r["label"], r["visits"], r["services"]) for r in found.breakdowns["team"]] == [
-        (data.start, "Перша", 2, 0), (data.start, "—", 0, 6), (second, "Друга", 1, 0)]
+        (data.start, "Перша", 2, 0),
+        (data.start, "—", 0, 6),
+        (second, "Друга", 1, 0),
+    ]
     assert [(r["label"], r["services"]) for r in found.breakdowns["settlement"] if r["week"] == data.start] == [
-        ("Місто", 3), ("—", 3)]
+        ("Місто", 3),
+        ("—", 3),
+    ]
     # The visits here accepted nothing at the door (no AcceptedService): their service is "—".
     assert [(r["week"], r["label"], r["visits"], r["services"]) for r in found.breakdowns["service"]] == [
-        (data.start, "Довідка про зареєстрованих", 0, 4), (data.start, "Реєстрація місця проживання", 0, 2),
-        (data.start, "—", 2, 0), (second, "—", 1, 0)]
+        (data.start, "Довідка про зареєстрованих", 0, 4),
+        (data.start, "Реєстрація місця проживання", 0, 2),
+        (data.start, "—", 2, 0),
+        (second, "—", 1, 0),
+    ]
 
 
 def test_most_requested_services(world, data):
     found = figures.top_services(world.a, data.start, data.end)
     assert [(r["rank"], r["label"], r["numerator"]) for r in found.breakdowns["service"]] == [
-        (1, "Довідка про зареєстрованих", 3), (2, "Реєстрація місця проживання", 2)]
+        (1, "Довідка про зареєстрованих", 3),
+        (2, "Реєстрація місця проживання", 2),
+    ]
     assert found.denominator == 5
 
 

@@ -41,12 +41,15 @@ def test_a_period_without_data_shows_empty_figures(world, login):
     assert 'id="late_handover-value">—<' in response.content.decode()
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ({"start": "2026-03-01", "end": "2026-01-01"}, "Кінець періоду раніше за його початок"),
-    ({"start": "1990-01-01", "end": "2040-01-01"}, "Період задовгий"),
-    ({"start": "31.01.2026"}, "не вдалося прочитати"),
-    ({"start": "9999-12-31", "end": "9999-12-31x"}, "не вдалося прочитати"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"start": "2026-03-01", "end": "2026-01-01"}, "Кінець періоду раніше за його початок"),
+        ({"start": "1990-01-01", "end": "2040-01-01"}, "Період задовгий"),
+        ({"start": "31.01.2026"}, "не вдалося прочитати"),
+        ({"start": "9999-12-31", "end": "9999-12-31x"}, "не вдалося прочитати"),
+    ],
+)
 def test_a_wrong_period_gets_a_clear_message_and_no_figures(world, login, query, message):
     response = login(world.users["coordinator"]).get("/staff/indicators/", query)
     assert response.status_code == 400
@@ -71,7 +74,11 @@ def test_the_api_gives_the_same_figures_with_their_definitions(world, data, logi
     assert late["definition"]["title"] == str(DEFINITIONS["late_handover"]["title"])
     assert body["figures"]["wait_days"]["extra"] == {"median": 2, "p90": 7}
     assert body["figures"]["activity"]["breakdowns"]["week"][0] == {
-        "week": data.start.isoformat(), "visits": 2, "people": 2, "services": 6}
+        "week": data.start.isoformat(),
+        "visits": 2,
+        "people": 2,
+        "services": 6,
+    }
 
 
 def test_the_api_refuses_a_wrong_period_with_a_message(world, login):
@@ -90,6 +97,7 @@ def test_the_community_of_the_dashboard_is_the_users_own(world, data, login):
 
 
 # -- public statistics and open data ------------------------------------------------------------
+
 
 def test_protect_suppresses_small_counts_and_the_totals_that_would_reveal_them():
     assert opendata.protect([10, 7, 3], 20) == ([10, None, None], 20)  # 3 alone would be 20 - 10 - 7
@@ -123,13 +131,17 @@ def test_the_open_data_suppress_counts_under_five_and_carry_licence_period_and_f
         {"week": data.start.isoformat(), "settlement": "—", "visits": 0, "services": None, "people": 0},
     ]
     assert [(s["service"], s["requested"]) for s in body["services"]] == [
-        ("Довідка про зареєстрованих", None), ("Реєстрація місця проживання", None)]
+        ("Довідка про зареєстрованих", None),
+        ("Реєстрація місця проживання", None),
+    ]
     text = json.dumps(body, ensure_ascii=False)
     for personal in ("Людина Для Статистики", "Скаржник", "вул. Садова", "Скарга"):
         assert personal not in text
     # No date finer than a week: every row is a Monday.
-    assert all(r["week"] in (data.start.isoformat(), (data.start + __import__("datetime").timedelta(days=7)).isoformat())
-               for r in body["weeks"])
+    assert all(
+        r["week"] in (data.start.isoformat(), (data.start + __import__("datetime").timedelta(days=7)).isoformat())
+        for r in body["weeks"]
+    )
 
 
 def test_the_csv_has_the_documented_columns_and_empty_cells_for_suppressed_counts(world, data, client):
