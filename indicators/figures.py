@@ -389,7 +389,8 @@ def _week(value):
 
 def activity(community, start, end):
     """Per week (Monday): visits that served, services accepted (cases), people served (requests); and
-    the same per settlement, category, service and team. Ten queries."""
+    the same per settlement, category, service and team. Eight queries: the weeks' totals are summed
+    from the settlements'."""
     tz = timezone.get_current_timezone()
     since, until = bounds(start, end)
     visits = (
@@ -400,16 +401,10 @@ def activity(community, start, end):
     cases = Case.objects.filter(community=community, accepted_at__gte=since, accepted_at__lt=until).annotate(
         week=TruncWeek("accepted_at", tzinfo=tz)
     )
-    weeks = {}
 
     def slot(table, key):
         return table.setdefault(key, {"visits": 0, "people": 0, "services": 0})
 
-    for r in visits.values("week").annotate(v=Count("pk", distinct=True), p=Count("request", distinct=True)).order_by():
-        s = slot(weeks, _week(r["week"]))
-        s["visits"], s["people"] = r["v"], r["p"]
-    for r in cases.values("week").annotate(n=Count("pk")).order_by():
-        slot(weeks, _week(r["week"]))["services"] = r["n"]
     by = {}
     for name in DIMENSIONS:
         table = {}
@@ -423,6 +418,13 @@ def activity(community, start, end):
         for r in cases.values("week", CASE_DIMENSIONS[name]).annotate(n=Count("pk")).order_by():
             slot(table, (_week(r["week"]), r[CASE_DIMENSIONS[name]] or "—"))["services"] = r["n"]
         by[name] = [{"week": w, "label": label, **counts} for (w, label), counts in sorted(table.items())]
+    # A visit, its request and a case have one settlement (or none, "—"): the week's totals are the sums
+    # of its settlements' rows, with no query of their own.
+    weeks = {}
+    for r in by["settlement"]:
+        s = slot(weeks, r["week"])
+        for k in ("visits", "people", "services"):
+            s[k] += r[k]
     rows = [{"week": w, **counts} for w, counts in sorted(weeks.items())]
     totals = {k: sum(r[k] for r in rows) for k in ("visits", "people", "services")}
     return Figure("activity", COUNT, None, None, None, {"week": rows, **by}, extra=totals)
