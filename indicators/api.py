@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ninja import Router
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts.access import Capability
@@ -13,7 +13,29 @@ from .periods import PeriodError, parse_period
 router = Router(tags=["indicators"])
 
 
-@router.get("/", auth=Capability("indicators.view"))
+class PeriodOut(Schema):
+    start: date
+    end: date
+
+
+class FigureOut(Schema):
+    key: str
+    unit: str  # "%", "‰" (per 1,000), "days" or "count"
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    breakdowns: dict  # name -> rows of {label, numerator, denominator, value} or counts per week
+    extra: dict
+    definition: dict[str, str]  # title, numerator, denominator, period, excluded (docs/indicators.md)
+
+
+class IndicatorsOut(Schema):
+    community: str
+    period: PeriodOut
+    figures: dict[str, FigureOut]
+
+
+@router.get("/", auth=Capability("indicators.view"), response={200: IndicatorsOut})
 def indicators(request, start: date | None = None, end: date | None = None, community: str | None = None):
     """Every indicator of the user's community for days `start`..`end` (ISO dates, both included; the
     last twelve weeks when absent), each with numerator, denominator, value, breakdowns and definition."""
