@@ -159,3 +159,12 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(world, data):
     assert found["activity"].extra["visits"] == 7  # 3 + 3, and the earlier set's visit the day after its E
     # One query per indicator, two for complaints, satisfaction and refusals, eight for the weekly activity.
     assert len(few) == len(many) == 21
+
+
+def test_the_quality_page_and_the_indicators_count_satisfaction_and_complaints_alike(world, data):
+    from quality import stats
+
+    summary = stats.summary(world.a, data.start, data.end)
+    assert summary.satisfied_percent == figures.satisfaction(world.a, data.start, data.end).value == 60.0
+    assert summary.ratings == 5
+    assert summary.complaints_per_1000 == figures.complaints(world.a, data.start, data.end).value == 500.0
