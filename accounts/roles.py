@@ -69,6 +69,9 @@ CAPABILITIES = {
     # Issue 12 (doors). The starosta files requests for people of their own settlements and sees those
     # requests' state and the published schedule of their settlements, nothing else.
     "starosta.submit": {STAROSTA},
+    # Issue 14: the indicators of the community (counts, no personal data) for the head of the CNAP and
+    # the quality officer, who answers for satisfaction and complaints.
+    "indicators.view": {COORDINATOR, QUALITY},
 }
 
 # Roles that see only the cases of the provider their account belongs to (journal.models.CaseQuerySet).

@@ -71,6 +71,12 @@ class Community(models.Model):
                     "вивчення, інакше до місяця."),
     )
 
+    # Seed 003: at least 95 % of the people served satisfied; the indicators show the share against it.
+    satisfaction_target = models.PositiveSmallIntegerField(
+        _("ціль: задоволених людей, %"), default=95, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Частка оцінок 4–5 серед усіх оцінок, до якої прагне ЦНАП."),
+    )
+
     class Meta:
         verbose_name = _("громада")
         verbose_name_plural = _("громади")

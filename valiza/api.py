@@ -22,6 +22,7 @@ from accounts.access import login_only
 from catalogue.api import router as catalogue_router
 from field.api import router as field_router
 from field.api_uploads import router as field_uploads_router
+from indicators.api import router as indicators_router
 from visits.api import router as visits_router
 
 PROBLEM = {
@@ -111,3 +112,4 @@ api.add_router("/catalogue/", catalogue_router)
 api.add_router("/requests/", visits_router)
 api.add_router("/field/attachments/", field_uploads_router)
 api.add_router("/field/", field_router)
+api.add_router("/indicators/", indicators_router)

@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "journal",
     "quality",
+    "indicators",
     "field",
     "payments",
     "backup",

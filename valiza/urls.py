@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/outbox/", include("notifications.urls")),
     path("staff/journal/", include("journal.urls")),
     path("staff/quality/", include("quality.urls")),
+    path("staff/indicators/", include("indicators.urls")),
     path("field/", include("field.urls")),
     path("staff/field/files/", include("field.files_urls")),
     path("staff/field/", include("field.staff_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("staff/starosta/", include("planning.starosta_urls")),
     path("", include("planning.public_urls")),
     path("", include("planning.schedule_urls")),
+    path("", include("indicators.public_urls")),
     path("", include("visits.public_urls")),
 ]
 

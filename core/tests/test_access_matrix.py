@@ -46,6 +46,7 @@ ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
 FIELD_REVIEW = FIELD_REVIEWERS
 QUALITY = {"quality", "coordinator"}  # quality.survey, quality.feedback, quality.complaints, quality.proposals
 RATED = {"operator", "coordinator", "field_admin", "partner", "quality"}  # quality.ratings (own; the head all)
+INDICATORS = {"coordinator", "quality"}  # indicators.view
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,11 @@ ACCESS = {
     "schedule:community": {"GET": everyone(200)},
     "schedule:settlement": {"GET": everyone(200)},
     "schedule:notice": {"GET": everyone(200)},
+    # Issue 14: the indicators of the community (counts only); public statistics and open data
+    "indicators:dashboard": {"GET": staff(INDICATORS)},
+    "stats:page": {"GET": everyone(200)},
+    "stats:json": {"GET": everyone(200)},
+    "stats:csv": {"GET": everyone(200)},
     # The starosta's own requests and schedule, and their request form (a valid one saves: back to the list)
     "starosta:home": {"GET": staff(STAROSTAS)},
     "starosta:new": {"GET": staff(STAROSTAS), "POST": staff(STAROSTAS, ok=Redirect("/staff/starosta/"))},
@@ -228,6 +234,7 @@ ACCESS = {
     # The field client: the day's trips of the user's own team (personal data), and the outbox sync.
     "api/v1/field/day": {"GET": api(FIELD_WORK)},
     "api/v1/field/sync": {"GET": everyone(405), "POST": api(FIELD_WORK)},
+    "api/v1/indicators/": {"GET": api(INDICATORS)},
 }
 
 API_NAMESPACE = "api-1"

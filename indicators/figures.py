@@ -1,0 +1,468 @@
+"""The indicators of issue 14, each defined once (seeds 002, 003, 004 §8.1–8.2).
+
+One plain function per indicator takes (community, start, end) — Kyiv dates, both days included — and
+returns a `Figure`: numerator, denominator, value and breakdowns. `dashboard(community, start, end)`
+returns them all; the staff dashboard, the API, the public statistics, the open data and the periodic
+reports call it. Every figure is counted in the database: a fixed number of queries whatever the period.
+
+`DEFINITIONS` holds each definition's text (numerator, denominator, which date puts a case in the
+period, what is excluded). The page shows it beside the figure and docs/indicators.md carries the same
+words (indicators/tests/test_definitions.py holds them together).
+"""
+
+import datetime
+import math
+import statistics
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.workdays import as_local_date
+from field.models import SERVED_OUTCOMES, Visit
+from journal import terms
+from journal.models import CLOSING_STATES, Case, CaseState
+from planning.models import PlanningWeek
+from quality import stats
+from visits.models import Purpose, RejectReason, RequestedService, Status, VisitRequest
+
+PERCENT, PER_1000, DAYS, COUNT = "%", "‰", "days", "count"
+
+
+def _d(title, numerator, denominator, period, excluded):
+    return {"title": title, "numerator": numerator, "denominator": denominator, "period": period, "excluded": excluded}
+
+
+DEFINITIONS = {
+    "late_handover": _d(
+        _("Передано суб'єкту надання пізніше наступного робочого дня"),
+        _(
+            "справи, передані суб'єкту надання після дня «передати до» (наступного робочого дня після прийняття), "
+            "а також не передані, коли цей день уже минув"
+        ),
+        _("справи, передані суб'єкту надання, і справи, не передані після дня «передати до»"),
+        _("день «передати до» справи припадає на період; рахується дата, коли передали насправді, а не коли це записали"),
+        _("справи, ще не передані, у яких день «передати до» ще не минув; справи, закриті без передачі не пізніше цього дня"),
+    ),
+    "decided_late": _d(
+        _("Рішення після строку суб'єкта надання"),
+        _(
+            "справи з датою рішення після останнього дня строку надання, а також справи без рішення, у яких цей "
+            "день минув (чекають рішення або закриті без нього пізніше)"
+        ),
+        _("справи з рішенням і справи без рішення після останнього дня строку"),
+        _("останній день строку надання припадає на період; рахується дата рішення, а не коли його записали"),
+        _(
+            "справи без рішення, у яких строк ще не минув; справи, розгляд яких зупинено; справи, закриті без "
+            "розгляду в межах строку"
+        ),
+    ),
+    "punctuality": _d(
+        _("Пунктуальність: візити, розпочаті в повідомлений час"),
+        _("візити, розпочаті в межах вікна часу, яке повідомили людині"),
+        _("усі розпочаті візити додому"),
+        _("день початку візиту припадає на період"),
+        _("прийом у пунктах за графіком (там немає вікна часу); візити, які не розпочали"),
+    ),
+    "wait_days": _d(
+        _("Днів від заявки до візиту"),
+        _(
+            "для кожної заявки — днів від дня, коли її подали, до дня першого розпочатого візиту; показано "
+            "медіану і 90-й процентиль (найменше число днів, яке не перевищують 90 % заявок)"
+        ),
+        _("заявки, перший візит за якими розпочато в періоді"),
+        _("день першого розпочатого візиту за заявкою припадає на період"),
+        _("повторні виїзди для видачі результату; заявки без розпочатого візиту"),
+    ),
+    "plans_late": _d(
+        _("Графіки, оприлюднені після строку"),
+        _("тижні, перший графік яких оприлюднено пізніше встановленого часу оприлюднення"),
+        _("тижні з оприлюдненим графіком"),
+        _("понеділок тижня графіка припадає на період"),
+        _("нові версії вже оприлюдненого графіка (рахується перше оприлюднення тижня); тижні без оприлюдненого графіка"),
+    ),
+    "complaints": _d(
+        _("Скарги на 1 000 заявок"),
+        _("скарги, що надійшли в періоді, з будь-якого каналу"),
+        _("заявки на виїзд, подані в періоді; показник — скарги × 1 000 / заявки"),
+        _("дата надходження скарги; дата подання заявки"),
+        _("пропозиції і відгуки, що не є скаргами"),
+    ),
+    "satisfaction": _d(
+        _("Задоволені обслуговуванням"),
+        _("оцінки 4 або 5"),
+        _(
+            "усі оцінки від 1 до 5: з телефонного опитування після візиту і з відгуків (посилання з SMS, "
+            "соцмережі, анкети, дзвінки)"
+        ),
+        _("день завершення опитування; дата відгуку"),
+        _(
+            "опитування без оцінки (людина не відповіла, відмовилася, неправильний номер); відгуки без оцінки. "
+            "Відгук без заявки входить у загальну частку, але не в розподіл за населеними пунктами"
+        ),
+    ),
+    "false_calls": _d(
+        _("Хибні виклики"),
+        _("заявки, відхилені з причиною «Хибний виклик»"),
+        _("усі заявки на виїзд, подані в періоді"),
+        _("день подання заявки"),
+        _("повторні виїзди для видачі результату (їх створює ЦНАП)"),
+    ),
+    "refusals": _d(
+        _("Відмови за підставами"),
+        _("рішення про відмову, за кодом підстави (без коду — окремим рядком)"),
+        _("усі рішення (надано або відмовлено) з датою рішення в періоді"),
+        _("дата рішення"),
+        _("справи без рішення; справи, закриті без розгляду"),
+    ),
+    "activity": _d(
+        _("Візити, послуги і люди щотижня"),
+        _(
+            "візити — візити з результатом «обслуговано» або «обслуговано частково»; послуги — справи, прийняті "
+            "до журналу; люди — різні заявки, за якими людей обслуговано"
+        ),
+        _("немає (це кількість), розподіл за тижнями і за населеним пунктом, категорією, послугою та командою"),
+        _("тиждень (з понеділка) дня початку візиту; для послуг — дня прийняття справи"),
+        _("візити, на яких людину не обслуговано; справи, прийняті в ЦНАП без виїзду, не мають команди"),
+    ),
+    "top_services": _d(
+        _("Найпопулярніші послуги"),
+        _("скільки разів послугу замовили в заявках"),
+        _("усі замовлені послуги в заявках періоду"),
+        _("день подання заявки"),
+        _("повторні виїзди для видачі результату"),
+    ),
+}
+
+DIMENSIONS = {
+    "settlement": _("населений пункт"),
+    "category": _("категорія"),
+    "service": _("послуга"),
+    "team": _("команда"),
+}
+
+
+@dataclass
+class Figure:
+    key: str
+    unit: str
+    numerator: int | None = None
+    denominator: int | None = None
+    value: float | None = None
+    # name -> rows of {"label": …, "numerator": …, "denominator": …, "value": …} (or other counts)
+    breakdowns: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def definition(self):
+        return DEFINITIONS[self.key]
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def share(part, whole):
+    """A percentage with one decimal, None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def bounds(start, end):
+    """The aware moments that hold Kyiv days `start`..`end`: [since, until)."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time(0), tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    return since, until
+
+
+def _ratio_rows(rows, label, num="late", den="n"):
+    return [{"label": r[label] or "—", "numerator": r[num], "denominator": r[den], "value": share(r[num], r[den])} for r in rows]
+
+
+def late_handover(community, start, end, today=None):
+    today = today or timezone.localdate()
+    unhanded = Q(handed_over_on__isnull=True)
+    waiting_past = unhanded & Q(state=CaseState.ACCEPTED, handover_due__lt=today)
+    closed_past = unhanded & Q(closed_on__gt=F("handover_due"))
+    counted = Q(handed_over_on__isnull=False) | waiting_past | closed_past
+    late = Q(handed_over_on__gt=F("handover_due")) | waiting_past | closed_past
+    rows = list(
+        Case.objects.filter(community=community, handover_due__range=(start, end))
+        .values("service__provider__name")
+        .annotate(n=Count("pk", filter=counted), late=Count("pk", filter=late))
+        .order_by("service__provider__name")
+    )
+    n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
+    return Figure(
+        "late_handover",
+        PERCENT,
+        k,
+        n,
+        share(k, n),
+        {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")},
+    )
+
+
+def decided_late(community, start, end, today=None):
+    today = today or timezone.localdate()
+    undecided = Q(decided_on__isnull=True)
+    waiting_past = undecided & Q(state__in=terms.WAITING, provider_due__lt=today)
+    closed_past = undecided & Q(state__in=CLOSING_STATES, closed_on__gt=F("provider_due"))
+    counted = Q(decided_on__isnull=False) | waiting_past | closed_past
+    late = Q(decided_on__gt=F("provider_due")) | waiting_past | closed_past
+    rows = list(
+        Case.objects.filter(community=community, provider_due__range=(start, end))
+        .exclude(state=CaseState.SUSPENDED)
+        .values("service__provider__name")
+        .annotate(n=Count("pk", filter=counted), late=Count("pk", filter=late))
+        .order_by("service__provider__name")
+    )
+    n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
+    return Figure(
+        "decided_late",
+        PERCENT,
+        k,
+        n,
+        share(k, n),
+        {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")},
+    )
+
+
+def _started_visits(community, start, end):
+    since, until = bounds(start, end)
+    return Visit.objects.filter(community=community, started_at__gte=since, started_at__lt=until)
+
+
+def punctuality(community, start, end):
+    in_window = Q(started_at__gte=F("stop__window_start"), started_at__lte=F("stop__window_end"))
+    rows = list(
+        _started_visits(community, start, end)
+        .filter(stop__request__isnull=False)
+        .values("stop__trip__team__name")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=in_window))
+        .order_by("stop__trip__team__name")
+    )
+    n, k = sum(r["n"] for r in rows), sum(r["ok"] for r in rows)
+    return Figure("punctuality", PERCENT, k, n, share(k, n), {"team": _ratio_rows(rows, "stop__trip__team__name", num="ok")})
+
+
+def nearest_rank(values, percent):
+    """The smallest value that at least `percent` % of `values` do not exceed (nearest-rank method)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)] if ordered else None
+
+
+def wait_days(community, start, end):
+    since, until = bounds(start, end)
+    rows = (
+        Visit.objects.filter(community=community, started_at__isnull=False)
+        .exclude(request__purpose=Purpose.RESULT)
+        .values("request", "request__created_at")
+        .annotate(first=Min("started_at"))
+        .filter(first__gte=since, first__lt=until)
+        .order_by()
+    )
+    days = [(as_local_date(r["first"]) - as_local_date(r["request__created_at"])).days for r in rows]
+    median = statistics.median(days) if days else None
+    return Figure("wait_days", DAYS, None, len(days), median, extra={"median": median, "p90": nearest_rank(days, 90)})
+
+
+def plans_late(community, start, end):
+    weeks = list(
+        PlanningWeek.objects.filter(community=community, monday__range=(start, end))
+        .annotate(first=Min("plans__published_at"))
+        .filter(first__isnull=False)
+        .values("monday", "first", "publish_by")
+        .order_by("monday")
+    )
+    late = [w for w in weeks if w["first"] > w["publish_by"]]
+    return Figure(
+        "plans_late",
+        PERCENT,
+        len(late),
+        len(weeks),
+        share(len(late), len(weeks)),
+        {"week": [{"label": w["monday"].isoformat(), "late": w["first"] > w["publish_by"]} for w in weeks]},
+    )
+
+
+def complaints(community, start, end, today=None):
+    counted = stats.complaints_and_requests(community, start, end, today)
+    n, k = counted["requests"], counted["complaints"]
+    return Figure("complaints", PER_1000, k, n, stats.per_1000(k, n), extra={"late": counted["late"]})
+
+
+def satisfaction(community, start, end):
+    rows = stats.rating_rows(community, start, end)
+    n, k = sum(r["n"] for r in rows), sum(r["ok"] for r in rows)
+    by_settlement = sorted((r for r in rows if r["settlement"]), key=lambda r: r["settlement"])
+    remote = {}
+    for r in rows:
+        if r["settlement"] is not None:
+            slot = remote.setdefault(bool(r["remote"]), {"n": 0, "ok": 0})
+            slot["n"] += r["n"]
+            slot["ok"] += r["ok"]
+    remote_rows = [
+        {
+            "label": str(_("віддалені") if key else _("не віддалені")),
+            "remote": key,
+            "numerator": v["ok"],
+            "denominator": v["n"],
+            "value": share(v["ok"], v["n"]),
+        }
+        for key, v in sorted(remote.items())
+    ]
+    target = community.satisfaction_target
+    value = share(k, n)
+    return Figure(
+        "satisfaction",
+        PERCENT,
+        k,
+        n,
+        value,
+        {
+            "settlement": [
+                {
+                    "label": r["settlement"],
+                    "remote": r["remote"],
+                    "numerator": r["ok"],
+                    "denominator": r["n"],
+                    "value": share(r["ok"], r["n"]),
+                }
+                for r in by_settlement
+            ],
+            "remote": remote_rows,
+        },
+        extra={"target": target, "meets_target": None if value is None else value >= target},
+    )
+
+
+def false_calls(community, start, end):
+    since, until = bounds(start, end)
+    false = Q(status=Status.REJECTED, reject_reason=RejectReason.FALSE_CALL)
+    rows = list(
+        VisitRequest.objects.filter(community=community, created_at__gte=since, created_at__lt=until)
+        .exclude(purpose=Purpose.RESULT)
+        .values("channel")
+        .annotate(n=Count("pk"), late=Count("pk", filter=false))
+        .order_by("channel")
+    )
+    n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
+    return Figure("false_calls", PERCENT, k, n, share(k, n), {"channel": _ratio_rows(rows, "channel")})
+
+
+def refusals(community, start, end):
+    cases = Case.objects.filter(community=community)
+    rows, refused = terms.refusals(cases, start, end)
+    decided = cases.filter(granted__isnull=False, decided_on__range=(start, end)).count()
+    by_code = {}
+    for r in rows:
+        key = r["refusal_code__code"] or ""
+        slot = by_code.setdefault(
+            key, {"code": key, "label": r["refusal_code__title"] or str(_("без коду підстави")), "numerator": 0}
+        )
+        slot["numerator"] += r["n"]
+    reasons = sorted(by_code.values(), key=lambda r: (-r["numerator"], r["code"]))
+    for r in reasons:
+        r["denominator"], r["value"] = refused, share(r["numerator"], refused)
+    return Figure("refusals", PERCENT, refused, decided, share(refused, decided), {"reason": reasons})
+
+
+VISIT_DIMENSIONS = {
+    "settlement": "request__settlement__name",
+    "category": "request__category__name",
+    "service": "accepted__service__name_uk",
+    "team": "stop__trip__team__name",
+}
+CASE_DIMENSIONS = {
+    "settlement": "request__settlement__name",
+    "category": "request__category__name",
+    "service": "service__name_uk",
+    "team": "accepted_service__visit__stop__trip__team__name",
+}
+
+
+def _week(value):
+    return as_local_date(value) if isinstance(value, datetime.datetime) else value
+
+
+def activity(community, start, end):
+    """Per week (Monday): visits that served, services accepted (cases), people served (requests); and
+    the same per settlement, category, service and team. Eight queries: the weeks' totals are summed
+    from the settlements'."""
+    tz = timezone.get_current_timezone()
+    since, until = bounds(start, end)
+    visits = (
+        _started_visits(community, start, end)
+        .filter(outcome__in=SERVED_OUTCOMES)
+        .annotate(week=TruncWeek("started_at", tzinfo=tz))
+    )
+    cases = Case.objects.filter(community=community, accepted_at__gte=since, accepted_at__lt=until).annotate(
+        week=TruncWeek("accepted_at", tzinfo=tz)
+    )
+
+    def slot(table, key):
+        return table.setdefault(key, {"visits": 0, "people": 0, "services": 0})
+
+    by = {}
+    for name in DIMENSIONS:
+        table = {}
+        for r in (
+            visits.values("week", VISIT_DIMENSIONS[name])
+            .annotate(v=Count("pk", distinct=True), p=Count("request", distinct=True))
+            .order_by()
+        ):
+            s = slot(table, (_week(r["week"]), r[VISIT_DIMENSIONS[name]] or "—"))
+            s["visits"], s["people"] = r["v"], r["p"]
+        for r in cases.values("week", CASE_DIMENSIONS[name]).annotate(n=Count("pk")).order_by():
+            slot(table, (_week(r["week"]), r[CASE_DIMENSIONS[name]] or "—"))["services"] = r["n"]
+        by[name] = [{"week": w, "label": label, **counts} for (w, label), counts in sorted(table.items())]
+    # A visit, its request and a case have one settlement (or none, "—"): the week's totals are the sums
+    # of its settlements' rows, with no query of their own.
+    weeks = {}
+    for r in by["settlement"]:
+        s = slot(weeks, r["week"])
+        for k in ("visits", "people", "services"):
+            s[k] += r[k]
+    rows = [{"week": w, **counts} for w, counts in sorted(weeks.items())]
+    totals = {k: sum(r[k] for r in rows) for k in ("visits", "people", "services")}
+    return Figure("activity", COUNT, None, None, None, {"week": rows, **by}, extra=totals)
+
+
+def top_services(community, start, end, limit=10):
+    since, until = bounds(start, end)
+    rows = list(
+        RequestedService.objects.filter(
+            request__community=community, request__created_at__gte=since, request__created_at__lt=until
+        )
+        .exclude(request__purpose=Purpose.RESULT)
+        .values("service__name_uk")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "service__name_uk")
+    )
+    total = sum(r["n"] for r in rows)
+    ranking = [
+        {"rank": i, "label": r["service__name_uk"], "numerator": r["n"], "denominator": total, "value": share(r["n"], total)}
+        for i, r in enumerate(rows[:limit], start=1)
+    ]
+    return Figure("top_services", COUNT, None, total, None, {"service": ranking})
+
+
+def dashboard(community, start, end, today=None):
+    """Every indicator of `community` for Kyiv days `start`..`end`, in the order the pages show them.
+    `today` decides what is late already (a case still waiting past its day); it defaults to today."""
+    today = today or timezone.localdate()
+    return {
+        "late_handover": late_handover(community, start, end, today),
+        "decided_late": decided_late(community, start, end, today),
+        "punctuality": punctuality(community, start, end),
+        "wait_days": wait_days(community, start, end),
+        "plans_late": plans_late(community, start, end),
+        "complaints": complaints(community, start, end, today),
+        "satisfaction": satisfaction(community, start, end),
+        "false_calls": false_calls(community, start, end),
+        "refusals": refusals(community, start, end),
+        "activity": activity(community, start, end),
+        "top_services": top_services(community, start, end),
+    }
