@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "audit",
     "planning",
     "teams",
+    "people",
     "notifications",
     "django_tasks",
     "django_tasks_db",
