@@ -29,7 +29,7 @@ class AuthorisationOrderAdmin(admin.ModelAdmin):
 class TrainingForm(forms.ModelForm):
     class Meta:
         model = Training
-        fields = "__all__"
+        fields = ["community", "trainee", "trainer", "trainer_name", "topic", "topic_note", "held_on", "refresh_by"]
 
     def clean(self):
         cleaned = super().clean()

@@ -46,6 +46,21 @@ def authorised_ids(community, user_ids, day):
     return {uid for uid in user_ids if authorised_on(orders.get(uid, []), day)}
 
 
+def team_refusals(community, users, day):
+    """Why each of `users` may not be put in a team of `community` on `day` (messages; empty when all may)."""
+    users = list(users)
+    allowed = authorised_ids(community, [u.pk for u in users], day)
+    return [
+        _(
+            "%(person)s не має чинного наказу про допуск до мобільного робочого місця, з яким ознайомлений під "
+            "підпис. Спершу внесіть наказ і дату ознайомлення."
+        )
+        % {"person": u.get_full_name() or u.username}
+        for u in users
+        if u.pk not in allowed
+    ]
+
+
 def day_refusal(user, day):
     """Why `user` may not work in the field on `day` (a message for them), or "" when they may."""
     if not required(user.community):
@@ -63,19 +78,26 @@ def _shown(day):
 def _why(orders, day):
     revoked = [o for o in orders if o.covers(day) and o.revoked_at is not None]
     if revoked:
-        return _("Ваш допуск до роботи на мобільному робочому місці (%(order)s) скасовано. Нову роботу не "
-                 "прийнято. Зателефонуйте координатору.") % {"order": revoked[-1]}
+        return _(
+            "Ваш допуск до роботи на мобільному робочому місці (%(order)s) скасовано. Нову роботу не "
+            "прийнято. Зателефонуйте координатору."
+        ) % {"order": revoked[-1]}
     ended = [o for o in orders if o.valid_until is not None and o.valid_until < day]
     if ended:
-        return _("Строк вашого допуску до роботи на мобільному робочому місці (%(order)s) закінчився "
-                 "%(until)s. Нову роботу не прийнято. Зателефонуйте координатору.") % {
-                     "order": ended[-1], "until": _shown(ended[-1].valid_until)}
+        return _(
+            "Строк вашого допуску до роботи на мобільному робочому місці (%(order)s) закінчився "
+            "%(until)s. Нову роботу не прийнято. Зателефонуйте координатору."
+        ) % {"order": ended[-1], "until": _shown(ended[-1].valid_until)}
     unsigned = [o for o in orders if o.acknowledged_on is None or o.acknowledged_on > day]
     if unsigned:
-        return _("Ви ще не ознайомилися під підпис з наказом (%(order)s), тож працювати на мобільному робочому "
-                 "місці %(day)s не можна. Зверніться до координатора.") % {"order": unsigned[-1], "day": _shown(day)}
-    return _("Немає наказу, який дозволяє вам працювати на мобільному робочому місці %(day)s. Нову роботу не "
-             "прийнято. Зверніться до координатора.") % {"day": _shown(day)}
+        return _(
+            "Ви ще не ознайомилися під підпис з наказом (%(order)s), тож працювати на мобільному робочому "
+            "місці %(day)s не можна. Зверніться до координатора."
+        ) % {"order": unsigned[-1], "day": _shown(day)}
+    return _(
+        "Немає наказу, який дозволяє вам працювати на мобільному робочому місці %(day)s. Нову роботу не "
+        "прийнято. Зверніться до координатора."
+    ) % {"day": _shown(day)}
 
 
 @dataclass
@@ -88,9 +110,9 @@ class ItemVerdict:
     message: str = ""
 
 
-def judge_item(user, day, at, cache=None):
-    """The verdict for one field item of `user` on a trip of `day`, believed done at `at`."""
-    if not required(user.community):
+def judge_item(user, community, day, at, cache=None):
+    """The verdict for one field item of `user` (of `community`) on a trip of `day`, believed done at `at`."""
+    if not required(community):
         return ItemVerdict(True)
     if cache is not None and user.pk in cache:
         orders = cache[user.pk]
@@ -102,10 +124,15 @@ def judge_item(user, day, at, cache=None):
         return ItemVerdict(True)
     revoked = [o for o in orders if o.covers(day) and o.revoked_at is not None]
     if revoked and at < max(o.revoked_at for o in revoked):
-        return ItemVerdict(False, hold=True, message=_(
-            "Ваш допуск (%(order)s) скасовано, але ця дія, за часом ноутбука, зроблена раніше. Її збережено й "
-            "передано координатору: він перевірить і вирішить. Повторювати нічого не потрібно.")
-            % {"order": revoked[-1]})
+        return ItemVerdict(
+            False,
+            hold=True,
+            message=_(
+                "Ваш допуск (%(order)s) скасовано, але ця дія, за часом ноутбука, зроблена раніше. Її збережено й "
+                "передано координатору: він перевірить і вирішить. Повторювати нічого не потрібно."
+            )
+            % {"order": revoked[-1]},
+        )
     return ItemVerdict(False, message=_why(orders, day))
 
 

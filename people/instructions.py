@@ -29,7 +29,8 @@ def save_instruction(instruction, by):
     instruction.full_clean()
     instruction.save()
     InstructionVersion.objects.get_or_create(
-        instruction=instruction, version=instruction.version,
+        instruction=instruction,
+        version=instruction.version,
         defaults={"content": content(instruction), "saved_by": by, "saved_at": instruction.updated_at},
     )
     return instruction
@@ -65,9 +66,7 @@ def record_delivery(user, day, instructions):
 
 def had_on(user, day, instruction):
     """The instruction's content as `user` had it on `day` (the last version delivered), or None."""
-    delivered = (
-        InstructionDelivery.objects.filter(user=user, day=day, instruction=instruction).order_by("-version").first()
-    )
+    delivered = InstructionDelivery.objects.filter(user=user, day=day, instruction=instruction).order_by("-version").first()
     if delivered is None:
         return None
     row = InstructionVersion.objects.filter(instruction=instruction, version=delivered.version).first()

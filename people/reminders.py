@@ -47,4 +47,3 @@ def remind_refreshers(now=None):
         )
         raised += created
     return raised
-

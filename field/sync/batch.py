@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pydantic import TypeAdapter, ValidationError
 
 from communities.models import Community
+from people import authorisation
 from planning.models import Plan, Stop
 from teams import rosters
 
@@ -266,6 +267,13 @@ def _apply_new(batch, item, head, data, errors):
         problem = rules.partner_problem(batch.user, stop, head.kind)  # issue 12: a partner, own provider only
         if problem is not None:
             raise problem
+        # Issue 16: an order expired or revoked reaches the laptop here (people/authorisation.py).
+        verdict = authorisation.judge_item(batch.user, batch.community, stop.trip.day, item.effective_at,
+                                           batch.memo.setdefault("orders", {}))
+        if not verdict.ok:
+            if verdict.hold:
+                raise ItemProblem(State.CONFLICT, "authorisation_revoked", verdict.message)
+            raise ItemProblem(State.REFUSED, "not_authorised", verdict.message)
         clock.check(at=head.at, corrected=item.effective_at, sent_at=batch.sent_at, received_at=batch.received_at,
                     stop=stop, community=batch.community)
         ctx = Ctx(user=batch.user, device=batch.device, item=item, head=head, data=data, stop=stop,
