@@ -36,7 +36,7 @@ def save_instruction(instruction, by):
     return instruction
 
 
-def for_day(community_id, service_ids=()):
+def for_day(community_id, service_ids=None):
     """The active crisis instructions of the community, and the cards of the services (all the
     community's cards when `service_ids` is None)."""
     cards = Q(kind=Instruction.Kind.CARD)
