@@ -89,7 +89,8 @@ def test_a_declaration_must_say_whom_or_where(world):
 @pytest.mark.solver
 def test_the_plan_sends_the_other_team_to_a_declared_address(world):
     admin_, second = world.users["field_admin"], other_admin(world)
-    mine, theirs = team(world, "Перша", [admin_]), team(world, "Друга", [second])
+    team(world, "Перша", [admin_])
+    theirs = team(world, "Друга", [second])
     ConflictDeclaration.objects.create(
         community=world.a, user=admin_, kind="address", settlement=world.city, street="вул. Садова", building="7"
     )
