@@ -219,6 +219,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.valiza",
                 "planning.context_processors.coordinator_reminders",
+                "people.context_processors.responsible_person",
             ],
         },
     },

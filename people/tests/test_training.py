@@ -102,3 +102,11 @@ def test_without_a_responsible_person_the_reminder_is_for_the_coordinators(world
     )
     reminders.remind_refreshers()
     assert StaffReminder.objects.get().assignee is None
+
+
+def test_the_responsible_person_is_shown_where_their_work_is(world, login):
+    ResponsiblePerson.objects.create(community=world.a, area="results", user=world.users["operator"])
+    client = login(world.users["coordinator"])
+    journal = client.get("/staff/journal/").content.decode()
+    assert "Відповідальна особа (результати послуг): Operator" in journal
+    assert "Відповідальна особа" not in client.get("/staff/planning/").content.decode()  # nobody named for intake
