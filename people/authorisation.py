@@ -136,6 +136,28 @@ def judge_item(user, community, day, at, cache=None):
     return ItemVerdict(False, message=_why(orders, day))
 
 
+def outside_scope(user, community, day, service_ids, cache=None):
+    """The ids among `service_ids` that no order of `user` in force on `day` allows (an order with an
+    empty scope allows every service of the mobile workplace). Empty when the rule is off."""
+    if not required(community) or not service_ids:
+        return set()
+    key = ("scope", user.pk, day)
+    if cache is not None and key in cache:
+        allowed = cache[key]
+    else:
+        orders = [
+            o
+            for o in AuthorisationOrder.objects.filter(user=user).prefetch_related("scope")
+            if o.covers(day) and o.revoked_at is None
+        ]
+        allowed = None if any(not o.scope.all() for o in orders) else {s.pk for o in orders for s in o.scope.all()}
+        if cache is not None:
+            cache[key] = allowed
+    if allowed is None:
+        return set()
+    return set(service_ids) - allowed
+
+
 def revoke(order, by, reason, *, at=None):
     """Revoke `order` now (or at `at`); the reason is required. Returns the order."""
     from django.core.exceptions import ValidationError

@@ -15,17 +15,33 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_crisis_instruction_opens_offline_with_its_version(field_day, page, staff_login):
     w, trip, reqs = field_day
     coordinator = w.users["coordinator"]
-    row = instructions.save_instruction(Instruction(
-        community=w.a, kind="crisis", crisis="air_raid", title="Повітряна тривога",
-        steps="Припиніть прийом і збережіть дані.\nПроведіть людину до найближчого укриття.",
-        contacts="Координатор: 0 800 111 111"), coordinator)
+    row = instructions.save_instruction(
+        Instruction(
+            community=w.a,
+            kind="crisis",
+            crisis="air_raid",
+            title="Повітряна тривога",
+            steps="Припиніть прийом і збережіть дані.\nПроведіть людину до найближчого укриття.",
+            contacts="Координатор: 0 800 111 111",
+        ),
+        coordinator,
+    )
     row.steps += "\nПісля відбою повідомте координатора."
     instructions.save_instruction(row, coordinator)  # version 2 is what the laptop gets
-    instructions.save_instruction(Instruction(
-        community=w.a, kind="card", service=w.svc_reg, title="Реєстрація місця проживання",
-        steps="Перевірте паспорт.", registry="Реєстр територіальної громади"), coordinator)
-    ConflictDeclaration.objects.create(community=w.a, user=w.users["field_admin"], kind="relative",
-                                       person_name=reqs[1].applicant_name)
+    instructions.save_instruction(
+        Instruction(
+            community=w.a,
+            kind="card",
+            service=w.svc_reg,
+            title="Реєстрація місця проживання",
+            steps="Перевірте паспорт.",
+            registry="Реєстр територіальної громади",
+        ),
+        coordinator,
+    )
+    ConflictDeclaration.objects.create(
+        community=w.a, user=w.users["field_admin"], kind="relative", person_name=reqs[1].applicant_name
+    )
 
     open_client(page, staff_login, w.users["field_admin"])
     by(page, "load-day").click()

@@ -129,3 +129,18 @@ def test_the_day_is_refused_to_a_user_without_an_order(world, admin_, trip, logi
     require_orders(world.a)
     response = day(login(admin_))
     assert response.status_code == 403 and "Немає наказу" in response.json()["detail"]
+
+
+def test_a_service_outside_the_orders_scope_is_refused_with_its_name(world, admin_, trip):
+    require_orders(world.a)
+    order(admin_).scope.set([world.svc_cert])
+    result = one(send(admin_, [accept(world, first_stop(trip))])[0])
+    assert result["state"] == "refused" and result["code"] == "outside_scope"
+    assert world.svc_reg.name_uk in result["message"]
+    assert Case.objects.count() == 0
+
+
+def test_an_order_with_no_scope_allows_every_service(world, admin_, trip):
+    require_orders(world.a)
+    order(admin_)
+    assert one(send(admin_, [accept(world, first_stop(trip))])[0])["state"] == "applied"
