@@ -41,30 +41,48 @@ def index(request):
             if revoke_form.is_valid():
                 order = revoke_form.cleaned_data["order"]
                 authorisation.revoke(order, request.user, revoke_form.cleaned_data["reason"])
-                messages.success(request, _("Наказ скасовано. Ноутбук працівника більше не прийматиме від нього нової "
-                                            "роботи; зроблене раніше чекатиме вашого рішення."))
+                messages.success(
+                    request,
+                    _(
+                        "Наказ скасовано. Ноутбук працівника більше не прийматиме від нього нової "
+                        "роботи; зроблене раніше чекатиме вашого рішення."
+                    ),
+                )
                 return redirect("people:index")
         elif action == "instruction":
             instance = edited or Instruction(community_id=community_id)
             instruction_form = InstructionForm(request.POST, instance=instance, community_id=community_id)
             if instruction_form.is_valid():
                 saved = instructions.save_instruction(instruction_form.save(commit=False), request.user)
-                messages.success(request, _("Інструкцію збережено (версія %(v)s). Ноутбуки отримають її з наступним "
-                                            "завантаженням виїздів.") % {"v": saved.version})
+                messages.success(
+                    request,
+                    _("Інструкцію збережено (версія %(v)s). Ноутбуки отримають її з наступним завантаженням виїздів.")
+                    % {"v": saved.version},
+                )
                 return redirect("people:index")
         else:
             messages.error(request, _("Не зрозуміло, що зробити. Оберіть дію на сторінці ще раз."))
             return redirect("people:index")
     today = timezone.localdate()
-    orders = list(AuthorisationOrder.objects.filter(community_id=community_id).select_related("user")
-                  .order_by("user__last_name", "user__first_name", "-issued_on")[:300])
-    return render(request, "people/index.html", {
-        "orders": [(o, _state(o, today)) for o in orders],
-        "required": authorisation.required(request.user.community),
-        "trainings": Training.objects.filter(community_id=community_id).select_related("trainee", "trainer")[:100],
-        "reminders": StaffReminder.objects.filter(community_id=community_id, done_at__isnull=True)
-        .select_related("assignee")[:100],
-        "responsible": ResponsiblePerson.objects.filter(community_id=community_id).select_related("user"),
-        "instructions": Instruction.objects.filter(community_id=community_id).select_related("service"),
-        "revoke_form": revoke_form, "instruction_form": instruction_form, "edited": edited,
-    })
+    orders = list(
+        AuthorisationOrder.objects.filter(community_id=community_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "-issued_on")[:300]
+    )
+    return render(
+        request,
+        "people/index.html",
+        {
+            "orders": [(o, _state(o, today)) for o in orders],
+            "required": authorisation.required(request.user.community),
+            "trainings": Training.objects.filter(community_id=community_id).select_related("trainee", "trainer")[:100],
+            "reminders": StaffReminder.objects.filter(community_id=community_id, done_at__isnull=True).select_related("assignee")[
+                :100
+            ],
+            "responsible": ResponsiblePerson.objects.filter(community_id=community_id).select_related("user"),
+            "instructions": Instruction.objects.filter(community_id=community_id).select_related("service"),
+            "revoke_form": revoke_form,
+            "instruction_form": instruction_form,
+            "edited": edited,
+        },
+    )

@@ -7,182 +7,451 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0005_provider_contact_and_result_minutes'),
-        ('communities', '0010_field_orders_required'),
+        ("catalogue", "0005_provider_contact_and_result_minutes"),
+        ("communities", "0010_field_orders_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('relative', 'родич або близька особа'), ('address', 'адреса')], max_length=10, verbose_name='що')),
-                ('person_name', models.CharField(blank=True, max_length=200, verbose_name="прізвище, ім'я, по батькові")),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='дата народження')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='вулиця')),
-                ('building', models.CharField(blank=True, max_length=20, verbose_name='будинок')),
-                ('flat', models.CharField(blank=True, help_text='Порожньо — увесь будинок.', max_length=20, verbose_name='квартира')),
-                ('declared_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='дата декларування')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='примітка')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='communities.community')),
-                ('settlement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='communities.settlement', verbose_name='населений пункт')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to=settings.AUTH_USER_MODEL, verbose_name='працівник')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("relative", "родич або близька особа"), ("address", "адреса")], max_length=10, verbose_name="що"
+                    ),
+                ),
+                ("person_name", models.CharField(blank=True, max_length=200, verbose_name="прізвище, ім'я, по батькові")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="дата народження")),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="вулиця")),
+                ("building", models.CharField(blank=True, max_length=20, verbose_name="будинок")),
+                (
+                    "flat",
+                    models.CharField(blank=True, help_text="Порожньо — увесь будинок.", max_length=20, verbose_name="квартира"),
+                ),
+                ("declared_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="дата декларування")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="примітка")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="conflicts", to="communities.community"
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="communities.settlement",
+                        verbose_name="населений пункт",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="працівник",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'конфлікт інтересів',
-                'verbose_name_plural': 'конфлікти інтересів',
-                'ordering': ['user', 'pk'],
+                "verbose_name": "конфлікт інтересів",
+                "verbose_name_plural": "конфлікти інтересів",
+                "ordering": ["user", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Instruction',
+            name="Instruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('card', 'технологічна картка послуги'), ('crisis', 'кризова інструкція')], max_length=10, verbose_name='вид')),
-                ('crisis', models.CharField(blank=True, choices=[('aggression', 'агресія'), ('medical', 'невідкладний медичний стан'), ('capacity', 'сумнів щодо дієздатності'), ('equipment', 'відмова обладнання'), ('air_raid', 'повітряна тривога'), ('other', 'інше')], max_length=20, verbose_name='кризова ситуація')),
-                ('title', models.CharField(max_length=200, verbose_name='назва')),
-                ('steps', models.TextField(max_length=6000, verbose_name='що робити, крок за кроком')),
-                ('documents', models.TextField(blank=True, max_length=3000, verbose_name='документи')),
-                ('registry', models.CharField(blank=True, max_length=300, verbose_name='реєстр')),
-                ('mistakes', models.TextField(blank=True, max_length=3000, verbose_name='типові помилки')),
-                ('contacts', models.TextField(blank=True, max_length=2000, verbose_name='кому телефонувати')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='версія')),
-                ('is_active', models.BooleanField(default=True, verbose_name='чинна')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='змінено')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instructions', to='communities.community')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='cards', to='catalogue.service', verbose_name='послуга')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("card", "технологічна картка послуги"), ("crisis", "кризова інструкція")],
+                        max_length=10,
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "crisis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("aggression", "агресія"),
+                            ("medical", "невідкладний медичний стан"),
+                            ("capacity", "сумнів щодо дієздатності"),
+                            ("equipment", "відмова обладнання"),
+                            ("air_raid", "повітряна тривога"),
+                            ("other", "інше"),
+                        ],
+                        max_length=20,
+                        verbose_name="кризова ситуація",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="назва")),
+                ("steps", models.TextField(max_length=6000, verbose_name="що робити, крок за кроком")),
+                ("documents", models.TextField(blank=True, max_length=3000, verbose_name="документи")),
+                ("registry", models.CharField(blank=True, max_length=300, verbose_name="реєстр")),
+                ("mistakes", models.TextField(blank=True, max_length=3000, verbose_name="типові помилки")),
+                ("contacts", models.TextField(blank=True, max_length=2000, verbose_name="кому телефонувати")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="версія")),
+                ("is_active", models.BooleanField(default=True, verbose_name="чинна")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="змінено")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="instructions", to="communities.community"
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cards",
+                        to="catalogue.service",
+                        verbose_name="послуга",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'інструкція',
-                'verbose_name_plural': 'технологічні картки та кризові інструкції',
-                'ordering': ['kind', 'title'],
+                "verbose_name": "інструкція",
+                "verbose_name_plural": "технологічні картки та кризові інструкції",
+                "ordering": ["kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='InstructionDelivery',
+            name="InstructionDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('version', models.PositiveIntegerField()),
-                ('delivered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('instruction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='people.instruction')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("version", models.PositiveIntegerField()),
+                ("delivered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "instruction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="people.instruction"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'ordering': ['day', 'instruction', 'version'],
+                "ordering": ["day", "instruction", "version"],
             },
         ),
         migrations.CreateModel(
-            name='InstructionVersion',
+            name="InstructionVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('content', models.JSONField()),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('instruction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='people.instruction')),
-                ('saved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("content", models.JSONField()),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "instruction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="people.instruction"
+                    ),
+                ),
+                (
+                    "saved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['instruction', 'version'],
+                "ordering": ["instruction", "version"],
             },
         ),
         migrations.CreateModel(
-            name='ResponsiblePerson',
+            name="ResponsiblePerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(choices=[('intake', 'прийом заявок і графік'), ('results', 'результати послуг'), ('quality', 'якість обслуговування і відгуки'), ('technical', 'технічний стан мобільного робочого місця')], max_length=20, verbose_name='за що відповідає')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsible', to='communities.community')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to=settings.AUTH_USER_MODEL, verbose_name='відповідальна особа')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("intake", "прийом заявок і графік"),
+                            ("results", "результати послуг"),
+                            ("quality", "якість обслуговування і відгуки"),
+                            ("technical", "технічний стан мобільного робочого місця"),
+                        ],
+                        max_length=20,
+                        verbose_name="за що відповідає",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responsible", to="communities.community"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="відповідальна особа",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'відповідальна особа',
-                'verbose_name_plural': 'відповідальні особи',
-                'ordering': ['area'],
+                "verbose_name": "відповідальна особа",
+                "verbose_name_plural": "відповідальні особи",
+                "ordering": ["area"],
             },
         ),
         migrations.CreateModel(
-            name='StaffReminder',
+            name="StaffReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=120, unique=True)),
-                ('text', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, help_text='Порожньо — координатори громади.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='staff_reminders', to=settings.AUTH_USER_MODEL)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_reminders', to='communities.community')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ref", models.CharField(max_length=120, unique=True)),
+                ("text", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Порожньо — координатори громади.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="staff_reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="staff_reminders", to="communities.community"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'нагадування працівникам',
-                'verbose_name_plural': 'нагадування працівникам',
-                'ordering': ['-created_at'],
+                "verbose_name": "нагадування працівникам",
+                "verbose_name_plural": "нагадування працівникам",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Training',
+            name="Training",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trainer_name', models.CharField(blank=True, help_text="Якщо навчав не працівник громади: організація або ім'я.", max_length=200, verbose_name='хто навчав (інший)')),
-                ('topic', models.CharField(choices=[('mobile', 'робота з мобільним робочим місцем'), ('sign', 'жестова мова'), ('first_aid', 'домедична допомога'), ('safety', 'інструктаж з безпеки'), ('registry', 'робота з реєстрами'), ('other', 'інше')], max_length=20, verbose_name='тема')),
-                ('topic_note', models.CharField(blank=True, max_length=200, verbose_name='уточнення теми')),
-                ('held_on', models.DateField(verbose_name='дата навчання')),
-                ('refresh_by', models.DateField(blank=True, help_text='Коли потрібне повторне навчання. Порожньо — не потрібне.', null=True, verbose_name='повторити до')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trainings', to='communities.community')),
-                ('trainee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trainings', to=settings.AUTH_USER_MODEL, verbose_name='хто навчався')),
-                ('trainer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='trainings_given', to=settings.AUTH_USER_MODEL, verbose_name='хто навчав (працівник)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "trainer_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Якщо навчав не працівник громади: організація або ім'я.",
+                        max_length=200,
+                        verbose_name="хто навчав (інший)",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("mobile", "робота з мобільним робочим місцем"),
+                            ("sign", "жестова мова"),
+                            ("first_aid", "домедична допомога"),
+                            ("safety", "інструктаж з безпеки"),
+                            ("registry", "робота з реєстрами"),
+                            ("other", "інше"),
+                        ],
+                        max_length=20,
+                        verbose_name="тема",
+                    ),
+                ),
+                ("topic_note", models.CharField(blank=True, max_length=200, verbose_name="уточнення теми")),
+                ("held_on", models.DateField(verbose_name="дата навчання")),
+                (
+                    "refresh_by",
+                    models.DateField(
+                        blank=True,
+                        help_text="Коли потрібне повторне навчання. Порожньо — не потрібне.",
+                        null=True,
+                        verbose_name="повторити до",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="trainings", to="communities.community"
+                    ),
+                ),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trainings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="хто навчався",
+                    ),
+                ),
+                (
+                    "trainer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="trainings_given",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="хто навчав (працівник)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'навчання',
-                'verbose_name_plural': 'навчання',
-                'ordering': ['-held_on', '-pk'],
+                "verbose_name": "навчання",
+                "verbose_name_plural": "навчання",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AuthorisationOrder',
+            name="AuthorisationOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, verbose_name='номер наказу')),
-                ('issued_on', models.DateField(verbose_name='дата наказу')),
-                ('scope_note', models.CharField(blank=True, help_text='Наприклад: дії державного реєстратора.', max_length=300, verbose_name='обсяг повноважень')),
-                ('acknowledged_on', models.DateField(blank=True, null=True, verbose_name='ознайомлений під підпис')),
-                ('valid_until', models.DateField(blank=True, help_text='Порожньо — безстроково. Наказ діє до кінця цього дня.', null=True, verbose_name='діє до (включно)')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='скасовано')),
-                ('revoked_reason', models.CharField(blank=True, max_length=300, verbose_name='причина скасування')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorisations', to='communities.community')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='хто скасував')),
-                ('scope', models.ManyToManyField(blank=True, help_text='Порожньо — усі послуги мобільного робочого місця.', to='catalogue.service', verbose_name='послуги')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorisations', to=settings.AUTH_USER_MODEL, verbose_name='працівник')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=40, verbose_name="номер наказу")),
+                ("issued_on", models.DateField(verbose_name="дата наказу")),
+                (
+                    "scope_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Наприклад: дії державного реєстратора.",
+                        max_length=300,
+                        verbose_name="обсяг повноважень",
+                    ),
+                ),
+                ("acknowledged_on", models.DateField(blank=True, null=True, verbose_name="ознайомлений під підпис")),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="Порожньо — безстроково. Наказ діє до кінця цього дня.",
+                        null=True,
+                        verbose_name="діє до (включно)",
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="скасовано")),
+                ("revoked_reason", models.CharField(blank=True, max_length=300, verbose_name="причина скасування")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="authorisations", to="communities.community"
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="хто скасував",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Порожньо — усі послуги мобільного робочого місця.",
+                        to="catalogue.service",
+                        verbose_name="послуги",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorisations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="працівник",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'наказ про допуск до мобільного робочого місця',
-                'verbose_name_plural': 'накази про допуск до мобільного робочого місця',
-                'ordering': ['-issued_on', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('issued_on__lte', models.F('valid_until')), _connector='OR'), name='authorisation_ends_after_it_begins', violation_error_message='Наказ не може закінчитися раніше, ніж його видано.'), models.CheckConstraint(condition=models.Q(('acknowledged_on__isnull', True), ('issued_on__lte', models.F('acknowledged_on')), _connector='OR'), name='authorisation_acknowledged_after_issued', violation_error_message='Ознайомитися з наказом можна не раніше дня, коли його видано.')],
+                "verbose_name": "наказ про допуск до мобільного робочого місця",
+                "verbose_name_plural": "накази про допуск до мобільного робочого місця",
+                "ordering": ["-issued_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True), ("issued_on__lte", models.F("valid_until")), _connector="OR"
+                        ),
+                        name="authorisation_ends_after_it_begins",
+                        violation_error_message="Наказ не може закінчитися раніше, ніж його видано.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("acknowledged_on__isnull", True), ("issued_on__lte", models.F("acknowledged_on")), _connector="OR"
+                        ),
+                        name="authorisation_acknowledged_after_issued",
+                        violation_error_message="Ознайомитися з наказом можна не раніше дня, коли його видано.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='instruction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('crisis', ''), ('kind', 'card'), ('service__isnull', False)), models.Q(('kind', 'crisis'), ('service__isnull', True), models.Q(('crisis', ''), _negated=True)), _connector='OR'), name='instruction_card_has_service_crisis_has_situation', violation_error_message='Технологічна картка належить послузі; кризова інструкція — ситуації.'),
+            model_name="instruction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("crisis", ""), ("kind", "card"), ("service__isnull", False)),
+                    models.Q(("kind", "crisis"), ("service__isnull", True), models.Q(("crisis", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="instruction_card_has_service_crisis_has_situation",
+                violation_error_message="Технологічна картка належить послузі; кризова інструкція — ситуації.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instructiondelivery',
-            constraint=models.UniqueConstraint(fields=('user', 'day', 'instruction', 'version'), name='one_delivery_per_version'),
+            model_name="instructiondelivery",
+            constraint=models.UniqueConstraint(fields=("user", "day", "instruction", "version"), name="one_delivery_per_version"),
         ),
         migrations.AddConstraint(
-            model_name='instructionversion',
-            constraint=models.UniqueConstraint(fields=('instruction', 'version'), name='one_row_per_version'),
+            model_name="instructionversion",
+            constraint=models.UniqueConstraint(fields=("instruction", "version"), name="one_row_per_version"),
         ),
         migrations.AddConstraint(
-            model_name='responsibleperson',
-            constraint=models.UniqueConstraint(fields=('community', 'area'), name='one_responsible_per_area', violation_error_message='Для цього напряму відповідальну особу вже призначено.'),
+            model_name="responsibleperson",
+            constraint=models.UniqueConstraint(
+                fields=("community", "area"),
+                name="one_responsible_per_area",
+                violation_error_message="Для цього напряму відповідальну особу вже призначено.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='training',
-            constraint=models.CheckConstraint(condition=models.Q(('refresh_by__isnull', True), ('held_on__lt', models.F('refresh_by')), _connector='OR'), name='training_refresh_after_it', violation_error_message='Повторне навчання має бути пізніше за саме навчання.'),
+            model_name="training",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refresh_by__isnull", True), ("held_on__lt", models.F("refresh_by")), _connector="OR"),
+                name="training_refresh_after_it",
+                violation_error_message="Повторне навчання має бути пізніше за саме навчання.",
+            ),
         ),
     ]

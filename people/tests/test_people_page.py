@@ -27,16 +27,22 @@ def test_another_communitys_order_cannot_be_revoked(world, login):
 
     outsider = User.objects.create_user(username="b-admin", role=roles.FIELD_ADMIN, community=world.b)
     theirs = order(outsider)
-    response = login(world.users["coordinator"]).post(
-        "/staff/people/", {"action": "revoke", "order": theirs.pk, "reason": "х"})
+    response = login(world.users["coordinator"]).post("/staff/people/", {"action": "revoke", "order": theirs.pk, "reason": "х"})
     assert response.status_code == 200 and "Такого наказу немає" in response.content.decode()
     assert AuthorisationOrder.objects.get().revoked_at is None
 
 
 def test_an_instruction_is_written_and_edited_into_a_new_version(world, login):
     client = login(world.users["coordinator"])
-    data = {"action": "instruction", "kind": "crisis", "crisis": "aggression", "title": "Агресія",
-            "steps": "Зберігайте спокій.", "contacts": "Поліція: 102", "is_active": "on"}
+    data = {
+        "action": "instruction",
+        "kind": "crisis",
+        "crisis": "aggression",
+        "title": "Агресія",
+        "steps": "Зберігайте спокій.",
+        "contacts": "Поліція: 102",
+        "is_active": "on",
+    }
     assert client.post("/staff/people/", data).status_code == 302
     row = Instruction.objects.get()
     assert row.version == 1 and row.community == world.a
@@ -47,7 +53,8 @@ def test_an_instruction_is_written_and_edited_into_a_new_version(world, login):
 
 
 def test_a_card_without_a_service_is_refused(world, login):
-    response = login(world.users["coordinator"]).post("/staff/people/", {
-        "action": "instruction", "kind": "card", "title": "Картка", "steps": "Кроки"})
+    response = login(world.users["coordinator"]).post(
+        "/staff/people/", {"action": "instruction", "kind": "card", "title": "Картка", "steps": "Кроки"}
+    )
     assert response.status_code == 200 and "Оберіть послугу" in response.content.decode()
     assert not Instruction.objects.exists()
