@@ -58,3 +58,33 @@ def test_a_card_without_a_service_is_refused(world, login):
     )
     assert response.status_code == 200 and "Оберіть послугу" in response.content.decode()
     assert not Instruction.objects.exists()
+
+
+def test_an_order_signed_in_the_future_or_ending_before_it_begins_is_refused(world):
+    import datetime
+
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    signed_later = AuthorisationOrder(
+        community=world.a,
+        user=world.users["field_admin"],
+        number="1",
+        issued_on=today,
+        acknowledged_on=today + datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        signed_later.full_clean()
+    assert "ще не настала" in str(refused.value)
+    backwards = AuthorisationOrder(
+        community=world.a,
+        user=world.users["field_admin"],
+        number="2",
+        issued_on=today,
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        backwards.full_clean()
+    assert "раніше, ніж його видано" in str(refused.value)
