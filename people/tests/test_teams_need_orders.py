@@ -67,3 +67,16 @@ def test_a_team_with_nobody_authorised_does_not_travel(world):
     today = timezone.localdate()
     [entry] = rosters.plan_days(rosters.teams_for_rosters(world.a), [today])[today]
     assert not entry.works and entry.people == {}
+
+
+def test_the_board_says_who_stays_at_home_without_an_order(world, login):
+    from planning.tests.test_plan_week import MONDAY
+
+    require_orders(world.a)
+    t = Team.objects.create(community=world.a, name="Команда", office=world.a.offices.get())
+    t.members.set([world.users["field_admin"], world.users["partner"]])
+    order(world.users["partner"])
+    for weekday in range(5):
+        TeamShift.objects.create(team=t, weekday=weekday, start=datetime.time(9), end=datetime.time(17))
+    page = login(world.users["coordinator"]).get(f"/staff/planning/?week={MONDAY.isoformat()}").content.decode()
+    assert "Field_Admin цього дня не має чинного наказу" in page
