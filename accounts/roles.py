@@ -57,6 +57,8 @@ CAPABILITIES = {
     "field.review": {COORDINATOR},
     # Session videos: the coordinator only, every view logged.
     "field.video": {COORDINATOR},
+    # Issue 16: orders allowing work in the field (and revoking them), training, instructions.
+    "people.manage": {COORDINATOR},
     # After the visit (issue 13): the quality officer calls people, enters what they said elsewhere,
     # registers complaints and proposals of their community; the head of the CNAP (the coordinator) too.
     "quality.survey": {QUALITY, COORDINATOR},

@@ -58,6 +58,13 @@ class Community(models.Model):
         help_text=_("Дія з часом пізніше чекатиме рішення координатора."),
     )
 
+    # Issue 16: once the orders are entered, only staff with an acknowledged order in force work in the
+    # field (people/authorisation.py).
+    field_orders_required = models.BooleanField(
+        _("у виїзді працюють лише працівники з наказом про допуск"), default=False,
+        help_text=_("Увімкніть, коли накази про допуск усіх працівників виїзду внесено."),
+    )
+
     # After the visit (quality app, issue 13).
     survey_max_attempts = models.PositiveSmallIntegerField(
         _("опитування після візиту: найбільше дзвінків одній людині"), default=3,

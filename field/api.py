@@ -22,6 +22,7 @@ from ninja import Header, Router, Status
 from accounts.access import Capability
 from audit.log import API_VIEW, record_access_many
 from core.dates import iso_date
+from people import authorisation
 
 from . import day as field_day
 from . import schemas
@@ -57,6 +58,10 @@ def day(request, date: str = "", token: DeviceToken = ""):
     admission = admit(request, token, may_issue=True)
     if not admission.ok:
         return refusal(request, admission)
+    # Issue 16: no order in force that day (expired, revoked, not signed): no day's work to load.
+    refused = authorisation.day_refusal(request.auth, the_day)
+    if refused:
+        return Status(403, {"detail": refused})
     answer, shown = field_day.day_answer(request.auth, the_day, get_token(request))
     answer["device"] = admission.grant(request.auth)
     record_access_many(request, shown, API_VIEW)

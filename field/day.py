@@ -18,9 +18,11 @@ from catalogue.models import Service
 from eligibility.rules import evidence_documents_by_kind
 from journal.models import Case, Delivery
 from payments.fee_qr import payment_qr
+from people import instructions as people_instructions
 from planning.models import Plan, SessionBooking, Stop, Trip
 from planning.slots import slot_end
 from teams import rosters
+from visits import conflicts
 from visits.models import RequestedService
 
 from . import schemas
@@ -268,6 +270,7 @@ def build_day(user, day):
     for case in own_cases.order_by("pk"):
         cases.setdefault(case.request_id, []).append(_case(case))
     catalogue = evidence_documents_by_kind(day) if all_stops else {}
+    declared = conflicts.declarations(user.community_id, [user.pk]) if all_stops else []
     people, shown = receptions([s for s in all_stops if s.session_id], catalogue)
     out = []
     for trip in trips:
@@ -278,7 +281,8 @@ def build_day(user, day):
                 continue  # not this partner's: a fixed-point session, or a visit for other providers only
             row = {"id": stop.pk, "position": stop.position, "arrival": stop.arrival, "start": stop.start,
                    "end": stop.end, "window_start": stop.window_start, "window_end": stop.window_end,
-                   "person": None, "place": None, "services": [], "visit": None, "cases": [], "attendees": []}
+                   "person": None, "place": None, "services": [], "visit": None, "cases": [], "attendees": [],
+                   "conflict": ""}
             if req is None:
                 point = stop.session.fixed_point if stop.session_id else None
                 row["kind"] = "session"
@@ -297,6 +301,8 @@ def build_day(user, day):
                     and (provider is None or rs.service.provider_id == provider)]
                 row["visit"] = _visit_state(visits.get(stop.pk))
                 row["cases"] = cases.get(req.pk, [])
+                if conflicts.conflicted_users(req, declared):
+                    row["conflict"] = str(CONFLICT_WARNING)
             rows.append(row)
         office = trip.team.office
         out.append({"id": trip.pk, "day": trip.day, "plan_version": trip.plan.version, "team": trip.team.name,
@@ -304,6 +310,20 @@ def build_day(user, day):
                     "vehicle": str(trip.vehicle or ""), "suitcase": str(trip.suitcase or ""),
                     "leave_at": trip.leave_at, "return_at": trip.return_at, "stops": rows})
     return out, shown
+
+
+CONFLICT_WARNING = _(
+    "Увага: ви задекларували конфлікт інтересів щодо цієї людини або адреси. Не обслуговуйте її самі: "
+    "нехай прийме інший працівник команди, або зателефонуйте координатору.")
+
+
+def instructions_of_day(user, day):
+    """The community's cards and crisis instructions for the laptop, the version each had recorded."""
+    rows = people_instructions.for_day(user.community_id)
+    people_instructions.record_delivery(user, day, rows)
+    return [{"id": i.pk, "kind": i.kind, "crisis": i.crisis, "service_id": i.service_id, "title": i.title,
+             "steps": i.steps, "documents": i.documents, "registry": i.registry, "mistakes": i.mistakes,
+             "contacts": i.contacts, "version": i.version} for i in rows]
 
 
 def _has_provider_service(req, provider, day):
@@ -336,6 +356,6 @@ def day_answer(user, the_day, csrf_token):
         "time_zone": settings.TIME_ZONE,
         "community_phone": user.community.phone, "csrf_token": csrf_token, "trips": trips,
         "extra_services": extra_services(user.community_id, the_day, provider_scope(user)),
-        "choices": choices(), "limits": limits(),
+        "choices": choices(), "limits": limits(), "instructions": instructions_of_day(user, the_day),
     }
     return answer, shown

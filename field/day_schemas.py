@@ -178,6 +178,22 @@ class Attendee(Schema):
     cases: list[CaseState]
 
 
+class Instruction(Schema):
+    """A technological card of a service or a crisis instruction, as the laptop keeps it offline (issue 16)."""
+
+    id: int
+    kind: Literal["card", "crisis"]
+    crisis: str  # which situation (empty for a card)
+    service_id: int | None  # the card's service
+    title: str
+    steps: str
+    documents: str
+    registry: str
+    mistakes: str
+    contacts: str  # whom to call
+    version: int  # the version the laptop got with this day (recorded on the server)
+
+
 class DayStop(Schema):
     id: int
     position: int
@@ -193,6 +209,9 @@ class DayStop(Schema):
     visit: VisitState | None
     cases: list[CaseState]  # the journal's cases of the request, whichever visit made them
     attendees: list[Attendee]  # a session's people (empty for a home visit)
+    # Issue 16: the laptop's user declared a conflict of interest with this person or address; the
+    # warning to show (empty when none).
+    conflict: str
 
 
 class Office(Schema):
@@ -270,4 +289,5 @@ class Day(Schema):
     extra_services: list[ExtraService]  # what may be accepted beyond the request (sync's rule)
     choices: Choices
     limits: Limits
+    instructions: list[Instruction]  # cards and crisis instructions, offline (issue 16)
     device: DeviceGrant  # the laptop's device; `token` only in the answer that issued it

@@ -21,7 +21,7 @@ from accounts.access import public, staff_required
 # (a test checks each one imported is listed) and the vendored modules they import. Order does not matter.
 CLIENT_MODULES = (
     "main", "dom", "db", "net", "hash", "storage", "state", "limits", "sync", "day", "stop", "payment", "act",
-    "photos", "video", "outbox", "reception",
+    "photos", "video", "outbox", "reception", "instructions",
 )
 STATIC_ASSETS = (
     "css/valiza.css",

@@ -16,6 +16,7 @@ from eligibility.models import EligibilityCategory
 from planning import solver
 from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime, great_circle_m
 from teams import rosters
+from visits import conflicts
 from visits.models import Channel, RequestedService, Status, VisitRequest
 
 from .models import Inclusion, Pin, Plan, PlanningWeek, Session, Stop
@@ -151,11 +152,24 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
         far = frozenset(sid for sid, office in walking.items() if great_circle_m(office, visit.coords) > radius_m)
         return dataclasses.replace(visit, excluded_shifts=far) if far else visit
 
+    # Issue 16: a staff member who declared a conflict of interest with a person or an address is not
+    # sent there: the shifts they travel on may not serve that visit (visits/conflicts.py).
+    declared = conflicts.declarations(community.pk)
+    travellers = {sid: set(working[(t.pk, day)].people) for sid, (t, day) in shift_map.items()}
+
+    def conflicted(visit, req):
+        users = conflicts.conflicted_users(req, declared) if declared else set()
+        if not users:
+            return visit
+        barred = frozenset(sid for sid, people in travellers.items() if people & users)
+        return dataclasses.replace(visit, excluded_shifts=visit.excluded_shifts | barred) if barred else visit
+
     pins = {p.request_id: p for p in Pin.objects.filter(week=week)}
     requests = list(requests if requests is not None else plannable_requests(week))
     visits, by_id, basis = [], {}, {}
     for req in requests:
-        visits.append(out_of_reach(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today)))
+        visit = out_of_reach(_visit(week, req, days, pins.get(req.pk), community.setup_minutes, today))
+        visits.append(conflicted(visit, req))
         by_id[req.pk] = req
         basis[str(req.pk)] = req.updated_at.isoformat()
     sessions, skipped = {}, {}

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from people import authorisation
 
 from . import rosters
 from .models import MembershipChange, Suitcase, Team, TeamDayOff, TeamShift, Vehicle
@@ -17,6 +20,11 @@ class TeamForm(forms.ModelForm):
         # The hours are in the inline below, checked after this form: hand it the members as posted.
         if "members" in cleaned:
             self.instance._posted_member_ids = {u.pk for u in cleaned["members"]}
+            community = cleaned.get("community")
+            if community is not None:
+                # Issue 16: only staff with an order in force may be in a team (people/authorisation.py).
+                for message in authorisation.team_refusals(community, cleaned["members"], timezone.localdate()):
+                    self.add_error("members", message)
         return cleaned
 
 

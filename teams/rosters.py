@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from people import authorisation
+
 from .models import WEEKDAYS, MembershipChange, Team
 
 
@@ -51,7 +53,7 @@ def teams_for_rosters(community, *also):
     `also` names more relations to prefetch."""
     return list(
         Team.objects.filter(community=community, is_active=True)
-        .select_related("office", "vehicle", "suitcase")
+        .select_related("community", "office", "vehicle", "suitcase")
         .prefetch_related("shifts", "days_off", "members", "membership_changes__user", *also)
         .order_by("name", "pk")
     )
@@ -79,8 +81,11 @@ def travelling(team, day):
 
 
 def plan_days(teams, days):
-    """{day: [DayTeam, …]} for the teams with hours on each day (no day off), conflicts resolved."""
+    """{day: [DayTeam, …]} for the teams with hours on each day (no day off), conflicts resolved.
+    Issue 16: where the community requires orders, a person without one in force that day does not
+    travel (people/authorisation.py); the board says why."""
     out = {}
+    orders = _orders(teams)
     for day in sorted(days):
         entries = []
         for team in sorted(teams, key=lambda t: (t.name, t.pk)):
@@ -88,9 +93,14 @@ def plan_days(teams, days):
             if hours is None or any(d.date == day for d in team.days_off.all()):
                 continue
             people, joined = day_roster(team, day)
+            notes = []
+            if orders is not None:
+                for uid in [u for u in people if not authorisation.authorised_on(orders.get(u, []), day)]:
+                    notes.append(_("%(person)s цього дня не має чинного наказу про допуск до мобільного робочого "
+                                   "місця і не виїжджає.") % {"person": person_name(people.pop(uid))})
             had = bool(team.members.all()) or any(c.covers(day) for c in team.membership_changes.all()
                                                   if c.kind == MembershipChange.Kind.JOINS)
-            entries.append(DayTeam(team, day, hours.start, hours.end, people, joined, had_people=had))
+            entries.append(DayTeam(team, day, hours.start, hours.end, people, joined, had_people=had, notes=notes))
         _share_people(entries)
         for entry in entries:
             if entry.had_people and not entry.people:
@@ -99,6 +109,14 @@ def plan_days(teams, days):
         _share_things(entries)
         out[day] = entries
     return out
+
+
+def _orders(teams):
+    """{user id: [orders]} of everyone in `teams` when their community requires orders, else None."""
+    if not teams or not authorisation.required(teams[0].community):
+        return None
+    ids = {u.pk for t in teams for u in t.members.all()} | {c.user_id for t in teams for c in t.membership_changes.all()}
+    return authorisation.orders_of(ids)
 
 
 def _share_people(entries):

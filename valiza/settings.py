@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "audit",
     "planning",
     "teams",
+    "people",
     "notifications",
     "django_tasks",
     "django_tasks_db",
@@ -219,6 +220,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.valiza",
                 "planning.context_processors.coordinator_reminders",
+                "people.context_processors.responsible_person",
             ],
         },
     },
@@ -468,6 +470,7 @@ VALIZA_WORKER_CHECKS = [
     "field.case_files.check",  # case files that were asked for and never built
     "field.retention.check",  # personal data past its term (VALIZA_KEEP_*): removed or anonymised
     "journal.terms.escalate",  # cases past the provider's term: marked for the head, provider e-mailed once
+    "people.reminders.remind_refreshers",  # refresher training due: one reminder for the responsible person
 ]
 # Issue 13: a case whose provider's term ends within this many days is on the coordinator's list.
 VALIZA_TERM_WARNING_DAYS = env_int("VALIZA_TERM_WARNING_DAYS", 3)

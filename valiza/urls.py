@@ -26,6 +26,7 @@ urlpatterns = [
     path("field/", include("field.urls")),
     path("staff/field/files/", include("field.files_urls")),
     path("staff/field/", include("field.staff_urls")),
+    path("staff/people/", include("people.urls")),
     path("feedback/", include("quality.public_urls")),
     path("staff/starosta/", include("planning.starosta_urls")),
     path("", include("planning.public_urls")),

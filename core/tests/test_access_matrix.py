@@ -40,6 +40,7 @@ FIELD_WORKERS = {"field_admin", "partner"}  # field.work (a partner: own provide
 FIELD_REVIEWERS = {"coordinator"}  # field.review
 VIDEO_VIEWERS = {"coordinator"}  # field.video
 STAROSTAS = {"starosta"}  # starosta.submit
+PEOPLE_MANAGERS = {"coordinator"}  # people.manage
 FIELD_WORK = FIELD_WORKERS
 TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
 ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
@@ -217,6 +218,8 @@ ACCESS = {
     # The starosta's own requests and schedule, and their request form (a valid one saves: back to the list)
     "starosta:home": {"GET": staff(STAROSTAS)},
     "starosta:new": {"GET": staff(STAROSTAS), "POST": staff(STAROSTAS, ok=Redirect("/staff/starosta/"))},
+    # Issue 16: orders, training, instructions (a POST choosing nothing: back to the page with a message)
+    "people:index": {"GET": staff(PEOPLE_MANAGERS), "POST": staff(PEOPLE_MANAGERS, ok=Redirect("/staff/people/"))},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     # The schema and its docs list every endpoint that serves personal data: staff of any role (issue 9).

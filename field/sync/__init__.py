@@ -27,6 +27,9 @@ Decisions beyond the ADR, in one place:
   status as the coordinator set it (rejected / needs_info): the journal records what was accepted
   at the door, the request's status records the coordinator's own decision, and the history of the
   sync item says who applied it and when.
+- Issue 16 (people/authorisation.py): where the community requires orders, an item of a trip day no
+  order of the user covers is refused (`not_authorised`, or `outside_scope` for a service the order does
+  not allow); an item whose corrected time is before its order's revocation is held (`authorisation_revoked`).
 - A not-served outcome on a request that a newer plan already put on another trip leaves it
   scheduled there instead of sending it back to the pool.
 """

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import TypeAdapter, ValidationError
 
+from catalogue.models import Service
 from communities.models import Community
+from people import authorisation
 from planning.models import Plan, Stop
 from teams import rosters
 
@@ -266,6 +268,14 @@ def _apply_new(batch, item, head, data, errors):
         problem = rules.partner_problem(batch.user, stop, head.kind)  # issue 12: a partner, own provider only
         if problem is not None:
             raise problem
+        # Issue 16: an order expired or revoked reaches the laptop here (people/authorisation.py).
+        verdict = authorisation.judge_item(batch.user, batch.community, stop.trip.day, item.effective_at,
+                                           batch.memo.setdefault("orders", {}))
+        if not verdict.ok:
+            if verdict.hold:
+                raise ItemProblem(State.CONFLICT, "authorisation_revoked", verdict.message)
+            raise ItemProblem(State.REFUSED, "not_authorised", verdict.message)
+        _check_scope(batch, head, data, stop)
         clock.check(at=head.at, corrected=item.effective_at, sent_at=batch.sent_at, received_at=batch.received_at,
                     stop=stop, community=batch.community)
         ctx = Ctx(user=batch.user, device=batch.device, item=item, head=head, data=data, stop=stop,
@@ -283,6 +293,23 @@ def _apply_new(batch, item, head, data, errors):
                          "повторювати нічого не потрібно.")
     if batch.notice and item.state != State.REFUSED:
         item.message = " ".join(filter(None, [item.message, batch.notice]))
+
+
+def _check_scope(batch, head, data, stop):
+    """Issue 16: a service accepted or paid for must be within the scope of the user's order."""
+    if head.kind == "visit.accept":
+        ids = [line.service_id for line in data.services]
+    elif head.kind == "visit.payment":
+        ids = [data.service_id]
+    else:
+        return
+    outside = authorisation.outside_scope(batch.user, batch.community, stop.trip.day, ids,
+                                          batch.memo.setdefault("orders", {}))
+    if outside:
+        names = ", ".join(sorted(Service.objects.filter(pk__in=outside).values_list("name_uk", flat=True))) or "—"
+        raise ItemProblem(State.REFUSED, "outside_scope", _(
+            "Ваш наказ про допуск не охоплює цю послугу (%(names)s), тож дію не прийнято. Її збережено, координатор "
+            "вирішить, що з нею робити. Зателефонуйте координатору.") % {"names": names})
 
 
 def _stop_of(batch, stop_id):

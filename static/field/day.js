@@ -129,6 +129,7 @@ export function viewDay(onLoad) {
         h("p", {class: "window"}, h("strong", {}, "Час: "), time(stop.window_start) + "–" + time(stop.window_end),
           stop.arrival ? " (прибуття о " + time(stop.arrival) + ")" : ""),
         contactLines(stop),
+        stop.conflict ? h("p", {class: "warning-text", testid: "conflict-" + n}, stop.conflict) : null,
         stop.kind === "session" ? h("p", {testid: "people-count-" + n}, h("strong", {}, "Записано: "),
           String((stop.attendees || []).filter((a) => a.kind === "booking").length)) :
           h("p", {}, h("strong", {}, "Послуги: "), stop.services.map((s) => s.name).join("; ") || "—"),

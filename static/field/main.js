@@ -5,6 +5,7 @@
 //   limits.js (the server's limits at input time) · day.js (load and list the day) · stop.js (a stop)
 //   payment.js · act.js · photos.js · video.js · outbox.js (the outbox screen and `runSync`)
 //   · reception.js (a fixed-point reception: its people, no-shows, walk-ins)
+//   · instructions.js (technological cards and crisis instructions, offline with the day)
 // Stable `data-testid` attributes are the automation hooks (browser tests, soak_sync): keep them.
 //   shell: nav-day, nav-outbox, outbox-badge, net-status (data-online 1/0), notice, logout,
 //         app (data-ready=1; data-route = the route drawn, e.g. "stop/12", absent while a new one is drawn),
@@ -19,6 +20,8 @@
 //         outcome-VALUE (radio), outcome-note, outcome-save, outcome-saved, count-FIELD (the counter of a
 //         text field: description, note, witness_name, witness_role, receipt-S)
 //         (S service id, D document id)
+//   instructions: nav-instructions, crisis-list, card-list, crisis-KIND, card-S, instruction,
+//         instruction-version, instruction-steps, instruction-contacts; a stop's conflict warning: conflict-N
 //   outbox: sync-now, sync-progress, sync-problem, outbox-summary, outbox-items, outbox-item
 //         (data-state waiting|sent|quarantined|refused|conflict, data-kind, data-id), item-state, outbox-file,
 //         replace-photo (file input beside a refused photo)
@@ -27,6 +30,7 @@ import { viewAct } from "./act.js";
 import * as DB from "./db.js";
 import { loadDay, viewDay } from "./day.js";
 import { h, notify } from "./dom.js";
+import { viewInstruction, viewInstructions } from "./instructions.js";
 import { runSync, showProgress, syncSoon, syncWhenDue, viewOutbox } from "./outbox.js";
 import { hooks, limits, loadState, state, updateBadge, waitingCount } from "./state.js";
 import { askPersistence, guard, showStorage } from "./storage.js";
@@ -79,6 +83,8 @@ async function render({fresh = false} = {}) {
   document.body.classList.toggle("printing", route[0] === "print");
   if (route[0] === "stop" && route[1]) { parts = viewStop(route[1]); }
   else if (route[0] === "outbox") { parts = viewOutbox(meta); }
+  else if (route[0] === "instructions") { parts = viewInstructions(); }
+  else if (route[0] === "instruction" && route[1]) { parts = viewInstruction(route[1]); }
   else if (route[0] === "print" && route[1] === "inventory") { parts = viewInventory(route[2], route[3]); }
   else if (route[0] === "print" && route[1] === "act") { parts = viewAct(state.info, route[2], route[3]); }
   else { parts = viewDay(guard(onLoadDay)); }

@@ -226,6 +226,7 @@ export function viewStop(id) {
       (stop.parent_id && stop.place ? " (прийом у пункті «" + stop.place.name + "»)" : "")),
     h("p", {class: "window"}, h("strong", {}, "Час: "), time(stop.window_start) + "–" + time(stop.window_end)),
     contactLines(stop),
+    stop.conflict ? h("p", {class: "warning-text", role: "alert", testid: "stop-conflict"}, stop.conflict) : null,
     visit.started_at ? h("p", {class: "saved", testid: "visit-started"}, "Візит розпочато о " + time(visit.started_at) +
       (visit.latitude ? " (місце записано)" : "") + ".") :
       h("p", {}, h("button", {type: "button", class: "big", testid: "visit-start", onclick: start}, "Почати візит")),
