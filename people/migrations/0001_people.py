@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("catalogue", "0005_provider_contact_and_result_minutes"),
-        ("communities", "0010_field_orders_required"),
+        ("communities", "0011_field_orders_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

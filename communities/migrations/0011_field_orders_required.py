@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0009_district_contacts'),
+        ('communities', '0010_community_satisfaction_target'),
     ]
 
     operations = [
