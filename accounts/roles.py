@@ -69,6 +69,11 @@ CAPABILITIES = {
     # Issue 12 (doors). The starosta files requests for people of their own settlements and sees those
     # requests' state and the published schedule of their settlements, nothing else.
     "starosta.submit": {STAROSTA},
+    # Issue 16 (equipment): the technician keeps the kit, works the pre-trip checklists, logs upkeep and
+    # costs; the coordinator sees it all; a field administrator reports a device that failed on the way.
+    "equipment.view": {TECHNICIAN, COORDINATOR},
+    "equipment.manage": {TECHNICIAN},
+    "equipment.report": {FIELD_ADMIN, TECHNICIAN, COORDINATOR},
 }
 
 # Roles that see only the cases of the provider their account belongs to (journal.models.CaseQuerySet).

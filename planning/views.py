@@ -17,6 +17,7 @@ from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
 from core import maps
 from core.dates import iso_date
+from equipment import readiness
 from teams import rosters
 from visits.models import RequestedService, Status, StatusChange, VisitRequest
 
@@ -106,6 +107,8 @@ def board(request):
                           and has_capability(request.user, "planning.manage")),
         "map_data": _map_data(trips) if trips else None,
         "team_notes": team_notes(week),
+        # The kit: each suitcase's broken devices and its pre-trip check on each working day (issue 16).
+        "kit": readiness.board(week.community, build.working_days(week)),
         # Today's trips of the plan in force: the board shows each stop's state as the laptops sync.
         "live_today": bool(shown and shown.state == Plan.State.PUBLISHED
                            and any(t.day == timezone.localdate() for t in trips)),
@@ -115,7 +118,9 @@ def board(request):
 def team_notes(week):
     """What the board says about the week's teams: who does not travel on a day and why, and who
     travels without someone who works in another team that day (teams/rosters.py decides)."""
-    team_days = rosters.plan_days(rosters.teams_for_rosters(week.community), build.working_days(week))
+    days = build.working_days(week)
+    team_days = rosters.plan_days(rosters.teams_for_rosters(week.community), days,
+                                  readiness.unready(week.community, days))
     return [entry for day in sorted(team_days) for entry in team_days[day] if entry.off or entry.notes]
 
 
