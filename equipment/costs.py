@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from .models import Expense
@@ -36,10 +37,14 @@ def totals(community, year):
         by_suitcase[suitcase] += amount
         by_category[category] += amount
         total += amount
+    keys = Expense.Category.values
     return {
-        "months": [(m, dict(by_month[m])) for m in range(1, 13) if m in by_month],
+        # [(month number, month name, [amount per category, in Expense.Category's order], month total)]
+        "months": [(m, str(MONTHS[m]), [by_month[m][k] for k in keys], by_month[m]["total"])
+                   for m in range(1, 13) if m in by_month],
         "suitcases": sorted(by_suitcase.items()),
-        "categories": dict(by_category),
+        "categories": [by_category[k] for k in keys],
+        "by_category": dict(by_category),
         "total": total,
     }
 
