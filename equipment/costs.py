@@ -40,10 +40,10 @@ def totals(community, year):
     keys = Expense.Category.values
     return {
         # [(month number, month name, [amount per category, in Expense.Category's order], month total)]
-        "months": [(m, str(MONTHS[m]), [by_month[m][k] for k in keys], by_month[m]["total"])
+        "months": [(m, str(MONTHS[m]), [by_month[m].get(k, ZERO) for k in keys], by_month[m]["total"])
                    for m in range(1, 13) if m in by_month],
         "suitcases": sorted(by_suitcase.items()),
-        "categories": [by_category[k] for k in keys],
+        "categories": [by_category.get(k, ZERO) for k in keys],
         "by_category": dict(by_category),
         "total": total,
     }
