@@ -22,7 +22,9 @@ def rows(community, year):
                .annotate(month=ExtractMonth("date"))
                .values("month", "suitcase__name", "category").annotate(total=Sum("amount"))
                .order_by("month", "suitcase__name", "category"))
-    return [(g["month"], g["suitcase__name"] or "", g["category"], g["total"]) for g in grouped]
+    # SQLite sums lose the two decimal places; the export shows kopecks the same on every database.
+    return [(g["month"], g["suitcase__name"] or "", g["category"], Decimal(g["total"]).quantize(ZERO))
+            for g in grouped]
 
 
 def totals(community, year):
