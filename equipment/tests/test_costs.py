@@ -67,4 +67,4 @@ def test_the_costs_page_shows_the_years_total(world, year_of_costs):
     client = Client()
     client.force_login(world.users["technician"])
     page = client.get(f"/staff/equipment/costs/?year={year_of_costs}").content.decode()
-    assert "3800.50" in page and "1350.50" in page
+    assert "3800,50" in page and "1350,50" in page  # Ukrainian decimal comma
