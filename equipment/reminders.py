@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from teams.models import Suitcase
 
@@ -46,9 +47,11 @@ def check(today=None):
     for device in printers:
         created += _raise(device.community_id, f"cartridge:{device.pk}:{device.pages_at_cartridge}",
                           Reminder.Kind.CARTRIDGE,
-                          _("Замініть картридж: %(device)s (%(suitcase)s) надрукував %(pages)s сторінок після "
-                            "останньої заміни.") % {"device": device, "suitcase": device.suitcase or _("без валізи"),
-                                                    "pages": device.pages_since_cartridge})
+                          _("Замініть картридж: %(device)s (%(suitcase)s) — %(pages)s.") % {
+                              "device": device, "suitcase": device.suitcase or _("без валізи"),
+                              "pages": ngettext("%(n)d сторінка після останньої заміни",
+                                                "%(n)d сторінок після останньої заміни",
+                                                device.pages_since_cartridge) % {"n": device.pages_since_cartridge}})
     soon = today + datetime.timedelta(days=settings.VALIZA_WARRANTY_WARNING_DAYS)
     ending = Device.objects.filter(warranty_until__gte=today, warranty_until__lte=soon).exclude(
         state=Device.State.LOST).select_related("suitcase")
@@ -63,9 +66,11 @@ def check(today=None):
                                   state_since__lte=long_ago)
     for device in stuck:
         created += _raise(device.community_id, f"repair:{device.pk}:{device.state_since}", Reminder.Kind.REPAIR,
-                          _("%(device)s у стані «%(state)s» з %(since)s — довше, ніж %(days)s днів. "
+                          _("%(device)s у стані «%(state)s» з %(since)s — %(days)s. "
                             "Нагадайте постачальнику або замініть пристрій.") % {
                               "device": device, "state": device.get_state_display(),
                               "since": device.state_since.strftime("%d.%m.%Y"),
-                              "days": settings.VALIZA_REPAIR_TOO_LONG_DAYS})
+                              "days": ngettext("щонайменше %(n)d день", "щонайменше %(n)d днів",
+                                               (today - device.state_since).days) % {
+                                                   "n": (today - device.state_since).days}})
     return created

@@ -36,7 +36,7 @@ def test_every_reminder_is_raised_once_when_the_worker_runs_twice(world, suitcas
     worker.run_checks()
     kinds = sorted(Reminder.objects.filter(community=world.a).values_list("kind", flat=True))
     assert kinds == ["cartridge", "internet", "repair", "warranty"]
-    assert "1100 сторінок" in Reminder.objects.get(kind="cartridge").text
+    assert "1100 сторінок після останньої заміни" in Reminder.objects.get(kind="cartridge").text
     # A new cartridge restarts the count: the next reminder comes after another 1000 pages.
     actions.record_maintenance(printer, kind=MaintenanceRecord.Kind.CARTRIDGE, date=today, by=None)
     assert reminders.check() == 0
