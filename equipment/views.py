@@ -58,7 +58,7 @@ def _save_device(request, form, created):
 
 @staff_required("equipment.manage")
 def device_new(request):
-    form = DeviceForm(request.POST or None, community=request.user.community)
+    form = DeviceForm(request.POST if request.method == "POST" else None, community=request.user.community)
     if request.method == "POST":
         done = _save_device(request, form, created=True)
         if done:
@@ -70,7 +70,7 @@ def device_new(request):
 def device(request, pk):
     device = get_object_or_404(Device.objects.select_related("suitcase"), pk=pk, community=request.user.community_id)
     can_manage = _can_manage(request.user)
-    form = DeviceForm(request.POST or None, instance=device, community=request.user.community) if can_manage else None
+    form = DeviceForm(request.POST if request.method == "POST" else None, instance=device, community=request.user.community) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise Http404
@@ -83,8 +83,8 @@ def device(request, pk):
     })
 
 
-@require_POST
 @staff_required("equipment.manage")
+@require_POST
 def maintenance(request, pk):
     device = get_object_or_404(Device, pk=pk, community=request.user.community_id)
     form = MaintenanceForm(request.POST)
@@ -132,7 +132,7 @@ def checklist(request, team_pk, day, subject, stage):
     if thing is None:
         raise Http404
     items = readiness.checklist_items(subject, stage)
-    form = ChecklistForm(request.POST or None, items=items, subject=subject, stage=stage)
+    form = ChecklistForm(request.POST if request.method == "POST" else None, items=items, subject=subject, stage=stage)
     if request.method == "POST" and form.is_valid():
         if stage == Checklist.Stage.AFTER and day > timezone.localdate():
             form.add_error(None, _("Цей виїзд ще не відбувся: перевірку після виїзду записують того дня або пізніше."))
@@ -159,7 +159,7 @@ def checklist(request, team_pk, day, subject, stage):
 @staff_required("equipment.report")
 def report(request):
     """A field administrator (on the laptop, online) reports a device that failed on the way."""
-    form = FailureForm(request.POST or None, community=request.user.community)
+    form = FailureForm(request.POST if request.method == "POST" else None, community=request.user.community)
     if request.method == "POST" and form.is_valid():
         actions.report_failure(form.cleaned_data["device"], what=form.cleaned_data["what"], by=request.user)
         messages.success(request, _("Дякуємо. Техніка повідомлено; пристрій позначено як такий, що потребує "
@@ -190,8 +190,8 @@ def _costs(request, year, form):
     })
 
 
-@require_POST
 @staff_required("equipment.manage")
+@require_POST
 def expense_new(request):
     form = ExpenseForm(request.POST, community=request.user.community)
     if form.is_valid():
@@ -222,8 +222,8 @@ def reminders(request):
     return render(request, "equipment/reminders.html", {"reminders": rows, "can_manage": _can_manage(request.user)})
 
 
-@require_POST
 @staff_required("equipment.manage")
+@require_POST
 def reminder_done(request, pk):
     reminder = get_object_or_404(Reminder, pk=pk, community=request.user.community_id)
     actions.mark_done(reminder, request.user)
