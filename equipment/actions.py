@@ -20,11 +20,20 @@ def save_checklist(team, day, subject, stage, *, items, by, internet_balance=Non
     values = {key: key in items for key in keys}
     passed = all(values.values()) and not (stage == Checklist.Stage.AFTER and damage.strip())
     return Checklist.objects.create(
-        community_id=team.community_id, team=team, day=day, subject=subject, stage=stage,
+        community_id=team.community_id,
+        team=team,
+        day=day,
+        subject=subject,
+        stage=stage,
         suitcase=thing if subject == Checklist.Subject.SUITCASE else None,
         vehicle=thing if subject == Checklist.Subject.VEHICLE else None,
-        items=values, internet_balance=internet_balance, damage=damage.strip(), note=note.strip(),
-        passed=passed, by=by)
+        items=values,
+        internet_balance=internet_balance,
+        damage=damage.strip(),
+        note=note.strip(),
+        passed=passed,
+        by=by,
+    )
 
 
 def set_state(device, state, day):
@@ -40,8 +49,8 @@ def record_maintenance(device, *, kind, date, note="", supplier_case="", by, sta
     may change its state (back to working, or to the warranty repair)."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     record = MaintenanceRecord.objects.create(
-        community_id=device.community_id, device=device, kind=kind, date=date, note=note,
-        supplier_case=supplier_case, by=by)
+        community_id=device.community_id, device=device, kind=kind, date=date, note=note, supplier_case=supplier_case, by=by
+    )
     if kind == MaintenanceRecord.Kind.CARTRIDGE and device.pages_at_cartridge != device.pages:
         device.pages_at_cartridge = device.pages
         device.save(update_fields=["pages_at_cartridge"])
@@ -57,19 +66,25 @@ def report_failure(device, *, what, by):
     device = Device.objects.select_for_update().get(pk=device.pk)
     today = timezone.localdate()
     record = MaintenanceRecord.objects.create(
-        community_id=device.community_id, device=device, kind=MaintenanceRecord.Kind.FAILURE, date=today,
-        note=what, by=by)
+        community_id=device.community_id, device=device, kind=MaintenanceRecord.Kind.FAILURE, date=today, note=what, by=by
+    )
     set_state(device, Device.State.NEEDS_SERVICE, today)
-    Reminder.objects.get_or_create(key=f"failure:{record.pk}", defaults={
-        "community_id": device.community_id, "kind": Reminder.Kind.FAILURE,
-        "text": _("%(device)s (%(suitcase)s) зламався у дорозі: %(what)s") % {
-            "device": device, "suitcase": device.suitcase or _("без валізи"), "what": what}})
+    Reminder.objects.get_or_create(
+        key=f"failure:{record.pk}",
+        defaults={
+            "community_id": device.community_id,
+            "kind": Reminder.Kind.FAILURE,
+            "text": _("%(device)s (%(suitcase)s) зламався у дорозі: %(what)s")
+            % {"device": device, "suitcase": device.suitcase or _("без валізи"), "what": what},
+        },
+    )
     return record
 
 
 def add_expense(community, *, category, date, amount, suitcase=None, note="", by):
-    return Expense.objects.create(community=community, category=category, date=date, amount=amount,
-                                  suitcase=suitcase, note=note, by=by)
+    return Expense.objects.create(
+        community=community, category=category, date=date, amount=amount, suitcase=suitcase, note=note, by=by
+    )
 
 
 def mark_done(reminder, by):

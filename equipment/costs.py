@@ -18,13 +18,15 @@ ZERO = Decimal("0.00")
 
 def rows(community, year):
     """[(month, suitcase name or "", category, amount)] of `year`, grouped (one query)."""
-    grouped = (Expense.objects.filter(community=community, date__year=year)
-               .annotate(month=ExtractMonth("date"))
-               .values("month", "suitcase__name", "category").annotate(total=Sum("amount"))
-               .order_by("month", "suitcase__name", "category"))
+    grouped = (
+        Expense.objects.filter(community=community, date__year=year)
+        .annotate(month=ExtractMonth("date"))
+        .values("month", "suitcase__name", "category")
+        .annotate(total=Sum("amount"))
+        .order_by("month", "suitcase__name", "category")
+    )
     # SQLite sums lose the two decimal places; the export shows kopecks the same on every database.
-    return [(g["month"], g["suitcase__name"] or "", g["category"], Decimal(g["total"]).quantize(ZERO))
-            for g in grouped]
+    return [(g["month"], g["suitcase__name"] or "", g["category"], Decimal(g["total"]).quantize(ZERO)) for g in grouped]
 
 
 def totals(community, year):
@@ -42,8 +44,11 @@ def totals(community, year):
     keys = Expense.Category.values
     return {
         # [(month number, month name, [amount per category, in Expense.Category's order], month total)]
-        "months": [(m, str(MONTHS[m]), [by_month[m].get(k, ZERO) for k in keys], by_month[m]["total"])
-                   for m in range(1, 13) if m in by_month],
+        "months": [
+            (m, str(MONTHS[m]), [by_month[m].get(k, ZERO) for k in keys], by_month[m]["total"])
+            for m in range(1, 13)
+            if m in by_month
+        ],
         "suitcases": sorted(by_suitcase.items()),
         "categories": [by_category.get(k, ZERO) for k in keys],
         "by_category": dict(by_category),
@@ -54,8 +59,10 @@ def totals(community, year):
 def _table(community, year):
     labels = dict(Expense.Category.choices)
     header = [_("Рік"), _("Місяць"), _("Валіза"), _("Стаття витрат"), _("Сума, грн")]
-    body = [[year, month, suitcase or _("загальні"), str(labels.get(category, category)), amount]
-            for month, suitcase, category, amount in rows(community, year)]
+    body = [
+        [year, month, suitcase or _("загальні"), str(labels.get(category, category)), amount]
+        for month, suitcase, category, amount in rows(community, year)
+    ]
     body.append([year, "", "", _("Усього за рік"), sum((r[4] for r in body), ZERO)])
     return header, body
 

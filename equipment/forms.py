@@ -30,8 +30,7 @@ class PastDateField(forms.DateField):
         except OverflowError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("Ця дата ще не настала. Вкажіть сьогоднішню або минулу дату."),
-                                        code="future")
+            raise forms.ValidationError(_("Ця дата ще не настала. Вкажіть сьогоднішню або минулу дату."), code="future")
         return day
 
 
@@ -65,10 +64,16 @@ class DeviceForm(forms.ModelForm):
         if taken.exists():
             other = taken.first()
             raise forms.ValidationError(
-                _("Пристрій із серійним номером %(serial)s уже записано: %(device)s%(where)s. Перевірте номер "
-                  "на наклейці — один пристрій не записують двічі.")
-                % {"serial": serial, "device": other.get_kind_display(),
-                   "where": f" ({other.suitcase})" if other.suitcase_id else ""})
+                _(
+                    "Пристрій із серійним номером %(serial)s уже записано: %(device)s%(where)s. Перевірте номер "
+                    "на наклейці — один пристрій не записують двічі."
+                )
+                % {
+                    "serial": serial,
+                    "device": other.get_kind_display(),
+                    "where": f" ({other.suitcase})" if other.suitcase_id else "",
+                }
+            )
         return serial
 
 
@@ -77,8 +82,9 @@ class MaintenanceForm(forms.Form):
     date = PastDateField(label=_("дата"))
     note = TextField(label=_("опис"), required=False, multiline=True, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     supplier_case = TextField(label=_("номер звернення до постачальника"), required=False, max_length=60)
-    state = forms.ChoiceField(label=_("стан пристрою після цього"), required=False,
-                              choices=[("", _("— не змінився —")), *Device.State.choices])
+    state = forms.ChoiceField(
+        label=_("стан пристрою після цього"), required=False, choices=[("", _("— не змінився —")), *Device.State.choices]
+    )
 
 
 class ExpenseForm(forms.ModelForm):
@@ -98,27 +104,40 @@ class ExpenseForm(forms.ModelForm):
 
 
 class FailureForm(forms.Form):
-    device = forms.ModelChoiceField(label=_("який пристрій"), queryset=Device.objects.none(),
-                                    error_messages={"invalid_choice": _("Оберіть пристрій зі списку.")})
+    device = forms.ModelChoiceField(
+        label=_("який пристрій"),
+        queryset=Device.objects.none(),
+        error_messages={"invalid_choice": _("Оберіть пристрій зі списку.")},
+    )
     what = TextField(label=_("що сталося"), max_length=1000, multiline=True, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["device"].queryset = (Device.objects.filter(community=community, suitcase__isnull=False)
-                                          .exclude(state=Device.State.LOST).select_related("suitcase")
-                                          .order_by("suitcase__name", "kind", "serial"))
+        self.fields["device"].queryset = (
+            Device.objects.filter(community=community, suitcase__isnull=False)
+            .exclude(state=Device.State.LOST)
+            .select_related("suitcase")
+            .order_by("suitcase__name", "kind", "serial")
+        )
         self.fields["device"].label_from_instance = lambda d: f"{d.suitcase} — {d}"
 
 
 class ChecklistForm(forms.Form):
     """The items are checkboxes made from readiness.checklist_items; the rest depends on the stage."""
 
-    internet_balance = forms.DecimalField(label=_("залишок на рахунку мобільного інтернету, грн"), required=False,
-                                          min_value=0, max_digits=8, decimal_places=2)
-    damage = TextField(label=_("що пошкоджено або чого бракує"), required=False, multiline=True, max_length=2000,
-                       widget=forms.Textarea(attrs={"rows": 3}))
-    note = TextField(label=_("примітка"), required=False, multiline=True, max_length=2000,
-                     widget=forms.Textarea(attrs={"rows": 2}))
+    internet_balance = forms.DecimalField(
+        label=_("залишок на рахунку мобільного інтернету, грн"), required=False, min_value=0, max_digits=8, decimal_places=2
+    )
+    damage = TextField(
+        label=_("що пошкоджено або чого бракує"),
+        required=False,
+        multiline=True,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = TextField(
+        label=_("примітка"), required=False, multiline=True, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, items, subject, stage, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,8 +34,9 @@ class Device(models.Model):
         LOST = "lost", _("втрачено")
 
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="devices")
-    suitcase = models.ForeignKey("teams.Suitcase", verbose_name=_("у валізі"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="devices")
+    suitcase = models.ForeignKey(
+        "teams.Suitcase", verbose_name=_("у валізі"), null=True, blank=True, on_delete=models.SET_NULL, related_name="devices"
+    )
     kind = models.CharField(_("що це"), max_length=20, choices=Kind.choices)
     model = models.CharField(_("модель"), max_length=100, blank=True)
     serial = models.CharField(_("серійний номер"), max_length=60)
@@ -54,7 +55,8 @@ class Device(models.Model):
         ordering = ["suitcase__name", "kind", "serial"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "serial"], name="equipment_serial_unique_in_community",
+                fields=["community", "serial"],
+                name="equipment_serial_unique_in_community",
                 violation_error_message=_("Пристрій з таким серійним номером уже є в громаді."),
             ),
         ]
@@ -85,13 +87,12 @@ class Checklist(models.Model):
     day = models.DateField(_("день виїзду"))
     subject = models.CharField(_("що перевірено"), max_length=10, choices=Subject.choices)
     stage = models.CharField(_("коли"), max_length=10, choices=Stage.choices)
-    suitcase = models.ForeignKey("teams.Suitcase", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="checklists")
-    vehicle = models.ForeignKey("teams.Vehicle", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="checklists")
+    suitcase = models.ForeignKey("teams.Suitcase", null=True, blank=True, on_delete=models.CASCADE, related_name="checklists")
+    vehicle = models.ForeignKey("teams.Vehicle", null=True, blank=True, on_delete=models.CASCADE, related_name="checklists")
     items = models.JSONField(_("пункти"), default=dict)
-    internet_balance = models.DecimalField(_("залишок на рахунку інтернету, грн"), max_digits=8, decimal_places=2,
-                                           null=True, blank=True)
+    internet_balance = models.DecimalField(
+        _("залишок на рахунку інтернету, грн"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     damage = models.TextField(_("пошкодження, нестача"), blank=True)
     note = models.TextField(_("примітка"), blank=True)
     passed = models.BooleanField(_("усе гаразд"), default=False)
@@ -105,8 +106,10 @@ class Checklist(models.Model):
         indexes = [models.Index(fields=["suitcase", "day"]), models.Index(fields=["vehicle", "day"])]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(subject="suitcase", suitcase__isnull=False, vehicle__isnull=True)
-                           | models.Q(subject="vehicle", vehicle__isnull=False, suitcase__isnull=True)),
+                condition=(
+                    models.Q(subject="suitcase", suitcase__isnull=False, vehicle__isnull=True)
+                    | models.Q(subject="vehicle", vehicle__isnull=False, suitcase__isnull=True)
+                ),
                 name="equipment_checklist_names_its_subject",
                 violation_error_message=_("Контрольний список стосується або валізи, або автомобіля."),
             ),
@@ -154,12 +157,12 @@ class Expense(models.Model):
         OTHER = "other", _("інше")
 
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
-    suitcase = models.ForeignKey("teams.Suitcase", verbose_name=_("валіза"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="expenses")
+    suitcase = models.ForeignKey(
+        "teams.Suitcase", verbose_name=_("валіза"), null=True, blank=True, on_delete=models.PROTECT, related_name="expenses"
+    )
     category = models.CharField(_("стаття витрат"), max_length=20, choices=Category.choices)
     date = models.DateField(_("дата оплати"))
-    amount = models.DecimalField(_("сума, грн"), max_digits=10, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(_("сума, грн"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     note = models.CharField(_("примітка"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,8 +172,11 @@ class Expense(models.Model):
         verbose_name_plural = _("витрати")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="equipment_expense_positive",
-                                   violation_error_message=_("Сума має бути більше нуля.")),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="equipment_expense_positive",
+                violation_error_message=_("Сума має бути більше нуля."),
+            ),
         ]
 
 
@@ -191,8 +197,7 @@ class Reminder(models.Model):
     text = models.TextField(_("нагадування"))
     created_at = models.DateTimeField(_("з'явилося"), auto_now_add=True)
     done_at = models.DateTimeField(_("виконано"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("нагадування техніку")

@@ -41,15 +41,16 @@ def checklist_items(subject, stage):
 
 def failed_items(checklist):
     """Labels of the items of `checklist` that were not fine."""
-    return [str(label) for key, label in checklist_items(checklist.subject, checklist.stage)
-            if not checklist.items.get(key)]
+    return [str(label) for key, label in checklist_items(checklist.subject, checklist.stage) if not checklist.items.get(key)]
 
 
 def suitcases_with_devices(community):
     """The community's suitcases with their devices (two queries)."""
-    return list(Suitcase.objects.filter(community=community)
-                .prefetch_related(Prefetch("devices", queryset=Device.objects.order_by("kind", "serial")))
-                .order_by("name", "pk"))
+    return list(
+        Suitcase.objects.filter(community=community)
+        .prefetch_related(Prefetch("devices", queryset=Device.objects.order_by("kind", "serial")))
+        .order_by("name", "pk")
+    )
 
 
 def device_problems(suitcase):
@@ -59,16 +60,16 @@ def device_problems(suitcase):
         problems.append(_("валіза не в роботі"))
     for device in suitcase.devices.all():
         if device.needed and device.state != Device.State.WORKING:
-            problems.append(_("%(device)s — %(state)s") % {"device": device.get_kind_display(),
-                                                          "state": device.get_state_display()})
+            problems.append(
+                _("%(device)s — %(state)s") % {"device": device.get_kind_display(), "state": device.get_state_display()}
+            )
     return problems
 
 
 def latest_checks(community, days, stage=Checklist.Stage.BEFORE):
     """{(subject, suitcase or vehicle id, day): the latest checklist at `stage`} (one query)."""
     out = {}
-    rows = (Checklist.objects.filter(community=community, day__in=list(days), stage=stage)
-            .order_by("day", "created_at", "pk"))
+    rows = Checklist.objects.filter(community=community, day__in=list(days), stage=stage).order_by("day", "created_at", "pk")
     for row in rows:  # later rows overwrite earlier ones: the latest of the day counts
         out[(row.subject, row.suitcase_id or row.vehicle_id, row.day)] = row
     return out
@@ -80,7 +81,8 @@ def check_problem(checklist):
         return ""
     failed = failed_items(checklist)
     return _("перевірка перед виїздом не пройдена (%(items)s)") % {
-        "items": "; ".join(failed).lower() or _("позначено як неготову")}
+        "items": "; ".join(failed).lower() or _("позначено як неготову")
+    }
 
 
 def unready(community, days):
@@ -92,8 +94,7 @@ def unready(community, days):
     for suitcase in suitcases:
         always = device_problems(suitcase)
         for day in days:
-            problems = always + [p for p in [check_problem(checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day)))]
-                                 if p]
+            problems = always + [p for p in [check_problem(checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day)))] if p]
             if problems:
                 out[(suitcase.pk, day)] = "; ".join(str(p) for p in problems)
     return out
@@ -106,9 +107,11 @@ def board(community, days):
     checks = latest_checks(community, days)
     rows = []
     for suitcase in suitcases:
-        rows.append({
-            "suitcase": suitcase,
-            "problems": device_problems(suitcase),
-            "checks": [(day, checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day))) for day in sorted(days)],
-        })
+        rows.append(
+            {
+                "suitcase": suitcase,
+                "problems": device_problems(suitcase),
+                "checks": [(day, checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day))) for day in sorted(days)],
+            }
+        )
     return rows

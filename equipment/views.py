@@ -35,10 +35,16 @@ def devices(request):
     for suitcase in suitcases:
         suitcase.problems = readiness.device_problems(suitcase)
     shelf = Device.objects.filter(community=community, suitcase__isnull=True).order_by("kind", "serial")
-    return render(request, "equipment/devices.html", {
-        "suitcases": suitcases, "shelf": shelf, "can_manage": _can_manage(request.user),
-        "open_reminders": Reminder.objects.filter(community=community, done_at__isnull=True).count(),
-    })
+    return render(
+        request,
+        "equipment/devices.html",
+        {
+            "suitcases": suitcases,
+            "shelf": shelf,
+            "can_manage": _can_manage(request.user),
+            "open_reminders": Reminder.objects.filter(community=community, done_at__isnull=True).count(),
+        },
+    )
 
 
 def _save_device(request, form, created):
@@ -70,17 +76,25 @@ def device_new(request):
 def device(request, pk):
     device = get_object_or_404(Device.objects.select_related("suitcase"), pk=pk, community=request.user.community_id)
     can_manage = _can_manage(request.user)
-    form = DeviceForm(request.POST if request.method == "POST" else None, instance=device, community=request.user.community) if can_manage else None
+    data = request.POST if request.method == "POST" else None
+    form = DeviceForm(data, instance=device, community=request.user.community) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise Http404
         done = _save_device(request, form, created=False)
         if done:
             return done
-    return render(request, "equipment/device.html", {
-        "device": device, "form": form, "can_manage": can_manage,
-        "log": device.maintenance.select_related("by"), "maintenance_form": MaintenanceForm() if can_manage else None,
-    })
+    return render(
+        request,
+        "equipment/device.html",
+        {
+            "device": device,
+            "form": form,
+            "can_manage": can_manage,
+            "log": device.maintenance.select_related("by"),
+            "maintenance_form": MaintenanceForm() if can_manage else None,
+        },
+    )
 
 
 @staff_required("equipment.manage")
@@ -92,10 +106,18 @@ def maintenance(request, pk):
         actions.record_maintenance(device, by=request.user, **form.cleaned_data)
         messages.success(request, _("Записано в журнал обслуговування."))
         return redirect("equipment:device", pk=device.pk)
-    return render(request, "equipment/device.html", {
-        "device": device, "form": DeviceForm(instance=device, community=request.user.community), "can_manage": True,
-        "log": device.maintenance.select_related("by"), "maintenance_form": form,
-    }, status=200)
+    return render(
+        request,
+        "equipment/device.html",
+        {
+            "device": device,
+            "form": DeviceForm(instance=device, community=request.user.community),
+            "can_manage": True,
+            "log": device.maintenance.select_related("by"),
+            "maintenance_form": form,
+        },
+        status=200,
+    )
 
 
 @staff_required("equipment.view")
@@ -110,21 +132,33 @@ def checklists(request):
     rows = []
     for entry in entries:
         team = entry.team
-        rows.append({"entry": entry, "things": [
-            (subject, thing, [(stage, done.get((team.pk, subject, stage))) for stage in Checklist.Stage.values])
-            for subject, thing in ((Checklist.Subject.SUITCASE, team.suitcase), (Checklist.Subject.VEHICLE, team.vehicle))
-            if thing is not None]})
-    return render(request, "equipment/checklists.html", {
-        "day": day, "rows": rows, "can_manage": _can_manage(request.user),
-        "prev_day": day - datetime.timedelta(days=1), "next_day": day + datetime.timedelta(days=1),
-    })
+        rows.append(
+            {
+                "entry": entry,
+                "things": [
+                    (subject, thing, [(stage, done.get((team.pk, subject, stage))) for stage in Checklist.Stage.values])
+                    for subject, thing in ((Checklist.Subject.SUITCASE, team.suitcase), (Checklist.Subject.VEHICLE, team.vehicle))
+                    if thing is not None
+                ],
+            }
+        )
+    return render(
+        request,
+        "equipment/checklists.html",
+        {
+            "day": day,
+            "rows": rows,
+            "can_manage": _can_manage(request.user),
+            "prev_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+        },
+    )
 
 
 @staff_required("equipment.manage")
 def checklist(request, team_pk, day, subject, stage):
     # Another community's team looks exactly like one that does not exist, and nothing is saved.
-    team = get_object_or_404(Team.objects.select_related("suitcase", "vehicle"), pk=team_pk,
-                             community=request.user.community_id)
+    team = get_object_or_404(Team.objects.select_related("suitcase", "vehicle"), pk=team_pk, community=request.user.community_id)
     day = iso_date(day)
     if day is None or subject not in Checklist.Subject.values or stage not in Checklist.Stage.values:
         raise Http404
@@ -138,22 +172,44 @@ def checklist(request, team_pk, day, subject, stage):
             form.add_error(None, _("Цей виїзд ще не відбувся: перевірку після виїзду записують того дня або пізніше."))
         else:
             saved = actions.save_checklist(
-                team, day, subject, stage, items=form.checked(), by=request.user,
+                team,
+                day,
+                subject,
+                stage,
+                items=form.checked(),
+                by=request.user,
                 internet_balance=form.cleaned_data.get("internet_balance"),
-                damage=form.cleaned_data.get("damage", ""), note=form.cleaned_data.get("note", ""))
+                damage=form.cleaned_data.get("damage", ""),
+                note=form.cleaned_data.get("note", ""),
+            )
             if saved.passed:
                 messages.success(request, _("Перевірку записано: усе гаразд."))
             else:
-                messages.warning(request, _("Перевірку записано. Не гаразд: %(items)s%(damage)s") % {
-                    "items": "; ".join(readiness.failed_items(saved)) or "—",
-                    "damage": (". " + _("Пошкодження: ") + saved.damage) if saved.damage else ""})
+                messages.warning(
+                    request,
+                    _("Перевірку записано. Не гаразд: %(items)s%(damage)s")
+                    % {
+                        "items": "; ".join(readiness.failed_items(saved)) or "—",
+                        "damage": (". " + _("Пошкодження: ") + saved.damage) if saved.damage else "",
+                    },
+                )
             return redirect(f"{redirect('equipment:checklists').url}?day={day.isoformat()}")
-    last = (Checklist.objects.filter(team=team, day=day, subject=subject, stage=stage)
-            .order_by("-created_at", "-pk").first())
-    return render(request, "equipment/checklist.html", {
-        "team": team, "day": day, "thing": thing, "subject": subject, "stage": stage, "form": form, "last": last,
-        "stage_label": Checklist.Stage(stage).label, "subject_label": Checklist.Subject(subject).label,
-    })
+    last = Checklist.objects.filter(team=team, day=day, subject=subject, stage=stage).order_by("-created_at", "-pk").first()
+    return render(
+        request,
+        "equipment/checklist.html",
+        {
+            "team": team,
+            "day": day,
+            "thing": thing,
+            "subject": subject,
+            "stage": stage,
+            "form": form,
+            "last": last,
+            "stage_label": Checklist.Stage(stage).label,
+            "subject_label": Checklist.Subject(subject).label,
+        },
+    )
 
 
 @staff_required("equipment.report")
@@ -162,8 +218,7 @@ def report(request):
     form = FailureForm(request.POST if request.method == "POST" else None, community=request.user.community)
     if request.method == "POST" and form.is_valid():
         actions.report_failure(form.cleaned_data["device"], what=form.cleaned_data["what"], by=request.user)
-        messages.success(request, _("Дякуємо. Техніка повідомлено; пристрій позначено як такий, що потребує "
-                                    "обслуговування."))
+        messages.success(request, _("Дякуємо. Техніка повідомлено; пристрій позначено як такий, що потребує обслуговування."))
         return redirect("equipment:report")
     return render(request, "equipment/report.html", {"form": form})
 
@@ -184,10 +239,17 @@ def costs_page(request):
 def _costs(request, year, form):
     community = request.user.community
     labels = Expense.Category.choices
-    return render(request, "equipment/costs.html", {
-        "year": year, "totals": costs.totals(community, year), "labels": labels, "form": form,
-        "recent": Expense.objects.filter(community=community, date__year=year).select_related("suitcase")[:50],
-    })
+    return render(
+        request,
+        "equipment/costs.html",
+        {
+            "year": year,
+            "totals": costs.totals(community, year),
+            "labels": labels,
+            "form": form,
+            "recent": Expense.objects.filter(community=community, date__year=year).select_related("suitcase")[:50],
+        },
+    )
 
 
 @staff_required("equipment.manage")
@@ -207,8 +269,10 @@ def expense_new(request):
 def costs_export(request):
     year = _year(request)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(costs.as_xlsx(request.user.community, year),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            costs.as_xlsx(request.user.community, year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="vytraty-{year}.xlsx"'
         return response
     response = HttpResponse(costs.as_csv(request.user.community, year), content_type="text/csv; charset=utf-8")

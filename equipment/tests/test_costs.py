@@ -24,13 +24,18 @@ def year_of_costs(world):
     one = Suitcase.objects.create(community=world.a, name="Валіза 1")
     two = Suitcase.objects.create(community=world.a, name="Валіза 2")
     rows = [
-        (one, C.CARTRIDGES, 1, "700"), (one, C.INTERNET, 1, "150"), (two, C.INTERNET, 1, "100"),
-        (one, C.INTERNET, 2, "150"), (None, C.TRANSPORT, 2, "1200.50"), (None, C.GUARD, 3, "800"),
+        (one, C.CARTRIDGES, 1, "700"),
+        (one, C.INTERNET, 1, "150"),
+        (two, C.INTERNET, 1, "100"),
+        (one, C.INTERNET, 2, "150"),
+        (None, C.TRANSPORT, 2, "1200.50"),
+        (None, C.GUARD, 3, "800"),
         (two, C.CARTRIDGES, 3, "700"),
     ]
     for suitcase, category, month, amount in rows:
-        actions.add_expense(world.a, category=category, date=datetime.date(year, month, 15), amount=Decimal(amount),
-                            suitcase=suitcase, by=None)
+        actions.add_expense(
+            world.a, category=category, date=datetime.date(year, month, 15), amount=Decimal(amount), suitcase=suitcase, by=None
+        )
     # Not counted: another year, another community.
     actions.add_expense(world.a, category=C.GUARD, date=datetime.date(year + 1, 1, 1), amount=Decimal("999"), by=None)
     actions.add_expense(world.b, category=C.GUARD, date=datetime.date(year, 1, 1), amount=Decimal("999"), by=None)
@@ -43,8 +48,12 @@ def test_totals_per_month_per_suitcase_per_category_and_for_the_year(world, year
     months = {m: total for m, _name, _amounts, total in t["months"]}
     assert months == {1: Decimal("950"), 2: Decimal("1350.50"), 3: Decimal("1500")}
     assert dict(t["suitcases"]) == {"": Decimal("2000.50"), "Валіза 1": Decimal("1000"), "Валіза 2": Decimal("800")}
-    assert t["by_category"] == {C.CARTRIDGES: Decimal("1400"), C.INTERNET: Decimal("400"),
-                                C.TRANSPORT: Decimal("1200.50"), C.GUARD: Decimal("800")}
+    assert t["by_category"] == {
+        C.CARTRIDGES: Decimal("1400"),
+        C.INTERNET: Decimal("400"),
+        C.TRANSPORT: Decimal("1200.50"),
+        C.GUARD: Decimal("800"),
+    }
     assert t["months"][0][1] == "Січень"
 
 

@@ -27,17 +27,29 @@ def tech(world):
 def team(world):
     suitcase = Suitcase.objects.create(community=world.a, name="Валіза 1")
     vehicle = Vehicle.objects.create(community=world.a, name="Авто 1")
-    team = Team.objects.create(community=world.a, name="Команда 1", office=world.a.offices.get(), suitcase=suitcase,
-                               vehicle=vehicle)
+    team = Team.objects.create(
+        community=world.a, name="Команда 1", office=world.a.offices.get(), suitcase=suitcase, vehicle=vehicle
+    )
     for weekday in range(7):
         TeamShift.objects.create(team=team, weekday=weekday, start=datetime.time(9), end=datetime.time(17))
     return team
 
 
 def test_the_technician_adds_a_device_to_a_suitcase(world, tech, team):
-    response = tech.post("/staff/equipment/devices/new/", {
-        "kind": "printer", "model": "Epson L3250", "serial": " x123 456 ", "suitcase": team.suitcase.pk,
-        "needed": "on", "state": "working", "warranty_until": "01.06.2027", "supplier": "ТОВ Постач", "pages": "0"})
+    response = tech.post(
+        "/staff/equipment/devices/new/",
+        {
+            "kind": "printer",
+            "model": "Epson L3250",
+            "serial": " x123 456 ",
+            "suitcase": team.suitcase.pk,
+            "needed": "on",
+            "state": "working",
+            "warranty_until": "01.06.2027",
+            "supplier": "ТОВ Постач",
+            "pages": "0",
+        },
+    )
     saved = Device.objects.get()
     assert response.status_code == 302 and saved.serial == "X123 456" and saved.community == world.a
     assert saved.warranty_until == datetime.date(2027, 6, 1) and saved.state_since == timezone.localdate()
@@ -45,8 +57,7 @@ def test_the_technician_adds_a_device_to_a_suitcase(world, tech, team):
 
 def test_a_serial_used_twice_is_refused_in_words_and_nothing_is_saved(world, tech, team):
     device(world, team.suitcase, Device.Kind.LAPTOP, serial="ABC-1")
-    response = tech.post("/staff/equipment/devices/new/", {
-        "kind": "laptop", "serial": "abc-1", "state": "working", "pages": "0"})
+    response = tech.post("/staff/equipment/devices/new/", {"kind": "laptop", "serial": "abc-1", "state": "working", "pages": "0"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "Пристрій із серійним номером ABC-1 уже записано: ноутбук (Валіза 1)" in page
@@ -56,32 +67,36 @@ def test_a_serial_used_twice_is_refused_in_words_and_nothing_is_saved(world, tec
 
 
 def test_a_checklist_for_another_communitys_team_is_404_and_nothing_is_saved(world, tech, team):
-    other = Team.objects.create(community=world.b, name="Чужа", office=world.b.offices.get(),
-                                suitcase=Suitcase.objects.create(community=world.b, name="Чужа валіза"))
+    other = Team.objects.create(
+        community=world.b,
+        name="Чужа",
+        office=world.b.offices.get(),
+        suitcase=Suitcase.objects.create(community=world.b, name="Чужа валіза"),
+    )
     day = timezone.localdate().isoformat()
     url = f"/staff/equipment/checklists/{other.pk}/{day}/suitcase/before/"
     assert tech.get(url).status_code == 404
     assert tech.post(url, {"item_charged": "on"}).status_code == 404
     missing = f"/staff/equipment/checklists/{other.pk + 1000}/{day}/suitcase/before/"
     assert tech.post(missing, {}).status_code == 404
-    for bad in (f"{team.pk}/2026-02-30/suitcase/before", f"{team.pk}/{day}/boat/before",
-                f"{team.pk}/{day}/suitcase/during"):
+    for bad in (f"{team.pk}/2026-02-30/suitcase/before", f"{team.pk}/{day}/boat/before", f"{team.pk}/{day}/suitcase/during"):
         assert tech.post(f"/staff/equipment/checklists/{bad}/", {}).status_code == 404
     assert not Checklist.objects.exists()
 
 
 def test_the_after_trip_check_of_a_trip_still_to_come_is_refused_in_words(world, tech, team):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = tech.post(f"/staff/equipment/checklists/{team.pk}/{tomorrow}/suitcase/after/",
-                         {"item_returned": "on"})
+    response = tech.post(f"/staff/equipment/checklists/{team.pk}/{tomorrow}/suitcase/after/", {"item_returned": "on"})
     assert response.status_code == 200 and "Цей виїзд ще не відбувся" in response.content.decode()
     assert not Checklist.objects.exists()
 
 
 def test_after_the_trip_damage_is_recorded_and_the_check_does_not_pass(world, tech, team):
     today = timezone.localdate().isoformat()
-    tech.post(f"/staff/equipment/checklists/{team.pk}/{today}/suitcase/after/",
-              {"item_returned": "on", "damage": "Тріснув екран сканера"})
+    tech.post(
+        f"/staff/equipment/checklists/{team.pk}/{today}/suitcase/after/",
+        {"item_returned": "on", "damage": "Тріснув екран сканера"},
+    )
     saved = Checklist.objects.get()
     assert saved.items == {"returned": True} and saved.damage == "Тріснув екран сканера" and not saved.passed
 
@@ -89,14 +104,19 @@ def test_after_the_trip_damage_is_recorded_and_the_check_does_not_pass(world, te
 def test_upkeep_dated_in_the_future_is_refused_in_words_and_nothing_changes(world, tech, team):
     printer = device(world, team.suitcase, Device.Kind.PRINTER, pages=900)
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).strftime("%d.%m.%Y")
-    response = tech.post(f"/staff/equipment/devices/{printer.pk}/maintenance/",
-                         {"kind": "cartridge", "date": tomorrow})
+    response = tech.post(f"/staff/equipment/devices/{printer.pk}/maintenance/", {"kind": "cartridge", "date": tomorrow})
     assert "Ця дата ще не настала" in response.content.decode()
     printer.refresh_from_db()
     assert not MaintenanceRecord.objects.exists() and printer.pages_at_cartridge == 0
-    tech.post(f"/staff/equipment/devices/{printer.pk}/maintenance/",
-              {"kind": "warranty", "date": timezone.localdate().strftime("%d.%m.%Y"), "supplier_case": "W-77",
-               "state": "warranty_repair"})
+    tech.post(
+        f"/staff/equipment/devices/{printer.pk}/maintenance/",
+        {
+            "kind": "warranty",
+            "date": timezone.localdate().strftime("%d.%m.%Y"),
+            "supplier_case": "W-77",
+            "state": "warranty_repair",
+        },
+    )
     printer.refresh_from_db()
     assert printer.state == Device.State.WARRANTY_REPAIR and MaintenanceRecord.objects.get().supplier_case == "W-77"
 
@@ -115,15 +135,18 @@ def test_an_expense_in_the_future_or_of_no_amount_is_refused_in_words(world, tec
 def test_another_communitys_device_is_404(world, tech):
     other = Device.objects.create(community=world.b, kind="laptop", serial="B-1")
     assert tech.get(f"/staff/equipment/devices/{other.pk}/").status_code == 404
-    assert tech.post(f"/staff/equipment/devices/{other.pk}/maintenance/",
-                     {"kind": "repair", "date": "01.01.2026"}).status_code == 404
+    assert (
+        tech.post(f"/staff/equipment/devices/{other.pk}/maintenance/", {"kind": "repair", "date": "01.01.2026"}).status_code
+        == 404
+    )
     assert not MaintenanceRecord.objects.exists()
 
 
 def test_a_field_administrator_reports_a_device_failing_on_the_way(world, team):
     laptop = device(world, team.suitcase, Device.Kind.LAPTOP)
-    other = Device.objects.create(community=world.b, kind="laptop", serial="B-1",
-                                  suitcase=Suitcase.objects.create(community=world.b, name="Чужа"))
+    other = Device.objects.create(
+        community=world.b, kind="laptop", serial="B-1", suitcase=Suitcase.objects.create(community=world.b, name="Чужа")
+    )
     admin = client_of(world.users["field_admin"])
     refused = admin.post("/staff/equipment/report/", {"device": other.pk, "what": "Не вмикається"})
     assert "Оберіть пристрій зі списку" in refused.content.decode()

@@ -62,8 +62,9 @@ def test_a_suitcase_out_of_service_is_not_planned(world, team):
 def test_a_failed_pre_trip_check_takes_the_team_off_that_day_only_and_a_passing_recheck_brings_it_back(world, team):
     tuesday = MONDAY + datetime.timedelta(days=1)
     tech = world.users["technician"]
-    equipment.save_checklist(team, tuesday, Checklist.Subject.SUITCASE, Checklist.Stage.BEFORE,
-                             items=ALL_FINE - {"paper"}, by=tech)
+    equipment.save_checklist(
+        team, tuesday, Checklist.Subject.SUITCASE, Checklist.Stage.BEFORE, items=ALL_FINE - {"paper"}, by=tech
+    )
     equipment.save_checklist(team, MONDAY, Checklist.Subject.SUITCASE, Checklist.Stage.BEFORE, items=ALL_FINE, by=tech)
     assert shift_days(world) == weekdays(0, 2, 3, 4)
     note = team_notes(actions.week_for(world.a, MONDAY))[0]
@@ -73,15 +74,17 @@ def test_a_failed_pre_trip_check_takes_the_team_off_that_day_only_and_a_passing_
 
 
 def test_a_failed_vehicle_check_does_not_stop_the_suitcase(world, team):
-    equipment.save_checklist(team, MONDAY, Checklist.Subject.VEHICLE, Checklist.Stage.BEFORE, items=set(),
-                             by=world.users["technician"])
+    equipment.save_checklist(
+        team, MONDAY, Checklist.Subject.VEHICLE, Checklist.Stage.BEFORE, items=set(), by=world.users["technician"]
+    )
     assert shift_days(world) == weekdays(0, 1, 2, 3, 4)
 
 
 def test_the_board_shows_each_suitcases_readiness(world, team):
     device(world, team.suitcase, Device.Kind.ROUTER, state=Device.State.NEEDS_SERVICE)
-    equipment.save_checklist(team, MONDAY, Checklist.Subject.SUITCASE, Checklist.Stage.BEFORE, items=ALL_FINE,
-                             by=world.users["technician"])
+    equipment.save_checklist(
+        team, MONDAY, Checklist.Subject.SUITCASE, Checklist.Stage.BEFORE, items=ALL_FINE, by=world.users["technician"]
+    )
     client = Client()
     client.force_login(world.users["coordinator"])
     page = client.get(f"/staff/planning/?week={MONDAY.isoformat()}").content.decode()

@@ -29,8 +29,13 @@ def test_every_reminder_is_raised_once_when_the_worker_runs_twice(world, suitcas
     settings.VALIZA_CARTRIDGE_PAGES = 1000
     printer = device(world, suitcase, Device.Kind.PRINTER, pages=1200, pages_at_cartridge=100)
     device(world, suitcase, Device.Kind.LAPTOP, warranty_until=today + datetime.timedelta(days=10))
-    device(world, suitcase, Device.Kind.ROUTER, state=Device.State.WARRANTY_REPAIR,
-           state_since=today - datetime.timedelta(days=settings.VALIZA_REPAIR_TOO_LONG_DAYS))
+    device(
+        world,
+        suitcase,
+        Device.Kind.ROUTER,
+        state=Device.State.WARRANTY_REPAIR,
+        state_since=today - datetime.timedelta(days=settings.VALIZA_REPAIR_TOO_LONG_DAYS),
+    )
     settings.VALIZA_INTERNET_TOPUP_DAYS = (month_end(today) - today).days  # today is in the top-up days
     worker.run_checks()
     worker.run_checks()
@@ -55,8 +60,9 @@ def test_nothing_is_due_for_a_kit_in_order(world, suitcase, settings):
 def test_a_suitcase_whose_internet_is_paid_in_the_top_up_days_is_not_reminded(world, suitcase, settings):
     today = timezone.localdate()
     settings.VALIZA_INTERNET_TOPUP_DAYS = (month_end(today) - today).days
-    actions.add_expense(world.a, category=Expense.Category.INTERNET, date=today, amount=Decimal("150"),
-                        suitcase=suitcase, by=None)
+    actions.add_expense(
+        world.a, category=Expense.Category.INTERNET, date=today, amount=Decimal("150"), suitcase=suitcase, by=None
+    )
     other = Suitcase.objects.create(community=world.a, name="Валіза 2")
     assert reminders.check() == 1
     assert Reminder.objects.get().key.startswith(f"internet:{other.pk}:")
