@@ -1,5 +1,7 @@
 """Forms of the equipment pages; every date a person types is checked here (never a 500)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,22 @@ class AnyDateField(PastDateField):
             return forms.DateField.clean(self, value)
         except OverflowError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class MoneyField(forms.DecimalField):
+    """Hryvnias as people write them: "150", "87,50", "1 200.50"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = _("Напишіть суму цифрами, наприклад 150 або 87,50.")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)
 
 
 class DeviceForm(forms.ModelForm):
@@ -90,6 +108,7 @@ class MaintenanceForm(forms.Form):
 class ExpenseForm(forms.ModelForm):
     formfield_callback = text_formfield
     date = PastDateField(label=_("дата оплати"))
+    amount = MoneyField(label=_("сума, грн"), min_value=Decimal("0.01"))
 
     class Meta:
         model = Expense
@@ -125,8 +144,8 @@ class FailureForm(forms.Form):
 class ChecklistForm(forms.Form):
     """The items are checkboxes made from readiness.checklist_items; the rest depends on the stage."""
 
-    internet_balance = forms.DecimalField(
-        label=_("залишок на рахунку мобільного інтернету, грн"), required=False, min_value=0, max_digits=8, decimal_places=2
+    internet_balance = MoneyField(
+        label=_("залишок на рахунку мобільного інтернету, грн"), required=False, min_value=0, max_digits=8
     )
     damage = TextField(
         label=_("що пошкоджено або чого бракує"),

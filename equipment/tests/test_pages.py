@@ -161,3 +161,14 @@ def test_a_field_administrator_reports_a_device_failing_on_the_way(world, team):
 def test_the_days_checks_list_the_teams_that_travel(world, tech, team):
     page = tech.get("/staff/equipment/checklists/?day=2026-13-01").content.decode()  # junk: today
     assert "Команда 1" in page and "Валіза 1" in page and "Авто 1" in page
+
+
+def test_an_amount_is_taken_as_people_write_it(world, tech, team):
+    response = tech.post(
+        "/staff/equipment/costs/new/",
+        {"date": timezone.localdate().strftime("%d.%m.%Y"), "category": "transport", "amount": "1 200,50",
+         "suitcase": team.suitcase.pk},
+    )
+    assert response.status_code == 302
+    saved = Expense.objects.get()
+    assert str(saved.amount) == "1200.50" and saved.suitcase == team.suitcase and saved.by == world.users["technician"]
