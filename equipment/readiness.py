@@ -7,6 +7,8 @@ for next week cannot wait for checklists that are worked on the morning of each 
 check only the devices decide; a failed check takes the suitcase off that day.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,33 +87,33 @@ def check_problem(checklist):
     }
 
 
-def unready(community, days):
-    """{(suitcase id, day): why it may not travel} for the community's suitcases that are not ready
-    on each of `days` (three queries, whatever the number of suitcases and days)."""
+@dataclass
+class Kit:
+    """The community's suitcases on some days: `unready` {(suitcase id, day): why} for the planner,
+    `rows` for the board (each suitcase, its device problems, its pre-trip check each day or None)."""
+
+    days: list
+    unready: dict
+    rows: list
+
+
+def kit(community, days):
+    """The Kit of `community` on `days` (three queries, whatever the number of suitcases and days)."""
+    days = sorted(days)
     suitcases = suitcases_with_devices(community)
     checks = latest_checks(community, days)
-    out = {}
+    unready, rows = {}, []
     for suitcase in suitcases:
         always = device_problems(suitcase)
-        for day in days:
-            problems = always + [p for p in [check_problem(checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day)))] if p]
+        day_checks = [(day, checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day))) for day in days]
+        for day, check in day_checks:
+            problems = [str(p) for p in [*always, check_problem(check)] if p]
             if problems:
-                out[(suitcase.pk, day)] = "; ".join(str(p) for p in problems)
-    return out
+                unready[(suitcase.pk, day)] = "; ".join(problems)
+        rows.append({"suitcase": suitcase, "problems": always, "checks": day_checks})
+    return Kit(days, unready, rows)
 
 
-def board(community, days):
-    """What the planning board shows about the kit: one row per suitcase with its problems and its
-    pre-trip check on each of `days` (None: not checked yet)."""
-    suitcases = suitcases_with_devices(community)
-    checks = latest_checks(community, days)
-    rows = []
-    for suitcase in suitcases:
-        rows.append(
-            {
-                "suitcase": suitcase,
-                "problems": device_problems(suitcase),
-                "checks": [(day, checks.get((Checklist.Subject.SUITCASE, suitcase.pk, day))) for day in sorted(days)],
-            }
-        )
-    return rows
+def unready(community, days):
+    """{(suitcase id, day): why it may not travel} for the community's suitcases not ready on `days`."""
+    return kit(community, days).unready

@@ -166,8 +166,12 @@ def test_the_days_checks_list_the_teams_that_travel(world, tech, team):
 def test_an_amount_is_taken_as_people_write_it(world, tech, team):
     response = tech.post(
         "/staff/equipment/costs/new/",
-        {"date": timezone.localdate().strftime("%d.%m.%Y"), "category": "transport", "amount": "1 200,50",
-         "suitcase": team.suitcase.pk},
+        {
+            "date": timezone.localdate().strftime("%d.%m.%Y"),
+            "category": "transport",
+            "amount": "1 200,50",
+            "suitcase": team.suitcase.pk,
+        },
     )
     assert response.status_code == 302
     saved = Expense.objects.get()

@@ -23,12 +23,12 @@ from communities.models import Community, DistrictContact, Office, Settlement
 from demo import trips
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
+from equipment import actions as equipment_actions
+from equipment.models import Device, Expense
 from payments import budget
 from planning.models import FixedPoint, Session, Trip
 from quality import actions as quality_actions
 from quality.models import Proposal
-from equipment import actions as equipment_actions
-from equipment.models import Device, Expense
 from teams.models import Suitcase, Team, TeamShift, Vehicle
 from visits import actions
 from visits.models import Channel, PaymentMethod, RejectReason, Relation, Status, VisitRequest
