@@ -125,7 +125,8 @@ def checklists(request):
     """The teams that travel on a day, with their suitcase and vehicle and the checks done."""
     community = request.user.community
     day = iso_date(request.GET.get("day")) or timezone.localdate()
-    entries = rosters.plan_days(rosters.teams_for_rosters(community), [day]).get(day, [])
+    entries = rosters.plan_days(rosters.teams_for_rosters(community), [day], readiness.unready(community, [day]))
+    entries = entries.get(day, [])
     done = {}
     for c in Checklist.objects.filter(community=community, day=day).order_by("created_at", "pk"):
         done[(c.team_id, c.subject, c.stage)] = c

@@ -176,3 +176,10 @@ def test_an_amount_is_taken_as_people_write_it(world, tech, team):
     assert response.status_code == 302
     saved = Expense.objects.get()
     assert str(saved.amount) == "1200.50" and saved.suitcase == team.suitcase and saved.by == world.users["technician"]
+
+
+def test_the_days_checks_say_when_a_failed_check_keeps_the_team_home(world, tech, team):
+    day = timezone.localdate().isoformat()
+    tech.post(f"/staff/equipment/checklists/{team.pk}/{day}/suitcase/before/", {"item_charged": "on"})
+    page = tech.get(f"/staff/equipment/checklists/?day={day}").content.decode()
+    assert "Цього дня не виїжджає: Валіза «Валіза 1» не готова: перевірка перед виїздом не пройдена" in page
