@@ -183,3 +183,23 @@ def test_the_days_checks_say_when_a_failed_check_keeps_the_team_home(world, tech
     tech.post(f"/staff/equipment/checklists/{team.pk}/{day}/suitcase/before/", {"item_charged": "on"})
     page = tech.get(f"/staff/equipment/checklists/?day={day}").content.decode()
     assert "Цього дня не виїжджає: Валіза «Валіза 1» не готова: перевірка перед виїздом не пройдена" in page
+
+
+HUGE = "99999999999999999999"  # wider than a 64-bit id: SQLite would raise if it reached the database
+
+
+def test_ids_and_numbers_too_wide_for_the_database_never_give_a_500(world, tech):
+    for url, data in [
+        (f"/staff/equipment/devices/{HUGE}/", None),
+        (f"/staff/equipment/checklists/{HUGE}/2026-01-01/suitcase/before/", {}),
+        (f"/staff/equipment/devices/{HUGE}/maintenance/", {"kind": "repair", "date": "01.01.2026"}),
+        (f"/staff/equipment/reminders/{HUGE}/done/", {}),
+        ("/staff/equipment/report/", {"device": HUGE, "what": "x"}),
+        ("/staff/equipment/devices/new/", {"kind": "laptop", "serial": "Z", "suitcase": HUGE, "state": "working", "pages": HUGE}),
+        ("/staff/equipment/costs/new/", {"date": "01.01.2026", "category": "guard", "amount": "5", "suitcase": HUGE}),
+        (f"/staff/equipment/costs/?year={HUGE}", None),
+        (f"/staff/equipment/costs/export/?year={HUGE}&format=xlsx", None),
+    ]:
+        response = tech.post(url, data) if data is not None else tech.get(url)
+        assert response.status_code in (200, 404), url
+    assert not Device.objects.exists() and not Expense.objects.exists() and not MaintenanceRecord.objects.exists()
