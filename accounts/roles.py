@@ -74,6 +74,11 @@ CAPABILITIES = {
     # Issue 14: the indicators of the community (counts, no personal data) for the head of the CNAP and
     # the quality officer, who answers for satisfaction and complaints.
     "indicators.view": {COORDINATOR, QUALITY},
+    # Issue 16 (equipment): the technician keeps the kit, works the pre-trip checklists, logs upkeep and
+    # costs; the coordinator sees it all; a field administrator reports a device that failed on the way.
+    "equipment.view": {TECHNICIAN, COORDINATOR},
+    "equipment.manage": {TECHNICIAN},
+    "equipment.report": {FIELD_ADMIN, TECHNICIAN, COORDINATOR},
 }
 
 # Roles that see only the cases of the provider their account belongs to (journal.models.CaseQuerySet).

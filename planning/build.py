@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from communities.workdays import WorkCalendar
 from eligibility.models import EligibilityCategory
+from equipment import readiness
 from planning import solver
 from planning.travel import CITY, VILLAGE, HaversineTravelTime, OsrmTravelTime, great_circle_m
 from teams import rosters
@@ -120,8 +121,9 @@ def build_problem(week: PlanningWeek, *, requests=None, today=None) -> Built:
     days = set(working_days(week))
     teams = rosters.teams_for_rosters(community, "partner_providers")
     # Who travels with which team each day; a team that shares its people, car or suitcase with
-    # another at the same hours, or has nobody that day, gets no shift (teams/rosters.py).
-    team_days = rosters.plan_days(teams, days)
+    # another at the same hours, has nobody that day, or whose suitcase is not ready (a needed device
+    # broken, the day's pre-trip check failed, out of service) gets no shift (teams/rosters.py).
+    team_days = rosters.plan_days(teams, days, readiness.unready(community, days))
     depots, shifts, shift_map = {}, [], {}
     working = {(e.team.pk, day): e for day, entries in team_days.items() for e in entries if e.works}
     for team in teams:

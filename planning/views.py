@@ -17,6 +17,7 @@ from accounts.roles import has_capability
 from audit.log import PRINT, record_access_many
 from core import maps
 from core.dates import iso_date
+from equipment import readiness
 from teams import rosters
 from visits.models import RequestedService, Status, StatusChange, VisitRequest
 
@@ -80,6 +81,8 @@ def board(request):
         # The board names each person on a trip or left unplanned, with the address.
         record_access_many(request, [s.request for t in trips for s in t.stops.all() if s.request]
                            + [u.request for u in unplanned if u.request])
+    # The suitcases' readiness on the week's working days: the notes and the kit panel read it (issue 16).
+    kit = readiness.kit(week.community, build.working_days(week))
     # What this week's planning takes: never a request another week's published trip holds.
     pool = build.pool(week)
     partly = _partly_served(pool)
@@ -105,17 +108,21 @@ def board(request):
         "can_rerun": bool(shown and shown == plans[0] and shown.state in (Plan.State.FAILED, Plan.State.CANCELLED)
                           and has_capability(request.user, "planning.manage")),
         "map_data": _map_data(trips) if trips else None,
-        "team_notes": team_notes(week),
+        "team_notes": team_notes(week, kit),
+        # The kit: each suitcase's broken devices and its pre-trip check on each working day (issue 16).
+        "kit": kit.rows,
         # Today's trips of the plan in force: the board shows each stop's state as the laptops sync.
         "live_today": bool(shown and shown.state == Plan.State.PUBLISHED
                            and any(t.day == timezone.localdate() for t in trips)),
     })
 
 
-def team_notes(week):
+def team_notes(week, kit=None):
     """What the board says about the week's teams: who does not travel on a day and why, and who
-    travels without someone who works in another team that day (teams/rosters.py decides)."""
-    team_days = rosters.plan_days(rosters.teams_for_rosters(week.community), build.working_days(week))
+    travels without someone who works in another team that day (teams/rosters.py decides). `kit` is
+    the week's readiness.Kit when the caller has it already."""
+    kit = kit or readiness.kit(week.community, build.working_days(week))
+    team_days = rosters.plan_days(rosters.teams_for_rosters(week.community), kit.days, kit.unready)
     return [entry for day in sorted(team_days) for entry in team_days[day] if entry.off or entry.notes]
 
 

@@ -80,10 +80,13 @@ def travelling(team, day):
     return list((entry.people if entry else day_roster(team, day)[0]).values())
 
 
-def plan_days(teams, days):
+def plan_days(teams, days, unready=None):
     """{day: [DayTeam, …]} for the teams with hours on each day (no day off), conflicts resolved.
     Issue 16: where the community requires orders, a person without one in force that day does not
-    travel (people/authorisation.py); the board says why."""
+    travel (people/authorisation.py); the board says why. A team whose suitcase is out of service, or
+    named in `unready` ({(suitcase id, day): why}, from equipment.readiness, which this layer does not
+    import) does not travel that day."""
+    unready = unready or {}
     out = {}
     orders = _orders(teams)
     for day in sorted(days):
@@ -106,6 +109,7 @@ def plan_days(teams, days):
             if entry.had_people and not entry.people:
                 entry.off = entry.off or _("Цього дня немає кому виїхати: усі люди команди відсутні "
                                            "або працюють в інших командах.")
+        _suitcase_ready(entries, unready)
         _share_things(entries)
         out[day] = entries
     return out
@@ -138,6 +142,18 @@ def _share_people(entries):
             user = entry.people.pop(uid)
             entry.notes.append(_("%(person)s цього дня працює в команді «%(team)s».")
                                % {"person": person_name(user), "team": owner.team.name})
+
+
+def _suitcase_ready(entries, unready):
+    for entry in entries:
+        suitcase = entry.team.suitcase
+        if not entry.works or suitcase is None:
+            continue
+        if not suitcase.is_active:
+            entry.off = _("Валіза «%(name)s» не в роботі.") % {"name": suitcase}
+        elif (suitcase.pk, entry.day) in unready:
+            entry.off = _("Валіза «%(name)s» не готова: %(why)s.") % {
+                "name": suitcase, "why": unready[(suitcase.pk, entry.day)]}
 
 
 def _share_things(entries):

@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "planning",
     "teams",
     "people",
+    "equipment",
     "notifications",
     "django_tasks",
     "django_tasks_db",
@@ -471,7 +472,13 @@ VALIZA_WORKER_CHECKS = [
     "field.retention.check",  # personal data past its term (VALIZA_KEEP_*): removed or anonymised
     "journal.terms.escalate",  # cases past the provider's term: marked for the head, provider e-mailed once
     "people.reminders.remind_refreshers",  # refresher training due: one reminder for the responsible person
+    "equipment.reminders.check",  # internet top-up, cartridge, warranty, repair too long: the technician's list, once
 ]
+# Issue 16: the technician's reminders (equipment/reminders.py).
+VALIZA_INTERNET_TOPUP_DAYS = env_int("VALIZA_INTERNET_TOPUP_DAYS", 5)  # days before the month ends
+VALIZA_CARTRIDGE_PAGES = env_int("VALIZA_CARTRIDGE_PAGES", 1500)  # pages a cartridge set is good for
+VALIZA_WARRANTY_WARNING_DAYS = env_int("VALIZA_WARRANTY_WARNING_DAYS", 30)
+VALIZA_REPAIR_TOO_LONG_DAYS = env_int("VALIZA_REPAIR_TOO_LONG_DAYS", 14)
 # Issue 13: a case whose provider's term ends within this many days is on the coordinator's list.
 VALIZA_TERM_WARNING_DAYS = env_int("VALIZA_TERM_WARNING_DAYS", 3)
 # E-mail (reminders to providers about terms): written to files under var/mail by default, nothing

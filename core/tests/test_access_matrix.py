@@ -48,6 +48,9 @@ FIELD_REVIEW = FIELD_REVIEWERS
 QUALITY = {"quality", "coordinator"}  # quality.survey, quality.feedback, quality.complaints, quality.proposals
 RATED = {"operator", "coordinator", "field_admin", "partner", "quality"}  # quality.ratings (own; the head all)
 INDICATORS = {"coordinator", "quality"}  # indicators.view
+EQUIPMENT = {"technician", "coordinator"}  # equipment.view
+EQUIPMENT_MANAGERS = {"technician"}  # equipment.manage
+FAILURE_REPORTERS = {"field_admin", "technician", "coordinator"}  # equipment.report
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,20 @@ ACCESS = {
     "starosta:new": {"GET": staff(STAROSTAS), "POST": staff(STAROSTAS, ok=Redirect("/staff/starosta/"))},
     # Issue 16: orders, training, instructions (a POST choosing nothing: back to the page with a message)
     "people:index": {"GET": staff(PEOPLE_MANAGERS), "POST": staff(PEOPLE_MANAGERS, ok=Redirect("/staff/people/"))},
+    # Issue 16: the kit, its checks, upkeep, costs and reminders (the technician keeps them, the head sees them);
+    # a field administrator reports a device that failed on the way.
+    "equipment:devices": {"GET": staff(EQUIPMENT)},
+    "equipment:device_new": {"GET": staff(EQUIPMENT_MANAGERS)},
+    "equipment:device": {"GET": staff(EQUIPMENT)},
+    "equipment:maintenance": {"GET": staff(EQUIPMENT_MANAGERS, ok=405), "POST": staff(EQUIPMENT_MANAGERS)},
+    "equipment:checklists": {"GET": staff(EQUIPMENT)},
+    "equipment:checklist": {"GET": staff(EQUIPMENT_MANAGERS), "POST": staff(EQUIPMENT_MANAGERS, ok=302)},
+    "equipment:report": {"GET": staff(FAILURE_REPORTERS)},
+    "equipment:costs": {"GET": staff(EQUIPMENT)},
+    "equipment:expense_new": {"GET": staff(EQUIPMENT_MANAGERS, ok=405), "POST": staff(EQUIPMENT_MANAGERS)},
+    "equipment:costs_export": {"GET": staff(EQUIPMENT)},
+    "equipment:reminders": {"GET": staff(EQUIPMENT)},
+    "equipment:reminder_done": {"GET": staff(EQUIPMENT_MANAGERS, ok=405), "POST": staff(EQUIPMENT_MANAGERS, ok=302)},
     # API
     "api/v1/": {"GET": everyone(404)},  # django-ninja's root: only marks where the API lives
     # The schema and its docs list every endpoint that serves personal data: staff of any role (issue 9).
@@ -379,6 +396,22 @@ def _quality_objects(world):
     return world
 
 
+def _equipment_objects(world):
+    """A team of community A with a suitcase holding a laptop, and a reminder, made once per world."""
+    if not hasattr(world, "kit_team"):
+        from django.utils import timezone
+
+        from equipment.models import Device, Reminder
+        from teams.models import Suitcase, Team
+
+        suitcase = Suitcase.objects.create(community=world.a, name="Валіза")
+        world.kit_team = Team.objects.create(community=world.a, name="Команда з валізою",
+                                             office=world.a.offices.get(), suitcase=suitcase)
+        world.kit_device = Device.objects.create(community=world.a, suitcase=suitcase, kind="laptop", serial="M-1")
+        world.reminder = Reminder.objects.create(community=world.a, key="matrix", kind="warranty", text="Тест")
+        world.kit_day = timezone.localdate()
+
+
 def _url(world, key):
     name, params = project_urls()[key]
     values = {"pk": world.req.pk, "slug": world.a.slug}
@@ -407,6 +440,10 @@ def _url(world, key):
         values["pk"] = _field_objects(world)[name.removeprefix("field_files:")].pk
     if key == "api/v1/field/attachments/<att_id>":
         values["att_id"] = str(_field_objects(world)["uploading"].pk)
+    if name.startswith("equipment:"):
+        _equipment_objects(world)
+        values.update(pk=world.reminder.pk if name == "equipment:reminder_done" else world.kit_device.pk,
+                      team_pk=world.kit_team.pk, day=world.kit_day.isoformat(), subject="suitcase", stage="before")
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk

@@ -23,6 +23,8 @@ from communities.models import Community, DistrictContact, Office, Settlement
 from demo import trips
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_evidence_catalogue, ensure_mandatory_categories, switch_on_usual_categories
+from equipment import actions as equipment_actions
+from equipment.models import Device, Expense
 from payments import budget
 from planning.models import FixedPoint, Session, Trip
 from quality import actions as quality_actions
@@ -223,6 +225,7 @@ class Command(BaseCommand):
         if created:
             council.settlements.set([village])
         self._teams(community, providers)
+        self._equipment(community)
         if not VisitRequest.objects.filter(community=community).exists():
             self._requests(community, settlements, services, opts["requests"])
         self._todays_trip(community)
@@ -267,6 +270,40 @@ class Command(BaseCommand):
                 if partner:
                     team.partner_providers.add(partner)
                     team.members.add(*User.objects.filter(username="partner"))
+
+    def _equipment(self, community):
+        """A few devices in each demo suitcase (issue 16), a printer near its cartridge's end, a spare router
+        at the warranty repair, and this year's running costs, for the technician (login `technician`).
+        Made once."""
+        if Device.objects.filter(community=community).exists():
+            return
+        today = timezone.localdate()
+        for i, suitcase in enumerate(Suitcase.objects.filter(community=community).order_by("name")):
+            n = i + 1
+            kit = [
+                ("laptop", "Lenovo ThinkPad E14", {}),
+                ("printer", "Epson L3250", {"pages": 1400 if n == 1 else 300}),
+                ("scanner", "Canon LiDE 300", {}),
+                ("card_reader", "ACR39U", {}),
+                ("camera", "Logitech C920", {"needed": False}),
+                ("router", "Huawei E5576", {}),
+                ("power_bank", "EcoFlow River 2", {}),
+                ("pos", "PAX A920", {}),
+            ]
+            for kind, model, extra in kit:
+                Device.objects.create(community=community, suitcase=suitcase, kind=kind, model=model,
+                                      serial=f"{kind[:3].upper()}-{n:02d}-{today.year}", supplier="ТОВ «Техносервіс»",
+                                      warranty_until=today + timedelta(days=20 if kind == "laptop" else 400), **extra)
+            for month in range(1, today.month + 1):
+                equipment_actions.add_expense(community, category=Expense.Category.INTERNET, suitcase=suitcase,
+                                              date=today.replace(month=month, day=1), amount=Decimal("150"), by=None)
+            equipment_actions.add_expense(community, category=Expense.Category.CARTRIDGES, suitcase=suitcase,
+                                          date=today.replace(day=1), amount=Decimal("700"), by=None)
+        # A spare router at the warranty repair for three weeks: the worker reminds the technician.
+        Device.objects.create(community=community, kind="router", model="Huawei E5576", serial=f"ROU-00-{today.year}",
+                              state="warranty_repair", state_since=today - timedelta(days=20), supplier="ТОВ «Техносервіс»")
+        equipment_actions.add_expense(community, category=Expense.Category.TRANSPORT, date=today.replace(day=1),
+                                      amount=Decimal("2400"), note="Пальне", by=None)
 
     def _quality(self, community):
         """A proposal the team accepted and publishes, and a complaint waiting for its answer, for the
