@@ -18,34 +18,63 @@ from django.utils.translation import gettext as _
 from core.pdf import font_context, render_pdf
 from core.spreadsheets import safe_cell
 
-from .models import CLOSING_STATES, Case, CaseState, Delivery
+from .models import CLOSING_STATES, CaseState, Delivery
 
 # The PDF is for reading and signing, not for a year of a large city: WeasyPrint lays out every row
 # in memory. Longer periods are offered as XLSX (journal.views.journal_paper says so).
 PDF_MAX_ROWS = 20000
 
 FIELDS = (
-    "number", "accepted_at", "applicant_name", "service__name_uk", "service__provider__name", "office__name",
-    "handover_due", "handed_over_on", "provider_official", "provider_due", "state", "granted", "decided_on",
-    "decision_number", "refusal_reason", "refusal_code__code", "result_delivered_on", "result_delivery",
-    "fee_paid", "closed_on", "closed_reason",
+    "number",
+    "accepted_at",
+    "applicant_name",
+    "service__name_uk",
+    "service__provider__name",
+    "office__name",
+    "handover_due",
+    "handed_over_on",
+    "provider_official",
+    "provider_due",
+    "state",
+    "granted",
+    "decided_on",
+    "decision_number",
+    "refusal_reason",
+    "refusal_code__code",
+    "result_delivered_on",
+    "result_delivery",
+    "fee_paid",
+    "closed_on",
+    "closed_reason",
 )
 
 
 def columns():
     """The register's column headings, in order."""
     return [
-        _("№ з/п"), _("Реєстраційний номер"), _("Дата прийняття"), _("Заявник"), _("Послуга"),
-        _("Суб'єкт надання"), _("Передати до"), _("Передано"), _("Строк надання до"), _("Рішення"),
-        _("Результат видано"), _("Плата, грн"), _("Примітки"),
+        _("№ з/п"),
+        _("Реєстраційний номер"),
+        _("Дата прийняття"),
+        _("Заявник"),
+        _("Послуга"),
+        _("Суб'єкт надання"),
+        _("Передати до"),
+        _("Передано"),
+        _("Строк надання до"),
+        _("Рішення"),
+        _("Результат видано"),
+        _("Плата, грн"),
+        _("Примітки"),
     ]
 
 
 def period_bounds(start, end):
     """Aware datetimes of the first moment of `start` and of the day after `end`, local time."""
     tz = timezone.get_current_timezone()
-    return (datetime.datetime.combine(start, datetime.time(), tzinfo=tz),
-            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=tz))
+    return (
+        datetime.datetime.combine(start, datetime.time(), tzinfo=tz),
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=tz),
+    )
 
 
 def journal_cases(cases, start, end, office=None):
@@ -79,8 +108,9 @@ def _decision(row):
 def _notes(row, states):
     notes = []
     if row["state"] in CLOSING_STATES or row["state"] == CaseState.SUSPENDED:
-        notes.append(" ".join(p for p in (str(states.get(row["state"], row["state"])), _date(row["closed_on"]),
-                                          row["closed_reason"]) if p))
+        notes.append(
+            " ".join(p for p in (str(states.get(row["state"], row["state"])), _date(row["closed_on"]), row["closed_reason"]) if p)
+        )
     if row["handed_over_on"] and row["handed_over_on"] > row["handover_due"]:
         notes.append(_("передано із запізненням"))
     if row["decided_on"] and row["decided_on"] > row["provider_due"]:
@@ -96,16 +126,34 @@ def rows(cases, *, typed=False):
     for index, row in enumerate(cases.values(*FIELDS).iterator(chunk_size=2000), start=1):
         accepted = timezone.localtime(row["accepted_at"])
         handed = " ".join(p for p in (_date(row["handed_over_on"]), row["provider_official"]) if p)
-        result = " ".join(p for p in (_date(row["result_delivered_on"]),
-                                      str(deliveries.get(row["result_delivery"], "")).lower()) if p)
+        result = " ".join(
+            p for p in (_date(row["result_delivered_on"]), str(deliveries.get(row["result_delivery"], "")).lower()) if p
+        )
         if typed:
-            cells = [index, row["number"], accepted.replace(tzinfo=None), row["applicant_name"], row["service__name_uk"],
-                     row["service__provider__name"], row["handover_due"], handed, row["provider_due"]]
+            cells = [
+                index,
+                row["number"],
+                accepted.replace(tzinfo=None),
+                row["applicant_name"],
+                row["service__name_uk"],
+                row["service__provider__name"],
+                row["handover_due"],
+                handed,
+                row["provider_due"],
+            ]
             fee = row["fee_paid"]
         else:
-            cells = [str(index), row["number"], accepted.strftime("%d.%m.%Y %H:%M"), row["applicant_name"],
-                     row["service__name_uk"], row["service__provider__name"], _date(row["handover_due"]), handed,
-                     _date(row["provider_due"])]
+            cells = [
+                str(index),
+                row["number"],
+                accepted.strftime("%d.%m.%Y %H:%M"),
+                row["applicant_name"],
+                row["service__name_uk"],
+                row["service__provider__name"],
+                _date(row["handover_due"]),
+                handed,
+                _date(row["provider_due"]),
+            ]
             fee = "" if row["fee_paid"] is None else f"{row['fee_paid']:.2f}"
         cells += [_decision(row), result, fee, _notes(row, states)]
         yield [safe_cell(c) for c in cells]
@@ -114,7 +162,11 @@ def rows(cases, *, typed=False):
 def _title(community, start, end, office):
     where = office.name if office is not None else _("усі офіси")
     return _("Журнал обліку прийому заяв і наданих послуг: %(community)s, %(where)s, %(start)s – %(end)s") % {
-        "community": community.name, "where": where, "start": _date(start), "end": _date(end)}
+        "community": community.name,
+        "where": where,
+        "start": _date(start),
+        "end": _date(end),
+    }
 
 
 def write_xlsx(cases, out, *, community, start, end, office=None):
@@ -163,11 +215,19 @@ def xlsx_file(cases, **kwargs):
 def journal_pdf(cases, *, community, start, end, office=None, printed_by=None):
     """The register of `cases` as PDF bytes: A4 landscape, the community's header, page numbers and a
     signature line."""
-    html = render_to_string("journal/paper_journal.html", {
-        "title": _title(community, start, end, office), "community": community, "office": office,
-        "columns": columns(), "rows": rows(cases), "printed_at": timezone.localtime(), "printed_by": printed_by,
-        **font_context(),
-    })
+    html = render_to_string(
+        "journal/paper_journal.html",
+        {
+            "title": _title(community, start, end, office),
+            "community": community,
+            "office": office,
+            "columns": columns(),
+            "rows": rows(cases),
+            "printed_at": timezone.localtime(),
+            "printed_by": printed_by,
+            **font_context(),
+        },
+    )
     return render_pdf(html)
 
 
@@ -175,9 +235,12 @@ def handover_groups(cases, day):
     """What goes to whom: the cases accepted on `day` (not withdrawn or returned since), by provider,
     each with its hand-over day. [(provider, [case, ...]), ...] ordered by provider name."""
     since, until = period_bounds(day, day)
-    found = (cases.filter(accepted_at__gte=since, accepted_at__lt=until).exclude(state__in=CLOSING_STATES)
-             .select_related("service", "service__provider", "office")
-             .order_by("service__provider__name", "accepted_at", "id"))
+    found = (
+        cases.filter(accepted_at__gte=since, accepted_at__lt=until)
+        .exclude(state__in=CLOSING_STATES)
+        .select_related("service", "service__provider", "office")
+        .order_by("service__provider__name", "accepted_at", "id")
+    )
     groups = OrderedDict()
     for case in found:
         groups.setdefault(case.service.provider, []).append(case)
@@ -185,11 +248,19 @@ def handover_groups(cases, day):
 
 
 def handover_context(community, day, groups, *, printed_by=None):
-    return {"community": community, "day": day, "groups": groups, "printed_at": timezone.localtime(),
-            "printed_by": printed_by, "total": sum(len(cases) for _provider, cases in groups), **font_context()}
+    return {
+        "community": community,
+        "day": day,
+        "groups": groups,
+        "printed_at": timezone.localtime(),
+        "printed_by": printed_by,
+        "total": sum(len(cases) for _provider, cases in groups),
+        **font_context(),
+    }
 
 
 def handover_pdf(community, day, groups, *, printed_by=None):
-    html = render_to_string("journal/handover_print.html",
-                            {**handover_context(community, day, groups, printed_by=printed_by), "pdf": True})
+    html = render_to_string(
+        "journal/handover_print.html", {**handover_context(community, day, groups, printed_by=printed_by), "pdf": True}
+    )
     return render_pdf(html)

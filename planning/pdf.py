@@ -17,6 +17,7 @@ from visits.models import PaymentMethod, RequestedDocument, RequestedService
 
 from .models import Plan, SessionBooking, Stop
 
+
 def trip_stops(trip):
     """The trip's stops in order, with everything a sheet prints, in a fixed number of queries.
     A fixed-point session's stop carries `bookings`: who booked a slot there that day."""
