@@ -53,3 +53,21 @@ def test_seed_reports_refuses_a_second_run_without_reset_and_rebuilds_with_it():
     call_command("seed_reports", "--cases", "30", "--reset", stdout=StringIO())
     assert Case.objects.filter(community__slug=seed.SLUG).count() == 30
     assert chain.verify(Community.objects.get(slug=seed.SLUG).pk).ok
+
+
+@pytest.mark.django_db
+def test_bench_reports_refuses_sqlite_and_says_why():
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("bench_reports", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_bench_reports_prints_its_figures_on_the_last_line():
+    call_command("seed_reports", "--cases", "40", stdout=StringIO())
+    out = StringIO()
+    call_command("bench_reports", "--allow-sqlite", stdout=out)
+    lines = out.getvalue().splitlines()
+    names = [pair.split("=")[0] for pair in lines[-1].split()]
+    assert names == ["dashboard_year_s", "export_xlsx_year_s", "report_pdf_quarter_s", "bare_view_s"]
+    assert all(float(pair.split("=")[1]) > 0 for pair in lines[-1].split())
+    assert any(line.startswith("export_xlsx_peak_rss_mb=") for line in lines)
