@@ -20,9 +20,10 @@ from core.spreadsheets import safe_cell
 
 from .models import CLOSING_STATES, CaseState, Delivery
 
-# The PDF is for reading and signing, not for a year of a large city: WeasyPrint lays out every row
-# in memory. Longer periods are offered as XLSX (journal.views.journal_paper says so).
-PDF_MAX_ROWS = 20000
+# The PDF is for reading and signing, not for a year of a large city: WeasyPrint lays out every cell and
+# takes about 45 ms a row on the benchmark machine (docs/benchmarks/bench_reports.txt), so a page waits
+# about 45 s for the largest PDF allowed. Longer periods are offered as XLSX (journal.views.journal_paper).
+PDF_MAX_ROWS = 1000
 
 FIELDS = (
     "number",
@@ -91,13 +92,25 @@ def _date(value):
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def _decision(row):
+def _labels():
+    """The words the rows repeat, translated once per export rather than once per row."""
+    return {
+        "granted": _("надано"),
+        "refused": _("відмовлено"),
+        "number": _("№ %(n)s"),
+        "handed_late": _("передано із запізненням"),
+        "decided_late": _("рішення після строку"),
+        "states": {key: str(label) for key, label in CaseState.choices},
+        "deliveries": {key: str(label).lower() for key, label in Delivery.choices},
+    }
+
+
+def _decision(row, words):
     if row["granted"] is None:
         return ""
-    text = _("надано") if row["granted"] else _("відмовлено")
-    parts = [_date(row["decided_on"]), text]
+    parts = [_date(row["decided_on"]), words["granted"] if row["granted"] else words["refused"]]
     if row["decision_number"]:
-        parts.append(_("№ %(n)s") % {"n": row["decision_number"]})
+        parts.append(words["number"] % {"n": row["decision_number"]})
     if row["granted"] is False:
         reason = " ".join(p for p in (row["refusal_code__code"], row["refusal_reason"]) if p)
         if reason:
@@ -105,30 +118,27 @@ def _decision(row):
     return ", ".join(p for p in parts if p)
 
 
-def _notes(row, states):
+def _notes(row, words):
     notes = []
     if row["state"] in CLOSING_STATES or row["state"] == CaseState.SUSPENDED:
-        notes.append(
-            " ".join(p for p in (str(states.get(row["state"], row["state"])), _date(row["closed_on"]), row["closed_reason"]) if p)
-        )
+        state = words["states"].get(row["state"], row["state"])
+        notes.append(" ".join(p for p in (state, _date(row["closed_on"]), row["closed_reason"]) if p))
     if row["handed_over_on"] and row["handed_over_on"] > row["handover_due"]:
-        notes.append(_("передано із запізненням"))
+        notes.append(words["handed_late"])
     if row["decided_on"] and row["decided_on"] > row["provider_due"]:
-        notes.append(_("рішення після строку"))
+        notes.append(words["decided_late"])
     return "; ".join(notes)
 
 
 def rows(cases, *, typed=False):
     """One list of cell values per case, in the order of columns(). `typed`: dates and the fee as
     dates and numbers (XLSX), otherwise everything as text (PDF). Text cells are neutralised."""
-    states = dict(CaseState.choices)
-    deliveries = dict(Delivery.choices)
+    words = _labels()
+    deliveries = words["deliveries"]
     for index, row in enumerate(cases.values(*FIELDS).iterator(chunk_size=2000), start=1):
         accepted = timezone.localtime(row["accepted_at"])
         handed = " ".join(p for p in (_date(row["handed_over_on"]), row["provider_official"]) if p)
-        result = " ".join(
-            p for p in (_date(row["result_delivered_on"]), str(deliveries.get(row["result_delivery"], "")).lower()) if p
-        )
+        result = " ".join(p for p in (_date(row["result_delivered_on"]), deliveries.get(row["result_delivery"], "")) if p)
         if typed:
             cells = [
                 index,
@@ -155,7 +165,7 @@ def rows(cases, *, typed=False):
                 _date(row["provider_due"]),
             ]
             fee = "" if row["fee_paid"] is None else f"{row['fee_paid']:.2f}"
-        cells += [_decision(row), result, fee, _notes(row, states)]
+        cells += [_decision(row, words), result, fee, _notes(row, words)]
         yield [safe_cell(c) for c in cells]
 
 
@@ -190,17 +200,15 @@ def write_xlsx(cases, out, *, community, start, end, office=None):
         cell.font = bold
         heads.append(cell)
     sheet.append(heads)
-    date_cols, stamp_col = (6, 8), 2
+    # Only the three date cells are cells with a format; the rest go as plain values, which openpyxl
+    # writes without building a cell object each (a year of a large city has millions of cells).
+    formats = ((2, "DD.MM.YYYY HH:MM"), (6, "DD.MM.YYYY"), (8, "DD.MM.YYYY"))
     for values in rows(cases, typed=True):
-        cells = []
-        for i, value in enumerate(values):
-            cell = WriteOnlyCell(sheet, value=value)
-            if i == stamp_col:
-                cell.number_format = "DD.MM.YYYY HH:MM"
-            elif i in date_cols:
-                cell.number_format = "DD.MM.YYYY"
-            cells.append(cell)
-        sheet.append(cells)
+        for i, number_format in formats:
+            cell = WriteOnlyCell(sheet, value=values[i])
+            cell.number_format = number_format
+            values[i] = cell
+        sheet.append(values)
     book.save(out)
 
 
