@@ -21,8 +21,8 @@ from core.spreadsheets import safe_cell
 from .models import CLOSING_STATES, CaseState, Delivery
 
 # The PDF is for reading and signing, not for a year of a large city: WeasyPrint lays out every cell and
-# takes 45–90 ms a row on the benchmark machine (docs/benchmarks/bench_reports.txt), so a page waits up
-# to about 45 s for the largest PDF allowed. Longer periods are offered as XLSX (journal.views.journal_paper).
+# takes 25–90 ms a row on the benchmark machine (docs/benchmarks/bench_reports.txt), so a page waits
+# 13–45 s for the largest PDF allowed. Longer periods are offered as XLSX (journal.views.journal_paper).
 PDF_MAX_ROWS = 500
 
 FIELDS = (

@@ -19,7 +19,7 @@ in this one run, preceded by the XLSX export's peak memory. Targets: the dashboa
   process's resident set sampled every 20 ms during the export (and its growth over the start).
 - report_pdf_quarter_s: until the quarterly reports exist, the journal PDF of the year's last quarter
   (journal.paper.journal_pdf), cut to journal.paper.PDF_MAX_ROWS rows as the journal page cuts it — a NOTE
-  line says so (WeasyPrint lays out about 10–20 register rows a second).
+  line says so (WeasyPrint lays out about 10–40 register rows a second).
 - bare_view_s: a page that reads no data (the staff member's own account page) through the whole
   middleware stack, the floor every page stands on.
 """
@@ -141,7 +141,7 @@ class Command(BaseCommand):
         out(
             f"NOTE report_pdf_quarter_s measures the journal PDF of the last quarter until the quarterly reports "
             f"exist, cut to the {paper.PDF_MAX_ROWS} rows the journal page allows in a PDF (WeasyPrint lays out "
-            "about 10–20 rows a second; a quarter of a large city is an XLSX)."
+            "about 10–40 rows a second; a quarter of a large city is an XLSX)."
         )
         quarter_ids = list(paper.journal_cases(cases, quarter_start, end).values_list("pk", flat=True)[: paper.PDF_MAX_ROWS])
         quarter = paper.journal_cases(cases.filter(pk__in=quarter_ids), quarter_start, end)
