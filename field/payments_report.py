@@ -78,13 +78,17 @@ def xlsx(rows):
 
     from openpyxl import Workbook
 
+    from core.spreadsheets import safe_cell
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Оплати")
     sheet.append(["Дата", "Бригада", "Надавач", "Спосіб оплати", "Заявка", "Послуга", "Має бути, грн",
                   "Записано, грн", "Квитанція / чек", "Різниця, грн"])
     for r in rows:
-        sheet.append([r["day"], r["team"], r["provider"], r["method_label"], r["request"].number, r["service"],
-                      r["expected"], r["recorded"], r["receipt"], r["difference"]])
+        # A receipt number is typed at the door: it must not run as a formula (core.spreadsheets).
+        sheet.append([safe_cell(v) for v in (
+            r["day"], r["team"], r["provider"], r["method_label"], r["request"].number, r["service"], r["expected"],
+            r["recorded"], r["receipt"], r["difference"])])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -179,3 +179,44 @@ class CorrectionForm(forms.Form):
             if value != current:
                 out[field] = value
         return out
+
+
+class JournalPaperForm(forms.Form):
+    """The period and office of the journal on paper (journal/paper.py). Both dates are required: an
+    export always says which days it covers."""
+
+    # Two years: a yearly register with room for a comparison; longer is a typing mistake (2062 for 2026).
+    MAX_DAYS = 731
+    XLSX, PDF = "xlsx", "pdf"
+
+    start = EventDateField(label=_("З"), help_text="", required=True)
+    end = EventDateField(label=_("По"), help_text="", required=True)
+    office = forms.ModelChoiceField(label=_("Офіс"), required=False, queryset=None, empty_label=_("Усі офіси"),
+                                    error_messages={"invalid_choice": _("Такого офісу у вашій громаді немає. "
+                                                                        "Оберіть офіс зі списку.")})
+    format = forms.ChoiceField(label=_("Формат"), required=False, choices=[(XLSX, "XLSX"), (PDF, "PDF")])
+
+    def __init__(self, *args, community_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        from communities.models import Office
+
+        self.fields["office"].queryset = Office.objects.filter(community_id=community_id)
+        for name in ("start", "end"):
+            self.fields[name].error_messages["required"] = _("Вкажіть дату як день.місяць.рік, наприклад 05.03.2026.")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("Кінець періоду раніше за його початок. Перевірте дати «З» і «По»."))
+            if (end - start).days + 1 > self.MAX_DAYS:
+                raise forms.ValidationError(_("Період задовгий: журнал можна вивантажити щонайбільше за два роки. "
+                                              "Оберіть коротший період."))
+        data["format"] = data.get("format") or self.XLSX
+        return data
+
+
+class HandOverListForm(forms.Form):
+    day = EventDateField(label=_("День прийому"), help_text=_("Якщо порожньо — сьогодні."))
+    format = forms.ChoiceField(required=False, choices=[("html", "HTML"), ("pdf", "PDF")])

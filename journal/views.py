@@ -4,6 +4,7 @@ hand-over, decision and result. Every write goes through journal.actions."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import staff_required
 from accounts.roles import has_capability
-from audit.log import VIEW, record_access
+from audit.log import EXPORT, VIEW, record_access, record_export
 from core.files import missing_page, private_file
 
-from . import actions, terms
+from . import actions, paper, terms
 from .forms import (
     CaseFilterForm,
     ChooseDeliveryForm,
@@ -24,6 +25,8 @@ from .forms import (
     DecisionForm,
     ExtendForm,
     HandOverForm,
+    HandOverListForm,
+    JournalPaperForm,
     NoteForm,
     ReceivedForm,
     RefusalsFilterForm,
@@ -66,7 +69,65 @@ def case_list(request):
     return render(request, "journal/case_list.html", {
         "form": form, "page": page, "today": today, "query": query.urlencode(),
         "due_today": base.due_on(today).count(), "late": base.late_on(today).count(),
+        "paper_form": _paper_form(request, None, today),
     })
+
+
+def _paper_form(request, data, today):
+    """The export form; unbound, it offers the current month and the office chosen in the list's filter."""
+    initial = {"start": today.replace(day=1), "end": today, "office": request.GET.get("office") or None}
+    return JournalPaperForm(data, community_id=request.user.community_id, initial=initial, auto_id="paper_%s")
+
+
+@staff_required("journal.view")
+def journal_paper(request):
+    """The journal of a period and office as XLSX or PDF (journal/paper.py). Without a period, or with a
+    wrong one, the form again with a message; each export is written in the access log with its filter."""
+    today = timezone.localdate()
+    form = _paper_form(request, request.GET or None, today)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "journal/paper_form.html", {"form": form}, status=400 if form.is_bound else 200)
+    data = form.cleaned_data
+    start, end, office, fmt = data["start"], data["end"], data["office"], data["format"]
+    cases = paper.journal_cases(Case.objects.for_user(request.user), start, end, office)
+    community = request.user.community
+    name = f"zhurnal-{start:%Y%m%d}-{end:%Y%m%d}{f'-office{office.pk}' if office else ''}.{fmt}"
+    if fmt == JournalPaperForm.PDF and cases.count() > paper.PDF_MAX_ROWS:
+        form.add_error(None, _("За цей період забагато справ для PDF (понад %(n)s). Завантажте XLSX або оберіть "
+                               "коротший період.") % {"n": paper.PDF_MAX_ROWS})
+        return render(request, "journal/paper_form.html", {"form": form}, status=400)
+    label = f"{fmt.upper()} {start:%d.%m.%Y}–{end:%d.%m.%Y}" + (f" оф.{office.pk}" if office else "")
+    record_export(request, object_type="journal.case", label=label)
+    kwargs = {"community": community, "start": start, "end": end, "office": office}
+    if fmt == JournalPaperForm.PDF:
+        body = paper.journal_pdf(cases, printed_by=request.user, **kwargs)
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    return FileResponse(paper.xlsx_file(cases, **kwargs), as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@staff_required("journal.view")
+def handover_list(request):
+    """What goes to which provider: the cases accepted on a day, one list per provider with lines for
+    both signatures; as a page to print or as PDF."""
+    form = HandOverListForm(request.GET or None)
+    day = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["day"] or day
+    groups = paper.handover_groups(Case.objects.for_user(request.user), day)
+    community = request.user.community
+    if groups:
+        action = EXPORT if form.is_bound and form.is_valid() and form.cleaned_data["format"] == "pdf" else VIEW
+        record_export(request, object_type="journal.case", label=f"Передача {day:%d.%m.%Y}", action=action)
+    if form.is_bound and form.is_valid() and form.cleaned_data["format"] == "pdf":
+        response = HttpResponse(paper.handover_pdf(community, day, groups, printed_by=request.user),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="peredacha-{day:%Y%m%d}.pdf"'
+        return response
+    return render(request, "journal/handover.html", {
+        "form": form, **paper.handover_context(community, day, groups, printed_by=request.user)})
 
 
 def _case_for(user, pk):

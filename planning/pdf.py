@@ -1,51 +1,21 @@
-"""Route sheets: one trip on paper, rendered from an HTML template by WeasyPrint.
+"""Route sheets: one trip on paper, rendered from an HTML template by WeasyPrint (core/pdf.py: our own
+fonts, nothing fetched from outside)."""
 
-The fonts come from our own static files (DejaVu Sans, static/fonts/) through @font-face, so Cyrillic
-never depends on what the server has installed. WeasyPrint fetches nothing else: the fetcher below
-answers only `valiza-static:` addresses from the static files and refuses every other URL, so
-nothing on a sheet (an address, a note typed by an operator) can make the server reach the network
-or read a file.
-"""
-
-import mimetypes
 from collections import Counter
 from decimal import Decimal
 
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+# static_only_fetcher is imported from here by the route sheet's tests and by field/documents.py.
+from core.pdf import FONTS, STATIC_SCHEME, render_pdf, static_only_fetcher  # noqa: F401
 from teams import rosters
 from visits.models import PaymentMethod, RequestedDocument, RequestedService
 
 from .models import Plan, SessionBooking, Stop
-
-STATIC_SCHEME = "valiza-static:"
-FONTS = {"regular": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
-
-
-def static_only_fetcher():
-    """A WeasyPrint URL fetcher for our static files only (see the module docstring)."""
-    # Imported here, as is WeasyPrint itself: it loads Pango through cffi, and only a PDF needs it.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith(STATIC_SCHEME):
-                raise ValueError(f"route sheets load nothing from outside: {url}")
-            path = finders.find(url.removeprefix(STATIC_SCHEME))
-            if not path:
-                raise FileNotFoundError(url)
-            with open(path, "rb") as f:
-                body = f.read()
-            kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body, {"Content-Type": kind})
-
-    # A missing font stops the sheet rather than printing it in whatever font the system has.
-    return StaticOnlyFetcher(fail_on_errors=True)
 
 
 def trip_stops(trip):
@@ -153,12 +123,6 @@ def route_sheet_html(trip, *, printed_by=None, stops=None):
         "font_bold": STATIC_SCHEME + FONTS["bold"],
         "note_lines": range(1),
     })
-
-
-def render_pdf(html):
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=static_only_fetcher()).write_pdf()
 
 
 def route_sheet_pdf(trip, *, printed_by=None, stops=None):

@@ -156,6 +156,9 @@ ACCESS = {
     "journal:terms": {"GET": staff(JOURNAL)},
     "journal:providers": {"GET": staff(JOURNAL)},
     "journal:refusals": {"GET": staff(JOURNAL)},
+    # Issue 14: the journal on paper (no period yet: its form) and the day's hand-over list
+    "journal:paper": {"GET": staff(JOURNAL)},
+    "journal:handover_list": {"GET": staff(JOURNAL)},
     "journal:received": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:choose_delivery": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},
     "journal:repeat_visit": {"GET": staff(JOURNAL_MANAGERS, ok=405), "POST": staff(JOURNAL_MANAGERS, ok=302)},

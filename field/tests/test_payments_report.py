@@ -57,6 +57,17 @@ def test_the_payments_report_exports_to_xlsx(world, paid_day, login):
     assert any("Ч-2" in row for row in values)
 
 
+def test_a_receipt_number_that_looks_like_a_formula_is_written_as_text(world, login):
+    import openpyxl
+
+    trip = published_trip(world)
+    send(world.users["field_admin"], [payment(world, trip.stops.order_by("position").first(), amount="25.50",
+                                              receipt="=HYPERLINK(\"http://x.example\")")])
+    response = login(world.users["coordinator"]).get(URL, {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert "'=HYPERLINK(\"http://x.example\")" in [row[8] for row in sheet.iter_rows(values_only=True)]
+
+
 def test_another_communitys_coordinator_sees_none_of_the_payments(world, paid_day, login):
     page = login(world.b_coordinator).get(URL).content.decode()
     assert "Ч-1" not in page

@@ -1,0 +1,167 @@
+"""`manage.py bench_reports`: the reports' figures against a year of a large city (issue 14, "Scale").
+
+Run it on PostgreSQL, in a database of its own that seed_reports filled (never the test database):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/valiza_bench_reports
+    createdb -h 127.0.0.1 -U postgres valiza_bench_reports
+    .venv/bin/python manage.py migrate
+    .venv/bin/python manage.py seed_reports --cases 200000
+    .venv/bin/python manage.py bench_reports
+
+The last line is `dashboard_year_s=… export_xlsx_year_s=… report_pdf_quarter_s=… bare_view_s=…`, all measured
+in this one run, preceded by the XLSX export's peak memory. Targets: the dashboard ≤ 1 s, the year's XLSX
+≤ 30 s under 300 MB, the quarterly PDF ≤ 20 s.
+
+- dashboard_year_s: indicators.figures.dashboard(community, start, end) for the year, imported lazily.
+  Until the indicators app is merged, the journal page of the year's community is measured instead and a
+  NOTE line says so.
+- export_xlsx_year_s: journal.paper.write_xlsx of the whole year to a temporary file; peak memory is the
+  process's resident set sampled every 20 ms during the export (and its growth over the start).
+- report_pdf_quarter_s: until the quarterly reports exist, the journal PDF of the year's last quarter
+  (journal.paper.journal_pdf), cut to journal.paper.PDF_MAX_ROWS rows as the journal page cuts it — a NOTE
+  line says so (WeasyPrint lays out about 10–40 register rows a second).
+- bare_view_s: a page that reads no data (the staff member's own account page) through the whole
+  middleware stack, the floor every page stands on.
+"""
+
+import datetime
+import tempfile
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, override_settings
+
+from accounts import roles
+from accounts.models import User
+from bench.reports.seed import SLUG
+from communities.models import Community
+from journal import paper
+from journal.models import Case
+
+
+def _rss_bytes():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class PeakMemory:
+    """The resident set's peak while the block runs, sampled by a thread."""
+
+    def __init__(self, every=0.02):
+        self.every, self.peak, self.start = every, 0, 0
+        self._stop = threading.Event()
+
+    def _sample(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _rss_bytes())
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self.start = self.peak = _rss_bytes()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_bytes())
+
+
+def _timed(run):
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+class Command(BaseCommand):
+    help = "Measure the dashboard, the year's XLSX, the quarter's PDF and a bare page on the seed_reports data."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-sqlite",
+            action="store_true",
+            help="run on SQLite anyway (the tests do, at a tiny size); the figures mean nothing",
+        )
+
+    def handle(self, *args, allow_sqlite, **opts):
+        out = self.stdout.write
+        if connection.vendor != "postgresql" and not allow_sqlite:
+            raise CommandError(
+                "bench_reports measures PostgreSQL, and this database is "
+                f"{connection.vendor}. Point DATABASE_URL at a database of its own, e.g. "
+                "postgres://postgres@127.0.0.1:5432/valiza_bench_reports, migrate it and run seed_reports first."
+            )
+        community = Community.objects.filter(slug=SLUG).first()
+        if community is None:
+            raise CommandError(f"No seeded city ({SLUG}): run `manage.py seed_reports --cases 200000` first.")
+        cases = Case.objects.filter(community=community)
+        first, last = (
+            cases.order_by("accepted_at").values_list("accepted_at", flat=True).first(),
+            cases.order_by("-accepted_at").values_list("accepted_at", flat=True).first(),
+        )
+        if first is None:
+            raise CommandError("The seeded city has no cases.")
+        from django.utils import timezone
+
+        end = timezone.localtime(last).date()
+        start = end - datetime.timedelta(days=364)
+        quarter_start = end - datetime.timedelta(days=90)
+        operator, _new = User.objects.get_or_create(
+            username=f"{SLUG}-operator", defaults={"role": roles.OPERATOR, "community": community}
+        )
+        year_cases = paper.journal_cases(cases, start, end)
+        out(
+            f"database={connection.vendor} community={community.slug} cases={cases.count()} "
+            f"year={start:%d.%m.%Y}–{end:%d.%m.%Y} year_cases={year_cases.count()}"
+        )
+
+        with override_settings(ALLOWED_HOSTS=["*"]):
+            client = Client()
+            client.force_login(operator)
+            client.get("/staff/account/")  # warm-up: templates, translations, the session
+            dashboard_s = self._dashboard(community, start, end, client, out)
+            bare_s, response = _timed(lambda: client.get("/staff/account/"))
+            if response.status_code != 200:
+                raise CommandError(f"the bare page answered {response.status_code}")
+
+        with tempfile.TemporaryFile(suffix=".xlsx") as target, PeakMemory() as memory:
+            xlsx_s, _none = _timed(lambda: paper.write_xlsx(year_cases, target, community=community, start=start, end=end))
+            size = target.tell()
+        out(
+            f"export_xlsx_peak_rss_mb={memory.peak / 2**20:.0f} export_xlsx_growth_mb="
+            f"{(memory.peak - memory.start) / 2**20:.0f} export_xlsx_bytes={size}"
+        )
+
+        out(
+            f"NOTE report_pdf_quarter_s measures the journal PDF of the last quarter until the quarterly reports "
+            f"exist, cut to the {paper.PDF_MAX_ROWS} rows the journal page allows in a PDF (WeasyPrint lays out "
+            "about 10–40 rows a second; a quarter of a large city is an XLSX)."
+        )
+        quarter_ids = list(paper.journal_cases(cases, quarter_start, end).values_list("pk", flat=True)[: paper.PDF_MAX_ROWS])
+        quarter = paper.journal_cases(cases.filter(pk__in=quarter_ids), quarter_start, end)
+        pdf_s, body = _timed(lambda: paper.journal_pdf(quarter, community=community, start=quarter_start, end=end))
+        out(f"report_pdf_quarter_rows={quarter.count()} report_pdf_quarter_bytes={len(body)}")
+        out(
+            f"dashboard_year_s={dashboard_s:.3f} export_xlsx_year_s={xlsx_s:.3f} "
+            f"report_pdf_quarter_s={pdf_s:.3f} bare_view_s={bare_s:.3f}"
+        )
+
+    def _dashboard(self, community, start, end, client, out):
+        try:
+            from indicators.figures import dashboard  # the indicators app (issue 14, part A)
+        except ImportError:
+            dashboard = None
+        if dashboard is not None:
+            seconds, _figures = _timed(lambda: dashboard(community, start, end))
+            return seconds
+        out("NOTE dashboard_year_s measures the journal page (/staff/journal/) until indicators.figures.dashboard is merged.")
+        seconds, response = _timed(lambda: client.get("/staff/journal/"))
+        if response.status_code != 200:
+            raise CommandError(f"the journal page answered {response.status_code}")
+        return seconds
