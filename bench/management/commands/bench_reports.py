@@ -153,13 +153,10 @@ class Command(BaseCommand):
         )
 
     def _dashboard(self, community, start, end, client, out):
-        try:
-            from indicators.figures import dashboard  # the indicators app (issue 14, part A)
-        except ImportError:
-            dashboard = None
-        if dashboard is not None:
-            seconds, _figures = _timed(lambda: dashboard(community, start, end))
-            return seconds
+        from indicators.figures import dashboard  # every indicator of the staff dashboard (issue 14)
+
+        seconds, _figures = _timed(lambda: dashboard(community, start, end))
+        return seconds
         out("NOTE dashboard_year_s measures the journal page (/staff/journal/) until indicators.figures.dashboard is merged.")
         seconds, response = _timed(lambda: client.get("/staff/journal/"))
         if response.status_code != 200:
