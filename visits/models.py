@@ -242,7 +242,14 @@ class VisitRequest(models.Model):
         verbose_name = _("заявка на виїзд")
         verbose_name_plural = _("заявки на виїзд")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["community", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["community", "status", "created_at"]),
+            # The list's order (issue 17): the first page of a big city reads 25 index entries.
+            models.Index(fields=["community", "-created_at", "-id"], name="visits_req_community_newest"),
+            # The duplicate check looks a phone up in either column.
+            models.Index(fields=["community", "applicant_phone"], name="visits_req_applicant_phone"),
+            models.Index(fields=["community", "requester_phone"], name="visits_req_requester_phone"),
+        ]
 
     @property
     def masked_tax_number(self):
