@@ -50,7 +50,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         limit = self.asked * self.per_page + self.window
-        counted = self.object_list[:limit].count()
+        rows = self.object_list
+        # Counting needs no order: without it PostgreSQL may count from any index (a trigram one).
+        counted = (rows.order_by() if hasattr(rows, "order_by") else rows)[:limit].count()
         self.capped = counted >= limit
         return counted
 

@@ -109,7 +109,7 @@ def list_requests(request, status: Status | None = None, page: int = 1, page_siz
     more = len(rows) > page_size
     rows = rows[:page_size]
     limit = offset + page_size + COUNT_WINDOW
-    counted = qs[:limit].count()
+    counted = qs.order_by()[:limit].count()
     return {
         "items": [_row(r) for r in rows], "count": counted, "count_capped": counted >= limit,
         "next_cursor": encode_cursor(rows[-1].created_at, rows[-1].pk) if more else None,
