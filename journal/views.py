@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import staff_required
-from core.paging import CappedPaginator
 from accounts.roles import has_capability
 from audit.log import VIEW, record_access
 from core.files import missing_page, private_file
+from core.paging import CappedPaginator
 
 from . import actions, terms
 from .forms import (

@@ -8,7 +8,9 @@ measured in the same run under the same load. The figures leave out the network 
 
 import statistics
 import time
+from importlib import import_module
 
+from django.conf import settings
 from django.db import connection, reset_queries
 from django.http import HttpResponse
 from django.test import Client
@@ -33,14 +35,15 @@ def bare(request):
     return HttpResponse(str(pk), content_type="text/plain")
 
 
-def urlpatterns():
-    from valiza.urls import urlpatterns as site
-
-    return [path("bench/bare/", bare), *site]
-
-
 class URLConf:
-    urlpatterns = property(lambda self: urlpatterns())
+    """The site's URLs (settings.ROOT_URLCONF, read as Django reads it) and the bare view."""
+
+    def __init__(self, root=None):
+        self.root = root or settings.ROOT_URLCONF
+
+    @property
+    def urlpatterns(self):
+        return [path("bench/bare/", bare), *import_module(self.root).urlpatterns]
 
 
 def _client(user):

@@ -24,8 +24,16 @@ from communities.models import Community, Office, Settlement
 from core.text import match_key
 from eligibility.models import EligibilityCategory
 from journal.models import Case, CaseState, JournalSequence
-from visits.models import OPEN_STATUSES, ConsentHow, RequestedDocument, RequestedService, Status, StatusChange
-from visits.models import VisitRequest, address_key
+from visits.models import (
+    OPEN_STATUSES,
+    ConsentHow,
+    RequestedDocument,
+    RequestedService,
+    Status,
+    StatusChange,
+    VisitRequest,
+    address_key,
+)
 
 SLUG = "scale-{:04d}"
 PASSWORD = "valiza-scale-2026"
@@ -206,11 +214,11 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
     hist_w, case_w, log_w = Writer(StatusChange), Writer(Case), Writer(AccessLog)
     writers = (req_w, rs_w, doc_w, hist_w, case_w, log_w)
     ids = {m: _next_id(m) for m in (VisitRequest, RequestedService, RequestedDocument, StatusChange, Case, AccessLog)}
-    statuses, weights = zip(*STATUSES)
+    statuses, weights = zip(*STATUSES, strict=True)
     case_year = {}
     k = 0
     span = 3 * 365 * 24 * 3600
-    for community, n in zip(communities, counts):
+    for community, n in zip(communities, counts, strict=True):
         places = by_community[community.pk]
         operator, coordinator = staff_of[community.pk]
         category = category_of.get(community.pk)
@@ -231,7 +239,8 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
             req_w.add(
                 id=pk, community_id=community.pk, number=numbers[k], status=status, channel="phone",
                 reject_reason="not_eligible" if status == Status.REJECTED else "",
-                applicant_name=name, applicant_birth_date=datetime.date(1930 + rng.randrange(60), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                applicant_name=name,
+                applicant_birth_date=datetime.date(1930 + rng.randrange(60), 1 + rng.randrange(12), 1 + rng.randrange(28)),
                 applicant_phone=phone, requester_name="Сусідка Олена" if neighbour else "",
                 requester_phone=f"+38050{rng.randrange(10**7):07d}" if neighbour else "",
                 requester_relation="neighbour" if neighbour else "",
@@ -243,7 +252,8 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
                 person_consent_how="" if neighbour else ConsentHow.FILED,
                 person_consent_name="" if neighbour else name,
                 created_by_id=operator.pk, created_at=created, updated_at=created,
-                accepted_at=created + datetime.timedelta(days=1) if status not in (Status.NEW, Status.NEEDS_INFO, Status.REJECTED) else None,
+                accepted_at=(created + datetime.timedelta(days=1)
+                             if status not in (Status.NEW, Status.NEEDS_INFO, Status.REJECTED) else None),
                 name_key=match_key(name), address_key=address_key(place.pk, street, building, flat),
             )
             k += 1
