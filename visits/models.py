@@ -355,6 +355,10 @@ class RequestedService(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "service"], name="one_service_per_request")
         ]
+        # The planning pool asks of each partly served request whether a service is still to do
+        # (planning.build.pool): this answers from the few rows not done, not from every service.
+        indexes = [models.Index(fields=["request"], condition=models.Q(done_at__isnull=True),
+                                name="visits_rs_not_done")]
 
     def __str__(self):
         return str(self.service)

@@ -233,7 +233,7 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
             phone = f"+38067{rng.randrange(10**7):07d}" if rng.random() < 0.8 else ""
             neighbour = rng.random() < 0.3
             status = rng.choices(statuses, weights)[0]
-            if status in OPEN_STATUSES and created < now - datetime.timedelta(days=OPEN_DAYS):
+            if status in (*OPEN_STATUSES, Status.PARTLY_SERVED) and created < now - datetime.timedelta(days=OPEN_DAYS):
                 # Requests of past months were decided and served long ago: only recent ones are open.
                 status = Status.SERVED if rng.random() < 0.85 else Status.REJECTED
             req_w.add(
@@ -257,11 +257,13 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
                 name_key=match_key(name), address_key=address_key(place.pk, street, building, flat),
             )
             k += 1
-            chosen = rng.sample(services, 1 + (rng.random() < 0.5))
-            for service in chosen:
+            # A partly served request had two services, one done.
+            chosen = rng.sample(services, 2 if status == Status.PARTLY_SERVED else 1 + (rng.random() < 0.5))
+            for index, service in enumerate(chosen):
                 rs_pk = ids[RequestedService]
                 ids[RequestedService] += 1
-                done = min(created + datetime.timedelta(days=7), now) if status in (Status.SERVED, Status.PARTLY_SERVED) else None
+                served = status == Status.SERVED or (status == Status.PARTLY_SERVED and index == 0)
+                done = min(created + datetime.timedelta(days=7), now) if served else None
                 rs_w.add(id=rs_pk, request_id=pk, service_id=service.pk, done_at=done)
                 doc_w.add(id=ids[RequestedDocument], requested_service_id=rs_pk,
                           document_id=documents[service.pk].pk, name="Паспорт громадянина України",
