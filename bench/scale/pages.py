@@ -30,8 +30,12 @@ from .seed import SLUG
 @public
 def bare(request):
     """One indexed query and a plain answer: what a page costs at the least on this machine."""
-    pk = (VisitRequest.objects.filter(community_id=int(request.GET.get("c", 0)))
-          .order_by("-created_at", "-id").values_list("pk", flat=True).first())
+    pk = (
+        VisitRequest.objects.filter(community_id=int(request.GET.get("c", 0)))
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return HttpResponse(str(pk), content_type="text/plain")
 
 
@@ -51,7 +55,8 @@ def _client(user):
     client.force_login(user)
     # A bench login stands for both steps (password and code), as the suite's logins do.
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="bench", confirmed=True)
+        user=user, name="bench", confirmed=True
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -65,8 +70,9 @@ def _pages(big, small):
     staff, other = _client(coordinator), _client(small_operator)
     mine = VisitRequest.objects.filter(community_id=coordinator.community_id, status__in=OPEN_STATUSES)
     with_phone = mine.exclude(applicant_phone="").order_by("-created_at").values_list("pk", flat=True).first()
-    without_phone = (mine.filter(applicant_phone="", requester_phone="").order_by("-created_at")
-                     .values_list("pk", flat=True).first())
+    without_phone = (
+        mine.filter(applicant_phone="", requester_phone="").order_by("-created_at").values_list("pk", flat=True).first()
+    )
     pages = [
         ("request list, first page", staff, "/staff/requests/"),
         ("request list, page 200", staff, "/staff/requests/?page=200"),
@@ -125,14 +131,18 @@ def run(*, rounds=30, warmup=2, big=0, small=None, log=print):
                 bare_times[name].append(_ms(anon, bare_url)[0])
     log(f"{'page':34} {'p50_ms':>8} {'p95_ms':>8} {'bare_p50':>9} {'bare_p95':>9} {'queries':>8} status")
     for name, _c, _u in pages:
-        log(f"{name:34} {statistics.median(times[name]):8.1f} {_p(times[name], 0.95):8.1f} "
+        log(
+            f"{name:34} {statistics.median(times[name]):8.1f} {_p(times[name], 0.95):8.1f} "
             f"{statistics.median(bare_times[name]):9.1f} {_p(bare_times[name], 0.95):9.1f} {queries[name]:8d} "
-            f"{status[name]}")
+            f"{status[name]}"
+        )
     worst = max(pages, key=lambda p: _p(times[p[0]], 0.95))[0]
     all_bare = [ms for values in bare_times.values() for ms in values]
     bad = [name for name, code in status.items() if code != 200]
     if bad:
         log(f"NOT 200: {', '.join(bad)}")
-    log(f"pages={len(pages)} worst_p95_ms={_p(times[worst], 0.95):.1f} worst_page={worst.replace(' ', '_')} "
-        f"bare_p95_ms={_p(all_bare, 0.95):.1f}")
+    log(
+        f"pages={len(pages)} worst_p95_ms={_p(times[worst], 0.95):.1f} worst_page={worst.replace(' ', '_')} "
+        f"bare_p95_ms={_p(all_bare, 0.95):.1f}"
+    )
     return {"worst": worst, "bad": bad}

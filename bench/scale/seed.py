@@ -41,17 +41,78 @@ BATCH = 20_000
 # Requests still open are of the last weeks; older ones were served or refused.
 OPEN_DAYS = 60
 
-SURNAMES = ["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Шевчук", "Поліщук",
-            "Мельник", "Бойко", "Лисенко", "Руденко", "Савченко", "Петренко", "Марченко", "Мороз", "Клименко",
-            "Павленко", "Кравчук", "Гончаренко", "Левченко", "Харченко", "Карпенко", "Ковальчук", "Ткачук"]
-FIRST = ["Марія", "Ганна", "Олена", "Надія", "Галина", "Валентина", "Іван", "Петро", "Микола", "Василь",
-         "Ольга", "Тетяна", "Людмила", "Михайло", "Григорій", "Віра", "Любов", "Степан"]
+SURNAMES = [
+    "Коваленко",
+    "Шевченко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Шевчук",
+    "Поліщук",
+    "Мельник",
+    "Бойко",
+    "Лисенко",
+    "Руденко",
+    "Савченко",
+    "Петренко",
+    "Марченко",
+    "Мороз",
+    "Клименко",
+    "Павленко",
+    "Кравчук",
+    "Гончаренко",
+    "Левченко",
+    "Харченко",
+    "Карпенко",
+    "Ковальчук",
+    "Ткачук",
+]
+FIRST = [
+    "Марія",
+    "Ганна",
+    "Олена",
+    "Надія",
+    "Галина",
+    "Валентина",
+    "Іван",
+    "Петро",
+    "Микола",
+    "Василь",
+    "Ольга",
+    "Тетяна",
+    "Людмила",
+    "Михайло",
+    "Григорій",
+    "Віра",
+    "Любов",
+    "Степан",
+]
 PATRONYMIC = ["Іванівна", "Петрівна", "Миколаївна", "Василівна", "Іванович", "Петрович", "Степанович"]
-STREETS = ["вул. Шевченка", "вул. Садова", "вул. Лісова", "вул. Миру", "вул. Зелена", "вул. Центральна",
-           "вул. Молодіжна", "вул. Польова", "вул. Шкільна", "просп. Соборний", "вул. Українська"]
+STREETS = [
+    "вул. Шевченка",
+    "вул. Садова",
+    "вул. Лісова",
+    "вул. Миру",
+    "вул. Зелена",
+    "вул. Центральна",
+    "вул. Молодіжна",
+    "вул. Польова",
+    "вул. Шкільна",
+    "просп. Соборний",
+    "вул. Українська",
+]
 # (status, weight): most requests of past years were served.
-STATUSES = [(Status.SERVED, 60), (Status.REJECTED, 8), (Status.NEW, 8), (Status.ACCEPTED, 8),
-            (Status.SCHEDULED, 6), (Status.NEEDS_INFO, 4), (Status.PARTLY_SERVED, 4), (Status.ON_HOLD, 2)]
+STATUSES = [
+    (Status.SERVED, 60),
+    (Status.REJECTED, 8),
+    (Status.NEW, 8),
+    (Status.ACCEPTED, 8),
+    (Status.SCHEDULED, 6),
+    (Status.NEEDS_INFO, 4),
+    (Status.PARTLY_SERVED, 4),
+    (Status.ON_HOLD, 2),
+]
 
 
 def _columns(model):
@@ -144,7 +205,9 @@ def _drop_indexes(models):
         cursor.execute(
             "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
             "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-            "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary", [tables])
+            "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary",
+            [tables],
+        )
         found = cursor.fetchall()
         for name, _definition in found:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
@@ -176,33 +239,40 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
     # --- the country: communities with their settlements, an office, staff, categories, a catalogue.
     with transaction.atomic():
         communities = Community.objects.bulk_create(
-            Community(name=f"Громада {i:04d} (навантаження)", slug=SLUG.format(i)) for i in range(n_communities))
+            Community(name=f"Громада {i:04d} (навантаження)", slug=SLUG.format(i)) for i in range(n_communities)
+        )
         settlements = Settlement.objects.bulk_create(
             Settlement(community=c, name=f"Село {j}" if j else "Центр", latitude=48.5 + j / 100, longitude=35.0 + i / 1000)
-            for i, c in enumerate(communities) for j in range(10 if i == 0 else 2))
+            for i, c in enumerate(communities)
+            for j in range(10 if i == 0 else 2)
+        )
         by_community = {}
         for s in settlements:
             by_community.setdefault(s.community_id, []).append(s)
         offices = Office.objects.bulk_create(
-            Office(community=c, name="ЦНАП", address="вул. Центральна, 1", latitude=48.5, longitude=35.0)
-            for c in communities)
+            Office(community=c, name="ЦНАП", address="вул. Центральна, 1", latitude=48.5, longitude=35.0) for c in communities
+        )
         office_of = {o.community_id: o for o in offices}
         categories = EligibilityCategory.objects.bulk_create(
             EligibilityCategory(community=c, kind=EligibilityCategory.DISABILITY_1, name="Особи з інвалідністю I групи")
-            for c in communities)
+            for c in communities
+        )
         category_of = {cat.community_id: cat for cat in categories}
         password = make_password(PASSWORD)
         users = User.objects.bulk_create(
             User(username=f"scale-{role}-{i:04d}", community=c, role=role, password=password)
-            for i, c in enumerate(communities) for role in ("operator", "coordinator"))
+            for i, c in enumerate(communities)
+            for role in ("operator", "coordinator")
+        )
         staff_of = {}
         for u in users:
             staff_of.setdefault(u.community_id, []).append(u)
         provider = Provider.objects.create(name="Суб'єкт надання (навантаження)")
-        services = [Service.objects.create(code=f"scale-{k}", name_uk=f"Послуга {k} (навантаження)",
-                                           provider=provider, term_days=10) for k in range(6)]
-        documents = {s.pk: ServiceDocument.objects.create(service=s, name="Паспорт громадянина України")
-                     for s in services}
+        services = [
+            Service.objects.create(code=f"scale-{k}", name_uk=f"Послуга {k} (навантаження)", provider=provider, term_days=10)
+            for k in range(6)
+        ]
+        documents = {s.pk: ServiceDocument.objects.create(service=s, name="Паспорт громадянина України") for s in services}
     log(f"communities={n_communities} in {time.monotonic() - started:.1f}s")
 
     _fast_session()
@@ -237,24 +307,42 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
                 # Requests of past months were decided and served long ago: only recent ones are open.
                 status = Status.SERVED if rng.random() < 0.85 else Status.REJECTED
             req_w.add(
-                id=pk, community_id=community.pk, number=numbers[k], status=status, channel="phone",
+                id=pk,
+                community_id=community.pk,
+                number=numbers[k],
+                status=status,
+                channel="phone",
                 reject_reason="not_eligible" if status == Status.REJECTED else "",
                 applicant_name=name,
                 applicant_birth_date=datetime.date(1930 + rng.randrange(60), 1 + rng.randrange(12), 1 + rng.randrange(28)),
-                applicant_phone=phone, requester_name="Сусідка Олена" if neighbour else "",
+                applicant_phone=phone,
+                requester_name="Сусідка Олена" if neighbour else "",
                 requester_phone=f"+38050{rng.randrange(10**7):07d}" if neighbour else "",
                 requester_relation="neighbour" if neighbour else "",
-                settlement_id=place.pk, street=street, building=building, flat=flat,
-                category_id=category.pk if category else None, evidence_available=True,
-                eligibility="eligible", eligible_by_id=category.pk if category else None,
-                consent_at=created, consent_by=name, warning_acknowledged_at=created,
+                settlement_id=place.pk,
+                street=street,
+                building=building,
+                flat=flat,
+                category_id=category.pk if category else None,
+                evidence_available=True,
+                eligibility="eligible",
+                eligible_by_id=category.pk if category else None,
+                consent_at=created,
+                consent_by=name,
+                warning_acknowledged_at=created,
                 person_consent_at=None if neighbour else created,
                 person_consent_how="" if neighbour else ConsentHow.FILED,
                 person_consent_name="" if neighbour else name,
-                created_by_id=operator.pk, created_at=created, updated_at=created,
-                accepted_at=(created + datetime.timedelta(days=1)
-                             if status not in (Status.NEW, Status.NEEDS_INFO, Status.REJECTED) else None),
-                name_key=match_key(name), address_key=address_key(place.pk, street, building, flat),
+                created_by_id=operator.pk,
+                created_at=created,
+                updated_at=created,
+                accepted_at=(
+                    created + datetime.timedelta(days=1)
+                    if status not in (Status.NEW, Status.NEEDS_INFO, Status.REJECTED)
+                    else None
+                ),
+                name_key=match_key(name),
+                address_key=address_key(place.pk, street, building, flat),
             )
             k += 1
             # A partly served request had two services, one done.
@@ -265,18 +353,29 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
                 served = status == Status.SERVED or (status == Status.PARTLY_SERVED and index == 0)
                 done = min(created + datetime.timedelta(days=7), now) if served else None
                 rs_w.add(id=rs_pk, request_id=pk, service_id=service.pk, done_at=done)
-                doc_w.add(id=ids[RequestedDocument], requested_service_id=rs_pk,
-                          document_id=documents[service.pk].pk, name="Паспорт громадянина України",
-                          has=rng.random() < 0.8)
+                doc_w.add(
+                    id=ids[RequestedDocument],
+                    requested_service_id=rs_pk,
+                    document_id=documents[service.pk].pk,
+                    name="Паспорт громадянина України",
+                    has=rng.random() < 0.8,
+                )
                 ids[RequestedDocument] += 1
                 if done:
                     year = done.year
                     seq = case_year[(office.pk, year)] = case_year.get((office.pk, year), 0) + 1
                     state = CaseState.RESULT_DELIVERED if done < now - datetime.timedelta(days=30) else CaseState.ACCEPTED
                     case_w.add(
-                        id=ids[Case], community_id=community.pk, office_id=office.pk, request_id=pk,
-                        service_id=service.pk, applicant_name=name, number=f"{office.pk}-{year}-{seq:06d}",
-                        accepted_at=done, accepted_by_id=operator.pk, state=state,
+                        id=ids[Case],
+                        community_id=community.pk,
+                        office_id=office.pk,
+                        request_id=pk,
+                        service_id=service.pk,
+                        applicant_name=name,
+                        number=f"{office.pk}-{year}-{seq:06d}",
+                        accepted_at=done,
+                        accepted_by_id=operator.pk,
+                        state=state,
                         handover_due=(done + datetime.timedelta(days=1)).date(),
                         provider_due=(done + datetime.timedelta(days=11)).date(),
                     )
@@ -284,15 +383,29 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
             changes = [Status.NEW] + ([status] if status != Status.NEW else [])
             prev = ""
             for step, to in enumerate(changes):
-                hist_w.add(id=ids[StatusChange], request_id=pk, from_status=prev, to_status=to,
-                           by_id=coordinator.pk, at=created + datetime.timedelta(hours=step))
+                hist_w.add(
+                    id=ids[StatusChange],
+                    request_id=pk,
+                    from_status=prev,
+                    to_status=to,
+                    by_id=coordinator.pk,
+                    at=created + datetime.timedelta(hours=step),
+                )
                 ids[StatusChange] += 1
                 prev = to
             if rng.random() < 0.5:
-                log_w.add(id=ids[AccessLog], community_id=community.pk, user_id=coordinator.pk,
-                          at=created + datetime.timedelta(hours=2), action="view", object_type="visitrequest",
-                          object_id=str(pk), object_label=numbers[k - 1], ip="127.0.0.1",
-                          path=f"/staff/requests/{pk}/")
+                log_w.add(
+                    id=ids[AccessLog],
+                    community_id=community.pk,
+                    user_id=coordinator.pk,
+                    at=created + datetime.timedelta(hours=2),
+                    action="view",
+                    object_type="visitrequest",
+                    object_id=str(pk),
+                    object_label=numbers[k - 1],
+                    ip="127.0.0.1",
+                    path=f"/staff/requests/{pk}/",
+                )
                 ids[AccessLog] += 1
             if len(req_w.rows) >= BATCH:
                 # Parents before children: a row's foreign keys point at rows already written.
@@ -304,7 +417,8 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
         writer.flush()
     # The journal's yearly numbering goes on after the seeded cases (journal.actions._next_number).
     JournalSequence.objects.bulk_create(
-        [JournalSequence(office_id=office_pk, year=year, last=last) for (office_pk, year), last in case_year.items()])
+        [JournalSequence(office_id=office_pk, year=year, last=last) for (office_pk, year), last in case_year.items()]
+    )
     _reset_sequences(bulk)
     log(f"rows written in {time.monotonic() - started:.1f}s; indexes={len(indexes)}")
     if connection.vendor == "postgresql":
@@ -316,7 +430,8 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
             for model in bulk:
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     elapsed = time.monotonic() - started
-    log(f"requests={req_w.written} services={rs_w.written} documents={doc_w.written} history={hist_w.written} "
-        f"cases={case_w.written} access_log={log_w.written} seconds={elapsed:.1f}")
+    log(
+        f"requests={req_w.written} services={rs_w.written} documents={doc_w.written} history={hist_w.written} "
+        f"cases={case_w.written} access_log={log_w.written} seconds={elapsed:.1f}"
+    )
     return {"requests": req_w.written, "cases": case_w.written, "seconds": elapsed}
-

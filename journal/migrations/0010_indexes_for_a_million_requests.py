@@ -5,18 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0005_provider_contact_and_result_minutes'),
-        ('communities', '0009_district_contacts'),
-        ('journal', '0009_result_delivery_terms_refusal_codes'),
-        ('visits', '0014_channels_of_issue_12'),
+        ("catalogue", "0005_provider_contact_and_result_minutes"),
+        ("communities", "0009_district_contacts"),
+        ("journal", "0009_result_delivery_terms_refusal_codes"),
+        ("visits", "0014_channels_of_issue_12"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['community', '-accepted_at', '-id'], name='journal_case_community_newest'),
+            model_name="case",
+            index=models.Index(fields=["community", "-accepted_at", "-id"], name="journal_case_community_newest"),
         ),
     ]

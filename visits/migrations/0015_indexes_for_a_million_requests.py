@@ -5,30 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0005_provider_contact_and_result_minutes'),
-        ('communities', '0009_district_contacts'),
-        ('eligibility', '0002_council_decision_and_evidence'),
-        ('visits', '0014_channels_of_issue_12'),
+        ("catalogue", "0005_provider_contact_and_result_minutes"),
+        ("communities", "0009_district_contacts"),
+        ("eligibility", "0002_council_decision_and_evidence"),
+        ("visits", "0014_channels_of_issue_12"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='requestedservice',
-            index=models.Index(condition=models.Q(('done_at__isnull', True)), fields=['request'], name='visits_rs_not_done'),
+            model_name="requestedservice",
+            index=models.Index(condition=models.Q(("done_at__isnull", True)), fields=["request"], name="visits_rs_not_done"),
         ),
         migrations.AddIndex(
-            model_name='visitrequest',
-            index=models.Index(fields=['community', '-created_at', '-id'], name='visits_req_community_newest'),
+            model_name="visitrequest",
+            index=models.Index(fields=["community", "-created_at", "-id"], name="visits_req_community_newest"),
         ),
         migrations.AddIndex(
-            model_name='visitrequest',
-            index=models.Index(fields=['community', 'applicant_phone'], name='visits_req_applicant_phone'),
+            model_name="visitrequest",
+            index=models.Index(fields=["community", "applicant_phone"], name="visits_req_applicant_phone"),
         ),
         migrations.AddIndex(
-            model_name='visitrequest',
-            index=models.Index(fields=['community', 'requester_phone'], name='visits_req_requester_phone'),
+            model_name="visitrequest",
+            index=models.Index(fields=["community", "requester_phone"], name="visits_req_requester_phone"),
         ),
     ]

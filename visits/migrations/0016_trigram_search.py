@@ -21,9 +21,7 @@ def create(apps, schema_editor):
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, columns in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "visits_visitrequest" USING gin {columns}'
-        )
+        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "visits_visitrequest" USING gin {columns}')
 
 
 def drop(apps, schema_editor):

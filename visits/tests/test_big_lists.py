@@ -16,18 +16,27 @@ from visits.models import VisitRequest
 
 
 def _make(world, n):
-    return [make_request(world, applicant_name=f"Людина {i}", applicant_phone=f"+38067{2000000 + i}",
-                         street=f"Вулиця {i}") for i in range(n)]
+    return [
+        make_request(world, applicant_name=f"Людина {i}", applicant_phone=f"+38067{2000000 + i}", street=f"Вулиця {i}")
+        for i in range(n)
+    ]
 
 
 def _newest_first(world):
-    return list(VisitRequest.objects.filter(community=world.a).order_by("-created_at", "-id")
-                .values_list("pk", flat=True))
+    return list(VisitRequest.objects.filter(community=world.a).order_by("-created_at", "-id").values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("params", [
-    {"page_size": 10**9}, {"page_size": 0}, {"page_size": -5}, {"page": -1}, {"page": 0}, {"page": 10**9},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page_size": 10**9},
+        {"page_size": 0},
+        {"page_size": -5},
+        {"page": -1},
+        {"page": 0},
+        {"page": 10**9},
+    ],
+)
 def test_api_list_refuses_a_page_or_page_size_out_of_range_with_a_clear_400(world, login, params):
     client = login(world.users["coordinator"])
     response = client.get("/api/v1/requests/", params)
@@ -49,8 +58,7 @@ def test_api_list_pages_by_number_and_by_cursor_to_the_same_rows_newest_first(wo
     expected = _newest_first(world)
     by_number = []
     for page in range(1, 5):
-        by_number += [row["id"] for row in client.get("/api/v1/requests/", {"page": page, "page_size": 3})
-                      .json()["items"]]
+        by_number += [row["id"] for row in client.get("/api/v1/requests/", {"page": page, "page_size": 3}).json()["items"]]
     by_cursor, cursor = [], ""
     while True:
         body = client.get("/api/v1/requests/", {"page_size": 3, "cursor": cursor} if cursor else {"page_size": 3}).json()
@@ -111,12 +119,13 @@ def test_a_search_with_percent_or_underscore_between_letters_matches_them_litera
     assert plain.pk in _listed(client.get("/staff/requests/", {"q": "Коваль"}))
 
 
-@pytest.mark.parametrize("params", [{"sort": "password"}, {"ordering": "-applicant_tax_number"},
-                                    {"order_by": "nonexistent__field"}, {"o": "-1"}])
+@pytest.mark.parametrize(
+    "params", [{"sort": "password"}, {"ordering": "-applicant_tax_number"}, {"order_by": "nonexistent__field"}, {"o": "-1"}]
+)
 def test_a_sort_on_an_unknown_field_is_ignored_and_the_list_keeps_its_order(world, login, params):
     client = login(world.users["operator"])
     _make(world, 4)
-    assert _listed(client.get("/staff/requests/", params)) == _newest_first(world)[:views.PAGE_SIZE]
+    assert _listed(client.get("/staff/requests/", params)) == _newest_first(world)[: views.PAGE_SIZE]
     api_client = login(world.users["coordinator"])
     body = api_client.get("/api/v1/requests/", params).json()
     assert [row["id"] for row in body["items"]] == _newest_first(world)[:50]
@@ -168,5 +177,6 @@ def test_the_name_search_uses_the_trigram_index_on_postgresql(world):
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = qs.explain()
     assert filtered_requests(world.users["operator"], {"q": q}).filter(pk=world.req.pk).exists() == (
-        q.casefold() in world.req.name_key)
+        q.casefold() in world.req.name_key
+    )
     assert "visits_req_name_trgm" in plan and "visits_req_street_trgm" in plan

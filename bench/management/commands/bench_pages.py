@@ -7,8 +7,10 @@ from bench.scale import pages
 
 
 class Command(BaseCommand):
-    help = ("Вимірює p50/p95 сторінок працівників на наборі seed_scale (список заявок, картка, журнал, планування, "
-            "журнал доступу, API) поруч із «голим» запитом; останній рядок — підсумок.")
+    help = (
+        "Вимірює p50/p95 сторінок працівників на наборі seed_scale (список заявок, картка, журнал, планування, "
+        "журнал доступу, API) поруч із «голим» запитом; останній рядок — підсумок."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=30)

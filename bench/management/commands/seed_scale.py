@@ -6,9 +6,11 @@ from bench.scale import seed as scale_seed
 
 
 class Command(BaseCommand):
-    help = ("Створює набір національного масштабу: громади (85 % заявок в одному великому місті) і заявки з "
-            "послугами, документами, історією, справами журналу та журналом доступу. Лише для бази навантаження; "
-            f"вхід працівників: scale-operator-0000 / scale-coordinator-0000, пароль {scale_seed.PASSWORD}.")
+    help = (
+        "Створює набір національного масштабу: громади (85 % заявок в одному великому місті) і заявки з "
+        "послугами, документами, історією, справами журналу та журналом доступу. Лише для бази навантаження; "
+        f"вхід працівників: scale-operator-0000 / scale-coordinator-0000, пароль {scale_seed.PASSWORD}."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--communities", type=int, default=1500)
@@ -22,6 +24,4 @@ class Command(BaseCommand):
             result = scale_seed.seed(communities, requests, seed=seed, log=self.stdout.write)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"done requests={result['requests']} cases={result['cases']} "
-                          f"seconds={result['seconds']:.1f}")
-
+        self.stdout.write(f"done requests={result['requests']} cases={result['cases']} seconds={result['seconds']:.1f}")
