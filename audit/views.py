@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.access import staff_required
+from core.paging import CappedPaginator
 
 from .log import ACTION_LABELS
 from .models import AccessLog
@@ -10,5 +10,5 @@ from .models import AccessLog
 @staff_required("audit.view")
 def access_log(request):
     qs = AccessLog.objects.filter(community_id=request.user.community_id).select_related("user")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "audit/access_log.html", {"page": page, "labels": ACTION_LABELS})

@@ -201,6 +201,8 @@ class Case(models.Model):
         indexes = (
             models.Index(fields=["community", "state", "handover_due"]),
             models.Index(fields=["community", "state", "provider_due"]),
+            # The journal's order (issue 17).
+            models.Index(fields=["community", "-accepted_at", "-id"], name="journal_case_community_newest"),
         )
 
     def __str__(self):

@@ -3,7 +3,6 @@ hand-over, decision and result. Every write goes through journal.actions."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import EXPORT, VIEW, record_access, record_export
 from core.files import missing_page, private_file
+from core.paging import CappedPaginator
 
 from . import actions, paper, terms
 from .forms import (
@@ -60,7 +60,7 @@ def _filtered(user, form, today):
 def case_list(request):
     today = timezone.localdate()
     form = CaseFilterForm(request.GET or None, community_id=request.user.community_id)
-    page = Paginator(_filtered(request.user, form, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_filtered(request.user, form, today), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.late = case.is_late_on(today)
     base = Case.objects.for_user(request.user)

@@ -4,7 +4,7 @@ loader call them, so the rules (history, eligibility, transitions) hold whatever
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,3 +313,20 @@ def ask_for_info(req, *, by, comment):
 
 def reject(req, *, by, reason, comment=""):
     return change_status(req, Status.REJECTED, by=by, reason=reason, comment=comment)
+
+
+def status_counts(community_id, *, cap):
+    """{status: number of the community's requests in it, counting at most `cap`}, in one query.
+
+    Each status is counted over at most `cap` entries of the (community, status, created_at) index, so
+    the cost does not grow with the community.
+    """
+    table = connection.ops.quote_name(VisitRequest._meta.db_table)
+    parts, params = [], []
+    for i, status in enumerate(Status.values):
+        parts.append(f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE community_id = %s AND status = %s "
+                     f"LIMIT %s) t{i}")
+        params += [status, community_id, status, cap]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {status: n for status, n in cursor.fetchall()}

@@ -1,18 +1,18 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, field_validator
 
 from accounts.access import Capability
 from audit.log import API_VIEW, record_access
+from core.paging import COUNT_WINDOW, MAX_PAGE, after_cursor, encode_cursor
 from core.text import strip_invisible
 
 from . import actions
 from .models import RejectReason, Status, VisitRequest
-from .queries import filtered_requests
 
 router = Router(tags=["requests"])
 
@@ -70,11 +70,50 @@ def _row(req):
     }
 
 
-@router.get("", response=list[RequestRow], auth=Capability("requests.view"))
-@paginate(PageNumberPagination, page_size=50)
-def list_requests(request, status: Status | None = None):
-    qs = filtered_requests(request.auth, {"status": status} if status else {})
-    return [_row(r) for r in qs]
+# The most rows one page of the API list carries: memory stays flat whatever the community's size.
+MAX_PAGE_SIZE = 100
+
+
+class RequestPage(Schema):
+    items: list[RequestRow]
+    # Rows counted: exact when count_capped is false, else "at least" (core.paging).
+    count: int
+    count_capped: bool
+    # Give it back as `cursor` for the next page (keyset: as fast at row 900,000 as at row 1).
+    next_cursor: str | None
+
+
+@router.get("", response=RequestPage, auth=Capability("requests.view"))
+def list_requests(request, status: Status | None = None, page: int = 1, page_size: int = 50,
+                  cursor: str = ""):
+    """The community's requests, newest first, paged in the database: by `page` (up to MAX_PAGE) or,
+    deeper, by the `cursor` the previous page gave."""
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise HttpError(400, _("Розмір сторінки — від 1 до %(max)d записів.") % {"max": MAX_PAGE_SIZE})
+    if not 1 <= page <= MAX_PAGE:
+        raise HttpError(400, _("Номер сторінки — від 1 до %(max)d. Далі гортайте за курсором (cursor).")
+                        % {"max": MAX_PAGE})
+    qs = VisitRequest.objects.for_user(request.auth).select_related("settlement").order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    offset = (page - 1) * page_size
+    shown = qs
+    if cursor:
+        if page != 1:
+            raise HttpError(400, _("Вкажіть або сторінку, або курсор, не обидва."))
+        try:
+            shown = after_cursor(qs, cursor)
+        except ValueError:
+            raise HttpError(400, _("Курсор не розпізнано: почніть з першої сторінки.")) from None
+    rows = list(shown[offset:offset + page_size + 1])
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    limit = offset + page_size + COUNT_WINDOW
+    counted = qs.order_by()[:limit].count()
+    return {
+        "items": [_row(r) for r in rows], "count": counted, "count_capped": counted >= limit,
+        "next_cursor": encode_cursor(rows[-1].created_at, rows[-1].pk) if more else None,
+    }
 
 
 @router.get("/{int:pk}", response=RequestDetail, auth=Capability("requests.view"))

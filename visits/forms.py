@@ -370,8 +370,14 @@ class DecisionForm(forms.Form):
                         widget=forms.Textarea(attrs={"rows": 3}))
 
 
+# Letters or digits a search needs (a trigram index narrows nothing shorter; issue 17).
+SEARCH_MIN_CHARS = 3
+
+
 class RequestFilterForm(forms.Form):
-    q = TextField(label=_("Пошук"), required=False, max_length=100)
+    q = TextField(label=_("Пошук"), required=False, max_length=100, error_messages={
+        "max_length": _("Пошук задовгий: напишіть коротше, до 100 знаків — прізвище, номер заявки чи телефону."),
+    })
     status = forms.ChoiceField(label=_("Стан"), required=False,
                                choices=[("", _("Усі"))] + list(Status.choices))
     settlement = forms.ModelChoiceField(label=_("Населений пункт"), required=False,
@@ -390,6 +396,15 @@ class RequestFilterForm(forms.Form):
         self.fields["settlement"].queryset = Settlement.objects.filter(community=community)
         self.fields["category"].queryset = EligibilityCategory.objects.filter(community=community)
         self.fields["service"].queryset = Service.objects.filter(models_q_for_community(community))
+
+    def clean_q(self):
+        q = self.cleaned_data["q"].strip()
+        # Fewer than three letters or digits (or only "%" and "_") match nearly every row and no index
+        # can narrow them: the search would read the whole table.
+        if q and sum(ch.isalnum() for ch in q) < SEARCH_MIN_CHARS:
+            raise forms.ValidationError(
+                _("Для пошуку напишіть щонайменше 3 літери або цифри: прізвище, номер заявки чи телефону."))
+        return q
 
 
 class StatusLookupForm(forms.Form):

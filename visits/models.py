@@ -242,7 +242,14 @@ class VisitRequest(models.Model):
         verbose_name = _("заявка на виїзд")
         verbose_name_plural = _("заявки на виїзд")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["community", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["community", "status", "created_at"]),
+            # The list's order (issue 17): the first page of a big city reads 25 index entries.
+            models.Index(fields=["community", "-created_at", "-id"], name="visits_req_community_newest"),
+            # The duplicate check looks a phone up in either column.
+            models.Index(fields=["community", "applicant_phone"], name="visits_req_applicant_phone"),
+            models.Index(fields=["community", "requester_phone"], name="visits_req_requester_phone"),
+        ]
 
     @property
     def masked_tax_number(self):
@@ -348,6 +355,10 @@ class RequestedService(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "service"], name="one_service_per_request")
         ]
+        # The planning pool asks of each partly served request whether a service is still to do
+        # (planning.build.pool): this answers from the few rows not done, not from every service.
+        indexes = [models.Index(fields=["request"], condition=models.Q(done_at__isnull=True),
+                                name="visits_rs_not_done")]
 
     def __str__(self):
         return str(self.service)

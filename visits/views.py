@@ -1,7 +1,6 @@
 """Staff pages: intake, the request list, detail with history, and the coordinator's decisions."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from accounts.roles import has_capability
 from audit.log import EDIT, VIEW, record_access
 from core import maps
 from core.forms import parse_id
+from core.paging import CappedPaginator
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 from notifications import outbox
@@ -31,23 +31,29 @@ PAGE_SIZE = 25
 def request_list(request):
     form = RequestFilterForm(request.GET or None, community=request.user.community)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(filtered_requests(request.user, filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(filtered_requests(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
+    counts, counts_more = _status_counts(request.user)
     return render(request, "visits/request_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
-        "counts": _status_counts(request.user),
+        "counts": counts, "counts_more": counts_more,
     })
 
 
-def _status_counts(user):
-    from django.db.models import Count
+# A status tab counts up to this many requests and shows "понад …" beyond: an exact count of a big
+# city's 800,000 requests read them all on every list page (issue 17).
+TAB_COUNT_CAP = 1000
 
-    rows = VisitRequest.objects.for_user(user).values("status").annotate(n=Count("id"))
-    counts = {row["status"]: row["n"] for row in rows}
-    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+def _status_counts(user):
+    """([(status, label, count)] for the tabs, {statuses counted past TAB_COUNT_CAP}), in one query
+    reading at most TAB_COUNT_CAP + 1 index entries per status."""
+    counts = actions.status_counts(user.community_id, cap=TAB_COUNT_CAP + 1) if user.community_id else {}
+    more = {value for value, n in counts.items() if n > TAB_COUNT_CAP}
+    return [(value, label, min(counts.get(value, 0), TAB_COUNT_CAP)) for value, label in Status.choices], more
 
 
 def _get_request(user, pk):

@@ -1,0 +1,148 @@
+"""bench_pages: p50/p95 of the busy staff pages on the national set (issue 17), each beside a bare view.
+
+Every page is asked for through Django's whole stack in this process (middleware, access checks,
+templates, the access log), as the logged-in staff of the largest community (and one small one);
+after each page the bare view (one indexed query, no template) is asked for too, so the two are
+measured in the same run under the same load. The figures leave out the network and gunicorn.
+"""
+
+import statistics
+import time
+from importlib import import_module
+
+from django.conf import settings
+from django.db import connection, reset_queries
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import path
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.access import public
+from accounts.models import User
+from communities.models import Community
+from visits.models import OPEN_STATUSES, Status, VisitRequest
+
+from .seed import SLUG
+
+
+@public
+def bare(request):
+    """One indexed query and a plain answer: what a page costs at the least on this machine."""
+    pk = (
+        VisitRequest.objects.filter(community_id=int(request.GET.get("c", 0)))
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return HttpResponse(str(pk), content_type="text/plain")
+
+
+class URLConf:
+    """The site's URLs (settings.ROOT_URLCONF, read as Django reads it) and the bare view."""
+
+    def __init__(self, root=None):
+        self.root = root or settings.ROOT_URLCONF
+
+    @property
+    def urlpatterns(self):
+        return [path("bench/bare/", bare), *import_module(self.root).urlpatterns]
+
+
+def _client(user):
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    # A bench login stands for both steps (password and code), as the suite's logins do.
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _pages(big, small):
+    """[(name, client, url)] of the pages the issue names."""
+    coordinator = User.objects.get(username=f"scale-coordinator-{big:04d}")
+    small_operator = User.objects.get(username=f"scale-operator-{small:04d}")
+    staff, other = _client(coordinator), _client(small_operator)
+    mine = VisitRequest.objects.filter(community_id=coordinator.community_id, status__in=OPEN_STATUSES)
+    with_phone = mine.exclude(applicant_phone="").order_by("-created_at").values_list("pk", flat=True).first()
+    without_phone = (
+        mine.filter(applicant_phone="", requester_phone="").order_by("-created_at").values_list("pk", flat=True).first()
+    )
+    pages = [
+        ("request list, first page", staff, "/staff/requests/"),
+        ("request list, page 200", staff, "/staff/requests/?page=200"),
+        *[(f"request list, {value}", staff, f"/staff/requests/?status={value}") for value in Status.values],
+        ("request list, name search", staff, "/staff/requests/?q=%D0%9A%D0%BE%D0%B2%D0%B0%D0%BB%D0%B5%D0%BD%D0%BA%D0%BE"),
+        ("request list, small community", other, "/staff/requests/"),
+        ("request detail, with a phone", staff, f"/staff/requests/{with_phone}/"),
+        ("request detail, no phone", staff, f"/staff/requests/{without_phone}/"),
+        ("journal, all", staff, "/staff/journal/"),
+        ("journal, late", staff, "/staff/journal/?when=late"),
+        ("planning board", staff, "/staff/planning/"),
+        ("access log", staff, "/staff/access-log/"),
+        ("api list", staff, "/api/v1/requests/"),
+        ("api list, page 200", staff, "/api/v1/requests/?page=200"),
+        ("api detail", staff, f"/api/v1/requests/{with_phone}"),
+    ]
+    return pages, coordinator.community_id
+
+
+def _ms(client, url):
+    started = time.perf_counter()
+    response = client.get(url)
+    return (time.perf_counter() - started) * 1000, response.status_code
+
+
+def _p(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def run(*, rounds=30, warmup=2, big=0, small=None, log=print):
+    if not Community.objects.filter(slug=SLUG.format(big)).exists():
+        raise ValueError("no scale set here: run seed_scale first")
+    if small is None:
+        small = Community.objects.filter(slug__startswith="scale-").count() - 1
+    with override_settings(ROOT_URLCONF=URLConf(), ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        pages, community_id = _pages(big, small)
+        bare_url = f"/bench/bare/?c={community_id}"
+        anon = Client()
+        times = {name: [] for name, _c, _u in pages}
+        bare_times = {name: [] for name, _c, _u in pages}
+        queries, status = {}, {}
+        for name, client, url in pages:
+            for _ in range(warmup):
+                _ms(client, url)
+                _ms(anon, bare_url)
+            with CaptureQueriesContext(connection) as ctx:
+                _ms(client, url)
+            queries[name] = len(ctx.captured_queries)
+            reset_queries()
+        # Round robin: every page once per round, each followed by the bare view.
+        for _ in range(rounds):
+            for name, client, url in pages:
+                ms, status[name] = _ms(client, url)
+                times[name].append(ms)
+                bare_times[name].append(_ms(anon, bare_url)[0])
+    log(f"{'page':34} {'p50_ms':>8} {'p95_ms':>8} {'bare_p50':>9} {'bare_p95':>9} {'queries':>8} status")
+    for name, _c, _u in pages:
+        log(
+            f"{name:34} {statistics.median(times[name]):8.1f} {_p(times[name], 0.95):8.1f} "
+            f"{statistics.median(bare_times[name]):9.1f} {_p(bare_times[name], 0.95):9.1f} {queries[name]:8d} "
+            f"{status[name]}"
+        )
+    worst = max(pages, key=lambda p: _p(times[p[0]], 0.95))[0]
+    all_bare = [ms for values in bare_times.values() for ms in values]
+    bad = [name for name, code in status.items() if code != 200]
+    if bad:
+        log(f"NOT 200: {', '.join(bad)}")
+    log(
+        f"pages={len(pages)} worst_p95_ms={_p(times[worst], 0.95):.1f} worst_page={worst.replace(' ', '_')} "
+        f"bare_p95_ms={_p(all_bare, 0.95):.1f}"
+    )
+    return {"worst": worst, "bad": bad}

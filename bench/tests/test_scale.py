@@ -1,0 +1,61 @@
+"""seed_scale and bench_pages (issue 17) at a tiny size: the set is consistent, every page answers."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from communities.models import Community
+from core.text import match_key
+from journal.models import Case, JournalSequence
+from visits.models import OPEN_STATUSES, RequestedService, VisitRequest, address_key
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def scale_set(capsys):
+    call_command("seed_scale", communities=30, requests=600)
+    return capsys.readouterr().out
+
+
+def test_seed_scale_puts_85_percent_in_one_city_with_the_keys_the_models_compute(scale_set):
+    assert "done requests=600" in scale_set
+    big = Community.objects.get(slug="scale-0000")
+    assert VisitRequest.objects.filter(community=big).count() == 510
+    assert Community.objects.filter(slug__startswith="scale-").count() == 30
+    for req in VisitRequest.objects.select_related("settlement")[:200]:
+        assert req.name_key == match_key(req.applicant_name)
+        assert req.address_key == address_key(req.settlement_id, req.street, req.building, req.flat)
+        assert req.settlement.community_id == req.community_id
+    assert VisitRequest.objects.values("number").distinct().count() == 600
+    assert RequestedService.objects.count() >= 600
+    # Cases of served services, numbered as the journal numbers them, and the numbering goes on.
+    case = Case.objects.order_by("-pk").first()
+    office_id, year, _seq = case.number.split("-")
+    assert int(office_id) == case.office_id
+    last = JournalSequence.objects.get(office_id=case.office_id, year=int(year)).last
+    assert last == Case.objects.filter(office_id=case.office_id, number__startswith=f"{office_id}-{year}-").count()
+
+
+def test_seed_scale_keeps_only_recent_requests_open(scale_set):
+    old = timezone.now() - timedelta(days=61)
+    assert not VisitRequest.objects.filter(status__in=OPEN_STATUSES, created_at__lt=old).exists()
+    assert VisitRequest.objects.filter(status__in=OPEN_STATUSES).exists()
+
+
+def test_seed_scale_refuses_to_run_twice(scale_set):
+    with pytest.raises(CommandError):
+        call_command("seed_scale", communities=2, requests=10)
+
+
+def test_bench_pages_measures_every_page_and_ends_with_the_summary(scale_set, capsys):
+    call_command("bench_pages", rounds=2)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"pages=(\d+) worst_p95_ms=[\d.]+ worst_page=\S+ bare_p95_ms=[\d.]+", out[-1])
+    pages = int(out[-1].split()[0].split("=")[1])
+    rows = [line for line in out if line.endswith(" 200")]
+    assert len(rows) == pages >= 20
