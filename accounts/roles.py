@@ -59,6 +59,8 @@ CAPABILITIES = {
     "field.video": {COORDINATOR},
     # Issue 16: orders allowing work in the field (and revoking them), training, instructions.
     "people.manage": {COORDINATOR},
+    # Everyone who may meet the people served declares their own conflicts of interest (seed 001 risk 4).
+    "people.declare": {OPERATOR, COORDINATOR, FIELD_ADMIN, PARTNER},
     # After the visit (issue 13): the quality officer calls people, enters what they said elsewhere,
     # registers complaints and proposals of their community; the head of the CNAP (the coordinator) too.
     "quality.survey": {QUALITY, COORDINATOR},

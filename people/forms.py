@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuthorisationOrder, Instruction
+from .models import AuthorisationOrder, ConflictDeclaration, Instruction
 
 
 class RevokeForm(forms.Form):
@@ -52,3 +52,26 @@ class InstructionForm(forms.ModelForm):
                 self.add_error("crisis", _("Оберіть кризову ситуацію, до якої належить інструкція."))
             cleaned["service"] = None
         return cleaned
+
+
+class ConflictForm(forms.ModelForm):
+    """A staff member's own declaration: a relative or an address they must not serve."""
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["kind", "person_name", "birth_date", "settlement", "street", "building", "flat", "note"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.user, self.instance.community_id = user, user.community_id
+        self.fields["settlement"].queryset = self.fields["settlement"].queryset.filter(community_id=user.community_id)
+        self.fields["birth_date"].error_messages["invalid"] = _("Дату народження вкажіть як 25.03.1950.")
+
+    def clean_birth_date(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Дата народження не може бути в майбутньому."))
+        return value

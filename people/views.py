@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.access import staff_required
 
 from . import authorisation, instructions
-from .forms import InstructionForm, RevokeForm
-from .models import AuthorisationOrder, Instruction, ResponsiblePerson, StaffReminder, Training
+from .forms import ConflictForm, InstructionForm, RevokeForm
+from .models import AuthorisationOrder, ConflictDeclaration, Instruction, ResponsiblePerson, StaffReminder, Training
 
 
 def _state(order, today):
@@ -79,6 +79,8 @@ def index(request):
             "reminders": StaffReminder.objects.filter(community_id=community_id, done_at__isnull=True).select_related("assignee")[
                 :100
             ],
+            "conflicts": ConflictDeclaration.objects.filter(community_id=community_id).select_related(
+                "user", "settlement")[:300],
             "responsible": ResponsiblePerson.objects.filter(community_id=community_id).select_related("user"),
             "instructions": Instruction.objects.filter(community_id=community_id).select_related("service"),
             "revoke_form": revoke_form,
@@ -86,3 +88,26 @@ def index(request):
             "edited": edited,
         },
     )
+
+
+@staff_required("people.declare")
+def my_conflicts(request):
+    """The staff member's own conflicts of interest: the planner does not send them there, the laptop warns.
+    Only one's own declarations are shown and removed; the coordinator sees all on the people page."""
+    mine = ConflictDeclaration.objects.filter(user=request.user, community_id=request.user.community_id)
+    form = ConflictForm(user=request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            pk = request.POST.get("pk", "")
+            removed, _detail = mine.filter(pk=int(pk) if pk.isdigit() else None).delete()
+            if removed:
+                messages.success(request, _("Запис видалено."))
+            else:
+                messages.error(request, _("Такого запису немає серед ваших."))
+            return redirect("people:my_conflicts")
+        form = ConflictForm(request.POST, user=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Записано. Планувальник не направлятиме вас за цією адресою чи до цієї людини."))
+            return redirect("people:my_conflicts")
+    return render(request, "people/my_conflicts.html", {"form": form, "mine": mine.select_related("settlement")})

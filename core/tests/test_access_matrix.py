@@ -41,6 +41,7 @@ FIELD_REVIEWERS = {"coordinator"}  # field.review
 VIDEO_VIEWERS = {"coordinator"}  # field.video
 STAROSTAS = {"starosta"}  # starosta.submit
 PEOPLE_MANAGERS = {"coordinator"}  # people.manage
+DECLARERS = {"operator", "coordinator", "field_admin", "partner"}  # people.declare
 FIELD_WORK = FIELD_WORKERS
 TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
 ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
@@ -226,6 +227,8 @@ ACCESS = {
     "starosta:new": {"GET": staff(STAROSTAS), "POST": staff(STAROSTAS, ok=Redirect("/staff/starosta/"))},
     # Issue 16: orders, training, instructions (a POST choosing nothing: back to the page with a message)
     "people:index": {"GET": staff(PEOPLE_MANAGERS), "POST": staff(PEOPLE_MANAGERS, ok=Redirect("/staff/people/"))},
+    # One's own conflicts of interest (an empty POST: the form again with its messages)
+    "people:my_conflicts": {"GET": staff(DECLARERS), "POST": staff(DECLARERS)},
     # Issue 16: the kit, its checks, upkeep, costs and reminders (the technician keeps them, the head sees them);
     # a field administrator reports a device that failed on the way.
     "equipment:devices": {"GET": staff(EQUIPMENT)},
