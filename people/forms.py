@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuthorisationOrder, ConflictDeclaration, Instruction
+from .models import AuthorisationOrder, ConflictDeclaration, Instruction, Training
 
 
 class RevokeForm(forms.Form):
@@ -75,3 +75,22 @@ class ConflictForm(forms.ModelForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("Дата народження не може бути в майбутньому."))
         return value
+
+
+class TrainingForm(forms.ModelForm):
+    """The coordinator records a training that took place (people.training.record_training checks it)."""
+
+    class Meta:
+        model = Training
+        fields = ["trainee", "topic", "topic_note", "held_on", "trainer", "trainer_name", "refresh_by"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "refresh_by": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, community_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+
+        staff = User.objects.filter(community_id=community_id, is_active=True).order_by("last_name", "first_name")
+        self.fields["trainee"].queryset = staff
+        self.fields["trainer"].queryset = staff
+        self.fields["trainee"].error_messages["invalid_choice"] = _("Оберіть працівника своєї громади.")
+        self.fields["held_on"].error_messages["required"] = _("Вкажіть дату навчання.")

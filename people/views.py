@@ -2,14 +2,15 @@
 and refreshers due, responsible persons, cards and crisis instructions (edit one: a new version)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
 
-from . import authorisation, instructions
-from .forms import ConflictForm, InstructionForm, RevokeForm
+from . import authorisation, instructions, training
+from .forms import ConflictForm, InstructionForm, RevokeForm, TrainingForm
 from .models import AuthorisationOrder, ConflictDeclaration, Instruction, ResponsiblePerson, StaffReminder, Training
 
 
@@ -34,6 +35,7 @@ def index(request):
         edited = Instruction.objects.filter(community_id=community_id, pk=int(wanted)).first()
     revoke_form = RevokeForm(community_id=community_id)
     instruction_form = InstructionForm(instance=edited, community_id=community_id)
+    training_form = TrainingForm(community_id=community_id)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke":
@@ -60,6 +62,18 @@ def index(request):
                     % {"v": saved.version},
                 )
                 return redirect("people:index")
+        elif action == "training":
+            training_form = TrainingForm(request.POST, community_id=community_id)
+            if training_form.is_valid():
+                data = training_form.cleaned_data
+                try:
+                    training.record_training(community=request.user.community, **data)
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        training_form.add_error(field if field in training_form.fields else None, errors)
+                else:
+                    messages.success(request, _("Навчання записано."))
+                    return redirect("people:index")
         else:
             messages.error(request, _("Не зрозуміло, що зробити. Оберіть дію на сторінці ще раз."))
             return redirect("people:index")
@@ -85,6 +99,7 @@ def index(request):
             "instructions": Instruction.objects.filter(community_id=community_id).select_related("service"),
             "revoke_form": revoke_form,
             "instruction_form": instruction_form,
+            "training_form": training_form,
             "edited": edited,
         },
     )

@@ -66,3 +66,24 @@ def test_each_sees_and_removes_only_their_own_and_the_coordinator_sees_all(world
     assert not ConflictDeclaration.objects.filter(pk=mine.pk).exists()
     board = login(world.users["coordinator"]).get("/staff/people/").content.decode()
     assert "Шевчук Іван Олегович" in board
+
+
+def test_the_coordinator_records_a_training_and_one_in_the_future_is_refused(world, login):
+    from people.models import Training
+
+    client = login(world.users["coordinator"])
+    admin = world.users["field_admin"]
+    today = timezone.localdate()
+    page = client.post("/staff/people/", {"action": "training", "trainee": admin.pk, "topic": "first_aid",
+                                          "held_on": (today + datetime.timedelta(days=2)).isoformat()})
+    assert "ще не настала" in page.content.decode() and Training.objects.count() == 0
+    answer = client.post("/staff/people/", {"action": "training", "trainee": admin.pk, "topic": "first_aid",
+                                            "held_on": today.isoformat(),
+                                            "refresh_by": (today + datetime.timedelta(days=365)).isoformat()})
+    assert answer.status_code == 302
+    [done] = Training.objects.all()
+    assert (done.trainee, done.community, done.held_on) == (admin, world.a, today)
+    # Someone of another community is not among the choices: a clear message, nothing saved.
+    page = client.post("/staff/people/", {"action": "training", "trainee": world.b_coordinator.pk,
+                                          "topic": "safety", "held_on": today.isoformat()})
+    assert "Оберіть працівника своєї громади." in page.content.decode() and Training.objects.count() == 1
