@@ -15,6 +15,8 @@ SYSADMIN = "sysadmin"
 QUALITY = "quality"
 # Issue 12 (doors): a village head who submits requests for people in their settlements.
 STAROSTA = "starosta"
+# Issue 15: the community's communications person (the information campaign).
+COMMUNICATIONS = "communications"
 
 ROLE_CHOICES = [
     (OPERATOR, _("Оператор прийому заявок")),
@@ -25,6 +27,7 @@ ROLE_CHOICES = [
     (SYSADMIN, _("Системний адміністратор")),
     (QUALITY, _("Фахівець з якості обслуговування")),
     (STAROSTA, _("Староста")),
+    (COMMUNICATIONS, _("Фахівець з комунікацій")),
 ]
 
 # Roles that must give a code from an authenticator app at every login (accounts/second_factor.py):
@@ -78,6 +81,8 @@ CAPABILITIES = {
     "indicators.view": {COORDINATOR, QUALITY},
     # Issue 16 (equipment): the technician keeps the kit, works the pre-trip checklists, logs upkeep and
     # costs; the coordinator sees it all; a field administrator reports a device that failed on the way.
+    # Issue 15: milestones, drafted posts and people's consent to publicity.
+    "campaign.manage": {COMMUNICATIONS, COORDINATOR},
     "equipment.view": {TECHNICIAN, COORDINATOR},
     "equipment.manage": {TECHNICIAN},
     "equipment.report": {FIELD_ADMIN, TECHNICIAN, COORDINATOR},

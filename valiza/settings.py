@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "journal",
     "quality",
     "indicators",
+    "campaign",
     "field",
     "payments",
     "backup",
@@ -472,6 +473,7 @@ VALIZA_WORKER_CHECKS = [
     "field.retention.check",  # personal data past its term (VALIZA_KEEP_*): removed or anonymised
     "journal.terms.escalate",  # cases past the provider's term: marked for the head, provider e-mailed once
     "people.reminders.remind_refreshers",  # refresher training due: one reminder for the responsible person
+    "campaign.milestones.check",  # issue 15: milestones found in the journal, each once, with a drafted post
     "equipment.reminders.check",  # internet top-up, cartridge, warranty, repair too long: the technician's list, once
 ]
 # Issue 16: the technician's reminders (equipment/reminders.py).
