@@ -23,7 +23,7 @@ from valiza.urls import urlpatterns as project_urlpatterns
 from visits.models import Status, StatusChange
 
 ANONYMOUS = "anonymous"
-ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin", "quality", "starosta"]
+ROLES = ["operator", "coordinator", "field_admin", "partner", "technician", "sysadmin", "quality", "starosta", "communications"]
 EVERYONE = [ANONYMOUS, *ROLES]
 
 # Who holds which capability (accounts.roles), written out again on purpose: a change of the
@@ -51,6 +51,7 @@ RATED = {"operator", "coordinator", "field_admin", "partner", "quality"}  # qual
 INDICATORS = {"coordinator", "quality"}  # indicators.view
 EQUIPMENT = {"technician", "coordinator"}  # equipment.view
 EQUIPMENT_MANAGERS = {"technician"}  # equipment.manage
+CAMPAIGN = {"communications", "coordinator"}  # campaign.manage
 FAILURE_REPORTERS = {"field_admin", "technician", "coordinator"}  # equipment.report
 
 
@@ -219,6 +220,9 @@ ACCESS = {
     "schedule:notice": {"GET": everyone(200)},
     # Issue 14: the indicators of the community (counts only); public statistics and open data
     "indicators:dashboard": {"GET": staff(INDICATORS)},
+    # Issue 15: milestones, drafted posts, consent to publicity (an empty POST: the form again, 400)
+    "campaign:milestones": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    "campaign:draft": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
     "stats:page": {"GET": everyone(200)},
     "stats:json": {"GET": everyone(200)},
     "stats:csv": {"GET": everyone(200)},
@@ -418,6 +422,12 @@ def _equipment_objects(world):
         world.kit_day = timezone.localdate()
 
 
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def _url(world, key):
     name, params = project_urls()[key]
     values = {"pk": world.req.pk, "slug": world.a.slug}
@@ -450,6 +460,11 @@ def _url(world, key):
         _equipment_objects(world)
         values.update(pk=world.reminder.pk if name == "equipment:reminder_done" else world.kit_device.pk,
                       team_pk=world.kit_team.pk, day=world.kit_day.isoformat(), subject="suitcase", stage="before")
+    if name == "campaign:draft":
+        from campaign.actions import record_preparation
+
+        milestone = record_preparation(world.a, "memorandum", timezone_today())
+        values["pk"] = milestone.draft.pk
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk

@@ -122,7 +122,8 @@ def test_demo_data_loads_twice_without_duplicates(db):
     community = Community.objects.get()
     assert community.settlements.filter(is_remote=True).exists()
     assert {u.role for u in User.objects.all()} == {"operator", "coordinator", "field_admin", "partner",
-                                                     "technician", "sysadmin", "quality", "starosta"}
+                                                     "technician", "sysadmin", "quality", "starosta",
+                                                     "communications"}
     # The demo starosta and district council answer for the remote village (issue 12).
     assert [s.is_remote for s in User.objects.get(username="starosta").settlements.all()] == [True]
     assert community.district_contacts.get().settlements.get().is_remote

@@ -121,6 +121,7 @@ USERS = [
     ("sysadmin", "Тарас", "Налаштуй", roles.SYSADMIN),
     ("quality", "Галина", "Відгукова", roles.QUALITY),
     ("starosta", "Микола", "Старостенко", roles.STAROSTA),
+    ("communications", "Мар'яна", "Вісникова", roles.COMMUNICATIONS),
 ]
 
 
