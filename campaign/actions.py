@@ -39,14 +39,29 @@ def compose(draft):
     community = milestone.community
     phone = community.phone or _("телефон ЦНАП")
     what = _("%(title)s: %(day)s у громаді %(c)s.") % {
-        "title": milestone.title, "day": milestone.happened_on.strftime("%d.%m.%Y"), "c": community.name}
-    whom = _("Мобільний ЦНАП («Валіза») приїздить додому до людей похилого віку, людей з інвалідністю і тих, "
-             "хто не може сам дістатися до ЦНАП.")
+        "title": milestone.title,
+        "day": milestone.happened_on.strftime("%d.%m.%Y"),
+        "c": community.name,
+    }
+    whom = _(
+        "Мобільний ЦНАП («Валіза») приїздить додому до людей похилого віку, людей з інвалідністю і тих, "
+        "хто не може сам дістатися до ЦНАП."
+    )
     asked = _("Допоможи сусіду! Якщо ваш сусід, батьки чи знайомі не можуть прийти самі, подайте заявку за них.")
     figures = _figures_lines(milestone)
-    figures = _("Від початку роботи %(since)s: %(f)s.") % {
-        "since": milestone.figures.get("since", "")[8:10] + "." + milestone.figures.get("since", "")[5:7] + "."
-        + milestone.figures.get("since", "")[:4], "f": figures} if figures else ""
+    figures = (
+        _("Від початку роботи %(since)s: %(f)s.")
+        % {
+            "since": milestone.figures.get("since", "")[8:10]
+            + "."
+            + milestone.figures.get("since", "")[5:7]
+            + "."
+            + milestone.figures.get("since", "")[:4],
+            "f": figures,
+        }
+        if figures
+        else ""
+    )
     order = _("Як замовити: зателефонуйте %(phone)s або подайте заявку на сайті громади.") % {"phone": phone}
     story = ""
     if draft.person_id:
@@ -85,8 +100,9 @@ def use_person(draft, person, *, purpose, given_on, taken_by):
         raise CampaignError(_("Напишіть, для чого людина дала згоду."))
     if draft.state == DraftState.PUBLISHED:
         raise CampaignError(_("Цей допис уже опубліковано, його не змінюють."))
-    consent = PublicityConsent.objects.create(community_id=person.community_id, person=person,
-                                              purpose=purpose.strip(), given_on=given_on, taken_by=taken_by)
+    consent = PublicityConsent.objects.create(
+        community_id=person.community_id, person=person, purpose=purpose.strip(), given_on=given_on, taken_by=taken_by
+    )
     draft.person, draft.dropped_note, draft.state = person, "", DraftState.DRAFT
     draft.site_text, draft.social_text = compose(draft)
     draft.save()
@@ -108,7 +124,8 @@ def withdraw(consent, now=None):
     for draft in Draft.objects.filter(person=consent.person).exclude(state=DraftState.PUBLISHED):
         draft.person, draft.story, draft.state = None, "", DraftState.DRAFT
         draft.dropped_note = _("Людина відкликала згоду %(d)s: історію прибрано, у дописі лише цифри.") % {
-            "d": timezone.localtime(now).strftime("%d.%m.%Y")}
+            "d": timezone.localtime(now).strftime("%d.%m.%Y")
+        }
         draft.site_text, draft.social_text = compose(draft)
         draft.save()
         changed.append(draft)
@@ -117,8 +134,9 @@ def withdraw(consent, now=None):
 
 def mark_ready(draft):
     if draft.person_id and not valid_consent(draft.person):
-        raise CampaignError(_("У дописі є історія людини, але її згоди на публікацію немає. "
-                              "Запишіть згоду або приберіть історію."))
+        raise CampaignError(
+            _("У дописі є історія людини, але її згоди на публікацію немає. Запишіть згоду або приберіть історію.")
+        )
     if draft.state == DraftState.PUBLISHED:
         raise CampaignError(_("Цей допис уже опубліковано."))
     draft.state = DraftState.READY

@@ -60,17 +60,16 @@ def found_in(community, today):
         day = as_local_date(case.accepted_at)
         detail = {"case_id": case.pk, "request_id": case.request_id, "service": case.service.name_uk}
         if n in SERVICE_COUNTS:
-            title = _("Перша послуга") if n == 1 else ngettext(
-                "Перша %(n)d послуга", "Перші %(n)d послуг", n) % {"n": n}
+            title = _("Перша послуга") if n == 1 else ngettext("Перша %(n)d послуга", "Перші %(n)d послуг", n) % {"n": n}
             out.append((f"services:{n}", Kind.SERVICES, title, day, detail))
         request = case.request
         dims = [("service", case.service_id, case.service.name_uk, _("Перша послуга «%(x)s»"))]
         if request:
-            dims.append(("settlement", request.settlement_id, request.settlement.name,
-                         _("Перша послуга в населеному пункті %(x)s")))
+            dims.append(
+                ("settlement", request.settlement_id, request.settlement.name, _("Перша послуга в населеному пункті %(x)s"))
+            )
             if request.category_id:
-                dims.append(("category", request.category_id, request.category.name,
-                             _("Перша послуга для категорії «%(x)s»")))
+                dims.append(("category", request.category_id, request.category.name, _("Перша послуга для категорії «%(x)s»")))
         for dim, pk, label, title in dims:
             if pk in seen[dim]:
                 continue
@@ -80,10 +79,16 @@ def found_in(community, today):
         people.add(_person_key(case))
         if len(people) in PEOPLE_COUNTS and f"people:{len(people)}" not in {o[0] for o in out}:
             p = len(people)
-            out.append((f"people:{p}", Kind.PEOPLE,
-                        ngettext("Допомогли %(n)d людині", "Допомогли %(n)d людям", p) % {"n": p}, day, detail))
-    work_titles = {"quarter": _("Перший квартал роботи"), "half": _("Перше півріччя роботи"),
-                   "year": _("Перший рік роботи")}
+            out.append(
+                (
+                    f"people:{p}",
+                    Kind.PEOPLE,
+                    ngettext("Допомогли %(n)d людині", "Допомогли %(n)d людям", p) % {"n": p},
+                    day,
+                    detail,
+                )
+            )
+    work_titles = {"quarter": _("Перший квартал роботи"), "half": _("Перше півріччя роботи"), "year": _("Перший рік роботи")}
     for months, name in WORK_MONTHS:
         day = add_months(first_day, months)
         if day <= today:
@@ -103,8 +108,9 @@ def record(community, key, kind, title, day, details):
     figures = {**totals(community, min(since, day), day), **details}
     try:
         with transaction.atomic():
-            milestone = Milestone.objects.create(community=community, key=key, kind=kind, title=title,
-                                                 happened_on=day, figures=figures)
+            milestone = Milestone.objects.create(
+                community=community, key=key, kind=kind, title=title, happened_on=day, figures=figures
+            )
             make_draft(milestone)
     except IntegrityError:  # another worker made it a moment ago
         return Milestone.objects.get(community=community, key=key), False

@@ -53,8 +53,7 @@ class Draft(models.Model):
     site_text = models.TextField(_("текст для сайту"), max_length=6000)
     social_text = models.TextField(_("текст для соцмереж"), max_length=2000)
     # A person whose story is told; only with a valid PublicityConsent.
-    person = models.ForeignKey("visits.VisitRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    person = models.ForeignKey("visits.VisitRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     story = models.TextField(_("історія людини"), max_length=2000, blank=True)
     # Why the person was taken out (consent withdrawn), shown on the draft.
     dropped_note = models.CharField(max_length=300, blank=True)

@@ -30,8 +30,7 @@ def milestones(request):
             messages.success(request, "Подію записано, чернетку допису підготовлено.")
             return redirect("campaign:draft", pk=milestone.draft.pk)
     rows = Milestone.objects.filter(community=community).select_related("draft")
-    return render(request, "campaign/milestones.html", {"rows": rows, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "campaign/milestones.html", {"rows": rows, "form": form}, status=400 if form.errors else 200)
 
 
 def _candidate(draft):
@@ -45,11 +44,11 @@ def _candidate(draft):
 @staff_required("campaign.manage")
 @require_http_methods(["GET", "POST"])
 def draft(request, pk):
-    draft = get_object_or_404(Draft.objects.select_related("milestone", "person__settlement"),
-                              pk=pk, milestone__community=request.user.community)
+    draft = get_object_or_404(
+        Draft.objects.select_related("milestone", "person__settlement"), pk=pk, milestone__community=request.user.community
+    )
     candidate = _candidate(draft)
-    edit_form = DraftForm(initial={"site_text": draft.site_text, "social_text": draft.social_text,
-                                   "story": draft.story})
+    edit_form = DraftForm(initial={"site_text": draft.site_text, "social_text": draft.social_text, "story": draft.story})
     consent_form = ConsentForm(initial={"given_on": timezone.localdate()})
     published_form = PublishedForm()
     action = request.POST.get("action", "")
@@ -66,8 +65,7 @@ def draft(request, pk):
                 consent_form = ConsentForm(request.POST)
                 if consent_form.is_valid():
                     d = consent_form.cleaned_data
-                    actions.use_person(draft, candidate, purpose=d["purpose"], given_on=d["given_on"],
-                                       taken_by=request.user)
+                    actions.use_person(draft, candidate, purpose=d["purpose"], given_on=d["given_on"], taken_by=request.user)
                     return _done(request, draft, "Згоду записано, історію додано до допису.")
             elif action == "withdraw" and draft.person_id:
                 consent = actions.valid_consent(draft.person)
@@ -94,12 +92,23 @@ def draft(request, pk):
         if person is not None:
             record_access(request, person)
     consent = actions.valid_consent(draft.person)
-    consents = PublicityConsent.objects.filter(person=draft.person or candidate) if (draft.person or candidate) \
-        else []
-    return render(request, "campaign/draft.html", {
-        "draft": draft, "m": draft.milestone, "candidate": candidate, "consent": consent, "consents": consents,
-        "edit_form": edit_form, "consent_form": consent_form, "published_form": published_form, "error": error,
-    }, status=400 if error else 200)
+    consents = PublicityConsent.objects.filter(person=draft.person or candidate) if (draft.person or candidate) else []
+    return render(
+        request,
+        "campaign/draft.html",
+        {
+            "draft": draft,
+            "m": draft.milestone,
+            "candidate": candidate,
+            "consent": consent,
+            "consents": consents,
+            "edit_form": edit_form,
+            "consent_form": consent_form,
+            "published_form": published_form,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _done(request, draft, text):

@@ -21,8 +21,7 @@ def test_consent_story_withdrawn_figures_only(page, live_world, staff_login):
     req = request(w, at(day, 9), settlement=w.village)
     req.applicant_name = "Олена Петрівна Коваль"
     req.save()
-    case(w, service=w.svc_cert, accepted=at(day, 10), req=req, handover_due=day,
-         provider_due=day + datetime.timedelta(days=10))
+    case(w, service=w.svc_cert, accepted=at(day, 10), req=req, handover_due=day, provider_due=day + datetime.timedelta(days=10))
     milestones.check()
     milestones.check()  # the worker twice: still one milestone
 

@@ -18,8 +18,14 @@ def _first_service(world):
     req = request(world, at(day, 9), settlement=world.village)
     req.applicant_name = "Олена Петрівна Коваль"
     req.save()
-    case(world, service=world.svc_cert, accepted=at(day, 10), req=req, handover_due=day,
-         provider_due=day + datetime.timedelta(days=10))
+    case(
+        world,
+        service=world.svc_cert,
+        accepted=at(day, 10),
+        req=req,
+        handover_due=day,
+        provider_due=day + datetime.timedelta(days=10),
+    )
     milestones.detect(world.a)
     return Milestone.objects.get(community=world.a, key="services:1").draft, req
 
@@ -28,8 +34,9 @@ def _first_service(world):
 def test_a_story_with_consent_then_withdrawn(world):
     draft, person = _first_service(world)
     assert "Коваль" not in draft.site_text
-    consent = actions.use_person(draft, person, purpose="допис на сайті", given_on=timezone.localdate(),
-                                 taken_by=world.users["communications"])
+    consent = actions.use_person(
+        draft, person, purpose="допис на сайті", given_on=timezone.localdate(), taken_by=world.users["communications"]
+    )
     draft.refresh_from_db()
     assert draft.person == person and "Олена Петрівна Коваль, Далеке" in draft.site_text
     actions.mark_ready(draft)
@@ -106,15 +113,15 @@ def test_the_pages(world):
     page = c.get(f"/staff/campaign/drafts/{draft.pk}/")
     assert "Олена Петрівна Коваль" in page.content.decode() and AccessLog.objects.count() == before + 1
     # Bad input: a date in the future; a clear message, nothing recorded.
-    page = c.post(f"/staff/campaign/drafts/{draft.pk}/", {"action": "consent", "purpose": "сайт",
-                                                            "given_on": "2999-01-01"})
+    page = c.post(f"/staff/campaign/drafts/{draft.pk}/", {"action": "consent", "purpose": "сайт", "given_on": "2999-01-01"})
     assert page.status_code == 400 and "майбутньому" in page.content.decode()
     assert not PublicityConsent.objects.exists()
-    page = c.post(f"/staff/campaign/drafts/{draft.pk}/", {"action": "consent", "purpose": "сайт",
-                                                            "given_on": "вчора"})
+    page = c.post(f"/staff/campaign/drafts/{draft.pk}/", {"action": "consent", "purpose": "сайт", "given_on": "вчора"})
     assert page.status_code == 400 and "Вкажіть дату" in page.content.decode()
-    page = c.post(f"/staff/campaign/drafts/{draft.pk}/", {"action": "consent", "purpose": "сайт",
-                                                            "given_on": timezone.localdate().isoformat()})
+    page = c.post(
+        f"/staff/campaign/drafts/{draft.pk}/",
+        {"action": "consent", "purpose": "сайт", "given_on": timezone.localdate().isoformat()},
+    )
     assert page.status_code == 302
     page = c.post("/staff/campaign/", {"what": "decision", "day": timezone.localdate().isoformat()})
     assert page.status_code == 400 and "номер рішення" in page.content.decode()
@@ -122,6 +129,5 @@ def test_the_pages(world):
     other = Client()
     from accounts.models import User
 
-    other.force_login(User.objects.create_user(username="comm-b", password="x", role="communications",
-                                               community=world.b))
+    other.force_login(User.objects.create_user(username="comm-b", password="x", role="communications", community=world.b))
     assert other.get(f"/staff/campaign/drafts/{draft.pk}/").status_code == 404

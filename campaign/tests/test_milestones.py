@@ -18,8 +18,14 @@ def _day(n):
 
 def _serve(world, day, *, service=None, settlement=None, category=None, req=None):
     req = req or request(world, at(day, 9), settlement=settlement, category=category)
-    return case(world, service=service or world.svc_cert, accepted=at(day, 10), req=req,
-                handover_due=day, provider_due=day + datetime.timedelta(days=10))
+    return case(
+        world,
+        service=service or world.svc_cert,
+        accepted=at(day, 10),
+        req=req,
+        handover_due=day,
+        provider_due=day + datetime.timedelta(days=10),
+    )
 
 
 def _keys(world):
@@ -56,6 +62,7 @@ def test_five_and_twenty_services_and_their_figures(world):
     made = {m.key: m for m in milestones.detect(world.a)}
     assert set(made) == {"services:5"}
     assert made["services:5"].happened_on == _day(30) and made["services:5"].figures["services"] == 5
+    assert made["services:5"].title == "Перші 5 послуг"
     for n in range(14):
         _serve(world, _day(29 - n))
     assert "services:20" not in _keys(world)
@@ -77,8 +84,7 @@ def test_new_settlement_service_and_category(world):
     category = next(iter(world.cat.values()))
     _serve(world, _day(16), category=category)
     made = {m.key: m for m in milestones.detect(world.a)}
-    assert set(made) == {"services:5", f"settlement:{world.village.pk}", f"service:{world.svc_reg.pk}",
-                         f"category:{category.pk}"}
+    assert set(made) == {"services:5", f"settlement:{world.village.pk}", f"service:{world.svc_reg.pk}", f"category:{category.pk}"}
     village = made[f"settlement:{world.village.pk}"]
     assert village.kind == Kind.SETTLEMENT and village.happened_on == _day(18) and "Далеке" in village.title
     assert made[f"service:{world.svc_reg.pk}"].figures["service"] == world.svc_reg.name_uk
@@ -128,8 +134,7 @@ def test_the_database_holds_a_key_once(world):
     _serve(world, _day(5))
     milestones.detect(world.a)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Milestone.objects.create(community=world.a, key="services:1", kind=Kind.SERVICES, title="x",
-                                 happened_on=_day(5))
+        Milestone.objects.create(community=world.a, key="services:1", kind=Kind.SERVICES, title="x", happened_on=_day(5))
 
 
 @pytest.mark.django_db
