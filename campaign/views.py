@@ -19,7 +19,7 @@ from .models import Draft, Milestone, PublicityConsent
 @require_http_methods(["GET", "POST"])
 def milestones(request):
     community = request.user.community
-    form = PreparationForm(request.POST or None, initial={"day": timezone.localdate()})
+    form = PreparationForm(request.POST if request.method == "POST" else None, initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
