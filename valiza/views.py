@@ -18,6 +18,8 @@ def home(request):
         return redirect("quality:queue")
     if has_capability(request.user, "starosta.submit"):
         return redirect("starosta:home")
+    if has_capability(request.user, "campaign.manage"):
+        return redirect("campaign:milestones")
     trips = []
     if has_capability(request.user, "planning.sheet"):
         trips = (

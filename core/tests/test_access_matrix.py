@@ -88,6 +88,7 @@ ACCESS = {
         "field_admin": 200, "partner": 200, "technician": 200, "sysadmin": 200,
         "quality": Redirect("/staff/quality/"),
         "starosta": Redirect("/staff/starosta/"),
+        "communications": Redirect("/staff/campaign/"),
     }},
     # One's own account: password, the second factor (accounts/second_factor.py). These personas have
     # given their code (or owe none), so the code step sends them on; recovery codes need an app first.
