@@ -17,13 +17,6 @@ class Kind(models.TextChoices):
     PREPARATION = "preparation", _("підготовчий етап")
 
 
-class Preparation(models.TextChoices):
-    MEMORANDUM = "memorandum", _("підписано меморандум")
-    DECISION = "decision", _("рішення ради")
-    SUITCASE = "suitcase", _("валізу передано громаді")
-    TRAINED = "trained", _("адміністраторів навчено")
-
-
 class Milestone(models.Model):
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
