@@ -462,10 +462,11 @@ def _url(world, key):
         values.update(pk=world.reminder.pk if name == "equipment:reminder_done" else world.kit_device.pk,
                       team_pk=world.kit_team.pk, day=world.kit_day.isoformat(), subject="suitcase", stage="before")
     if name == "campaign:draft":
-        from campaign.actions import record_preparation
+        if not hasattr(world, "campaign_draft"):  # made once per world
+            from campaign.actions import record_preparation
 
-        milestone = record_preparation(world.a, "memorandum", timezone_today())
-        values["pk"] = milestone.draft.pk
+            world.campaign_draft = record_preparation(world.a, "memorandum", timezone_today()).draft
+        values["pk"] = world.campaign_draft.pk
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk
