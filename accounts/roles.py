@@ -32,8 +32,9 @@ ROLE_CHOICES = [
 
 # Roles that must give a code from an authenticator app at every login (accounts/second_factor.py):
 # the coordinator (head of the CNAP or appointee) sees the whole community's personal data, the
-# system administrator configures who may see it. Whoever may open the admin site needs it too.
-SECOND_FACTOR_REQUIRED = {COORDINATOR, SYSADMIN}
+# system administrator configures who may see it; the quality officer calls people of the whole
+# community and sees their names and phones. Whoever may open the admin site needs it too.
+SECOND_FACTOR_REQUIRED = {COORDINATOR, SYSADMIN, QUALITY}
 
 CAPABILITIES = {
     # Requests hold personal data: only the two roles that take and decide them.

@@ -43,7 +43,7 @@ STAROSTAS = {"starosta"}  # starosta.submit
 PEOPLE_MANAGERS = {"coordinator"}  # people.manage
 DECLARERS = {"operator", "coordinator", "field_admin", "partner"}  # people.declare
 FIELD_WORK = FIELD_WORKERS
-TWO_STEP = {"coordinator", "sysadmin"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
+TWO_STEP = {"coordinator", "sysadmin", "quality"}  # roles.SECOND_FACTOR_REQUIRED: their logins include a code
 ENROL = "/staff/account/second-factor/?next=%2Fstaff%2F"
 FIELD_REVIEW = FIELD_REVIEWERS
 QUALITY = {"quality", "coordinator"}  # quality.survey, quality.feedback, quality.complaints, quality.proposals
