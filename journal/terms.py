@@ -3,7 +3,8 @@
 - `approaching`: cases waiting for a decision whose term ends within VALIZA_TERM_WARNING_DAYS, with the
   days left (the coordinator's list).
 - `escalate`: the worker's periodic check. A case past its term is marked once for the head of the
-  CNAP (`Case.escalated_at`, a journal entry) and its provider's contact gets one e-mail reminder.
+  CNAP (`Case.escalated_at`, a journal entry) and its provider's contact gets one e-mail reminder,
+  queued in the outbox (sent and retried by its worker).
   Both are claimed by a conditional UPDATE, so several workers, or the check run every few minutes,
   never mark or e-mail a case twice.
 - `provider_overview`: per provider, open and late cases and the average days to a decision.
@@ -15,7 +16,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from communities.workdays import as_local_date
 from core.logs import Safe
+from notifications.models import Kind
+from notifications.outbox import enqueue_email
 
 from . import chain
 from .models import Case, CaseState, JournalEntry
@@ -96,11 +98,12 @@ def _mark(pk, now, today):
 
 
 def remind_providers():
-    """E-mail the provider's contact about each marked case not reminded yet; returns how many went.
+    """Queue one e-mail to the provider's contact for each marked case not reminded yet; returns how many.
 
-    The address is written on the case before the e-mail is sent (the claim), so two workers never
-    both send; a send that fails gives the claim back and the next check tries again."""
-    sent = 0
+    The address is written on the case (the claim) and the e-mail queued in the outbox in one transaction,
+    so two workers never both queue; the outbox's worker sends it, retries a failed send and shows its
+    state to the coordinator beside the SMS (one mail path for the whole project)."""
+    queued = 0
     waiting = (
         Case.objects.filter(state__in=WAITING, escalated_at__isnull=False, provider_reminded_to="")
         .exclude(service__provider__contact_email="")
@@ -108,17 +111,22 @@ def remind_providers():
     )
     for case in waiting:
         email = case.service.provider.contact_email
-        if not Case.objects.filter(pk=case.pk, provider_reminded_to="").update(provider_reminded_to=email):
-            continue
-        try:
-            send_mail(_reminder_subject(case), _reminder_body(case), None, [email])
-        except Exception:
-            log.exception("Reminder e-mail for case %s failed", case.pk)
-            Case.objects.filter(pk=case.pk, provider_reminded_to=email).update(provider_reminded_to="")
-            continue
-        log.info("Provider reminded of case %s past its term", Safe(case.number))
-        sent += 1
-    return sent
+        with transaction.atomic():
+            if not Case.objects.filter(pk=case.pk, provider_reminded_to="").update(provider_reminded_to=email):
+                continue
+            try:
+                enqueue_email(
+                    community=case.community, recipient=email, subject=_reminder_subject(case),
+                    text=_reminder_body(case), dedup_key=f"provider-term:{case.pk}", kind=Kind.OTHER,
+                    related=case,
+                )
+            except ValueError:
+                # An address the outbox refuses (no "@"): the claim stays, the head of the CNAP sees the case.
+                log.warning("Provider contact of case %s is not an e-mail address", Safe(case.number))
+                continue
+        log.info("Provider reminder queued for case %s past its term", Safe(case.number))
+        queued += 1
+    return queued
 
 
 def _reminder_subject(case):

@@ -1,6 +1,7 @@
 """Issue 13: provider terms escalate. A case approaching its term is on the coordinator's list with
-the days left; past the term the worker's check marks it for the head of the CNAP and e-mails the
-provider's contact once (several checks, several workers: still once); the per-provider overview
+the days left; past the term the worker's check marks it for the head of the CNAP and queues one e-mail
+to the provider's contact in the outbox (several checks, several workers: still once; the outbox's
+sender delivers and retries it); the per-provider overview
 counts open and late cases and the average days to a decision."""
 
 from datetime import timedelta
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from journal import actions, chain, terms
 from journal.models import Case, JournalEntry
+from notifications import outbox
+from notifications.models import OutboxMessage, State
 
 from .factories import make_case
 
@@ -49,7 +52,11 @@ def test_past_the_term_the_check_marks_the_case_and_emails_the_provider_once(wor
     on_time.refresh_from_db()
     assert late.escalated_at is not None and late.provider_reminded_to == "reg@rada.example"
     assert on_time.escalated_at is None
-    assert len(mail.outbox) == 1
+    [queued] = OutboxMessage.objects.filter(recipient="reg@rada.example")
+    assert queued.state == State.QUEUED and mail.outbox == []
+    outbox.send_due()  # the person's SMS of the world's requests go too; one e-mail among them
+    queued.refresh_from_db()
+    assert queued.state == State.SENT and len(mail.outbox) == 1
     [email] = mail.outbox
     assert email.to == ["reg@rada.example"] and late.number in email.subject
     # No personal data in the e-mail: the number says which case.
@@ -66,21 +73,25 @@ def test_a_provider_without_an_email_still_gets_the_case_marked_for_the_head(wor
     assert mail.outbox == []
 
 
-def test_a_failed_email_is_tried_again_by_the_next_check_and_then_sent_once(world, provider, monkeypatch):
+def test_a_failed_email_is_tried_again_by_the_outbox_and_then_sent_once(world, provider, monkeypatch):
     late = handed_over_due(world, -1)
+    assert terms.escalate() == 1
 
     def broken(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(terms, "send_mail", broken)
-    assert terms.escalate() == 1
-    late.refresh_from_db()
-    assert late.escalated_at is not None and late.provider_reminded_to == ""
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    outbox.send_due()
+    [message] = OutboxMessage.objects.filter(recipient="reg@rada.example")
+    assert message.state == State.QUEUED and "SMTP down" in message.last_error
     monkeypatch.undo()
-    terms.escalate()
-    terms.escalate()
+    terms.escalate()  # the check again: the case is claimed, nothing queued twice
+    later = timezone.now() + timedelta(hours=1)
+    outbox.send_due(now=later)
+    outbox.send_due(now=later)
     late.refresh_from_db()
     assert late.provider_reminded_to == "reg@rada.example" and len(mail.outbox) == 1
+    assert OutboxMessage.objects.filter(recipient="reg@rada.example").count() == 1
 
 
 def test_a_decided_case_is_never_escalated(world, provider):
