@@ -15,8 +15,8 @@ from journal.models import CLOSING_STATES, Case, CaseFile, CaseState
 from quality import retention as quality_retention
 from visits import retention as request_retention
 
-from .models import Attachment, IncidentAct, Visit
 from . import storage
+from .models import Attachment, IncidentAct, Visit
 
 log = logging.getLogger(__name__)
 

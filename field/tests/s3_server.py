@@ -29,8 +29,9 @@ def s3_endpoint():
     """http://127.0.0.1:<port> of a moto_server process, stopped at the end of the run."""
     port = _free_port()
     script = Path(sys.executable).parent / "moto_server"
-    proc = subprocess.Popen([str(script), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(script), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -50,8 +51,9 @@ def s3_endpoint():
 class Bucket:
     def __init__(self, endpoint, name):
         self.name = name
-        self.client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION,
-                                   aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+        self.client = boto3.client(
+            "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY
+        )
 
     def keys(self, prefix=""):
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
@@ -68,6 +70,10 @@ def s3(s3_endpoint, settings):
     bucket.client.create_bucket(Bucket=bucket.name)
     settings.VALIZA_STORAGE = "s3"
     settings.VALIZA_SENDFILE = ""
-    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(
-        bucket=bucket.name, endpoint_url=s3_endpoint, region=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY)}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket=bucket.name, endpoint_url=s3_endpoint, region=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY
+        ),
+    }
     return bucket

@@ -19,7 +19,7 @@ from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread
 
 from audit.models import AccessLog
-from field import attachments, storage
+from field import storage
 from field.models import Attachment, Device
 from field.retention import purge_videos
 from field.tests.attachment_helpers import declare, files, jpeg_bytes, upload_all, visit_with_cases  # noqa: F401
@@ -52,8 +52,7 @@ def _local_files(root):
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def test_a_photo_goes_through_the_bucket_from_the_laptop_to_the_staff_and_out_by_retention(
-        field, s3, world, files, settings, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_photo_goes_via_the_bucket_to_staff_and_out(field, s3, world, files, settings, django_capture_on_commit_callbacks):  # noqa: F811
     visit, cases, device, client = field
     settings.VALIZA_KEEP_SCANS_DAYS = 180
     body = jpeg_bytes((900, 700))
@@ -66,11 +65,11 @@ def test_a_photo_goes_through_the_bucket_from_the_laptop_to_the_staff_and_out_by
     assert client.get(URL.format(att.pk)).json()["received"] == third
     # A retry of a chunk the server has, and one from too far: 409 with where to resume.
     assert put(client, att, 0, body[:third]).json()["received"] == third
-    ahead = put(client, att, 2 * third, body[2 * third:])
+    ahead = put(client, att, 2 * third, body[2 * third :])
     assert ahead.status_code == 409 and ahead.json()["received"] == third
-    assert put(client, att, third, body[third:2 * third]).json()["received"] == 2 * third
+    assert put(client, att, third, body[third : 2 * third]).json()["received"] == 2 * third
     with django_capture_on_commit_callbacks(execute=True):
-        done = put(client, att, 2 * third, body[2 * third:])
+        done = put(client, att, 2 * third, body[2 * third :])
     assert done.json() == {"received": len(body), "size": len(body), "state": "complete", "reason": ""}
 
     att.refresh_from_db()
@@ -103,15 +102,16 @@ def test_a_photo_goes_through_the_bucket_from_the_laptop_to_the_staff_and_out_by
     assert staff.get(f"/staff/field/files/photo/{att.pk}/").status_code == 404
 
 
-def test_a_broken_upload_in_the_bucket_is_dropped_and_sent_again_from_the_start(field, s3):
+def test_a_broken_upload_in_the_bucket_is_dropped_and_sent_again_from_the_start(field, s3):  # noqa: F811
     visit, _cases, device, client = field
     body = video_bytes(60_000)
-    att = declare(visit, body, kind="video", content_type="video/webm", device=device,
-                  sha256=hashlib.sha256(b"something else").hexdigest())
+    att = declare(
+        visit, body, kind="video", content_type="video/webm", device=device, sha256=hashlib.sha256(b"something else").hexdigest()
+    )
     half = len(body) // 2
     put(client, att, 0, body[:half])
     # A server died after storing a chunk that does not follow on: it is not counted.
-    storage.save_chunk(att.pk, half + 10, body[half + 10:half + 20])
+    storage.save_chunk(att.pk, half + 10, body[half + 10 : half + 20])
     assert client.get(URL.format(att.pk)).json()["received"] == half
     rejected = put(client, att, half, body[half:]).json()
     assert rejected["state"] == "rejected" and rejected["received"] == 0 and "контрольна сума" in rejected["reason"]
@@ -129,10 +129,11 @@ def test_a_video_is_sought_with_a_ranged_get_on_the_bucket(world, files, s3, log
 
     monkeypatch.setattr(S3File, "read", lambda *a, **k: pytest.fail("the whole object was read"))
     seek_to = len(body) * 3 // 4
-    response = login(world.users["coordinator"]).get(f"/staff/field/files/video/{att.pk}/",
-                                                     HTTP_RANGE=f"bytes={seek_to}-{seek_to + 4095}")
+    response = login(world.users["coordinator"]).get(
+        f"/staff/field/files/video/{att.pk}/", HTTP_RANGE=f"bytes={seek_to}-{seek_to + 4095}"
+    )
     assert response.status_code == 206
-    assert b"".join(response.streaming_content) == body[seek_to:seek_to + 4096]
+    assert b"".join(response.streaming_content) == body[seek_to : seek_to + 4096]
     # Past its keeping time the video's object goes.
     key = f"media/{att.file.name}"
     assert s3.keys(key) == [key]
@@ -141,6 +142,7 @@ def test_a_video_is_sought_with_a_ranged_get_on_the_bucket(world, files, s3, log
 
 
 # -- two app servers -------------------------------------------------------------------------------
+
 
 class _AppServer(LiveServerThread):
     """A live server whose requests see their own VALIZA_UPLOAD_TMP, as a second machine would have its
@@ -155,6 +157,7 @@ class _AppServer(LiveServerThread):
             def app(environ, start_response):
                 with override_settings(VALIZA_UPLOAD_TMP=upload_tmp):
                     return list(inner(environ, start_response))
+
             return app
 
         super().__init__("127.0.0.1", own_disk, connections_override=connections_override, port=0)
@@ -187,14 +190,21 @@ def _alternating_upload(two_servers, user, visit, body, chunk):
     device = Device.objects.get(pk=client.field_device_id)
     att = declare(visit, body, kind="video", content_type="video/webm", device=device)
     csrf = "a" * 32
-    headers = {"Cookie": f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value};"
-                         f" {django_settings.CSRF_COOKIE_NAME}={csrf}",
-               "X-CSRFToken": csrf, TOKEN_HEADER: client.defaults[TOKEN_META],
-               "Content-Type": "application/octet-stream"}
+    headers = {
+        "Cookie": f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value};"
+        f" {django_settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+        TOKEN_HEADER: client.defaults[TOKEN_META],
+        "Content-Type": "application/octet-stream",
+    }
     answer = None
     for n, offset in enumerate(range(0, len(body), chunk)):
-        request = urllib.request.Request(f"{urls[n % 2]}{URL.format(att.pk)}?offset={offset}", method="PUT",
-                                         data=body[offset:offset + chunk], headers=headers)
+        request = urllib.request.Request(
+            f"{urls[n % 2]}{URL.format(att.pk)}?offset={offset}",
+            method="PUT",
+            data=body[offset : offset + chunk],
+            headers=headers,
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 answer = response.status, json.load(response)
@@ -204,8 +214,7 @@ def _alternating_upload(two_servers, user, visit, body, chunk):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_chunks_of_one_upload_reaching_two_app_servers_in_turn_make_the_whole_file(
-        live_world, files, s3, two_servers):  # noqa: F811
+def test_chunks_of_one_upload_reaching_two_app_servers_in_turn_make_the_whole_file(live_world, files, s3, two_servers):  # noqa: F811
     visit = visit_with_cases(live_world, day=datetime.date(2026, 3, 2))[0]
     body = video_bytes(300_000)
     (status, answer), att = _alternating_upload(two_servers, live_world.users["field_admin"], visit, body, 32_768)
@@ -223,8 +232,7 @@ def test_chunks_of_one_upload_reaching_two_app_servers_in_turn_make_the_whole_fi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_uploads_on_local_disk_the_second_server_has_not_got_the_first_chunk(
-        live_world, files, two_servers):  # noqa: F811
+def test_with_uploads_on_local_disk_the_second_server_has_not_got_the_first_chunk(live_world, files, two_servers):  # noqa: F811
     """Why the chunks go to the bucket: on local disk the other server does not know the first chunk."""
     visit = visit_with_cases(live_world, day=datetime.date(2026, 3, 2))[0]
     body = video_bytes(100_000)
@@ -234,11 +242,17 @@ def test_with_uploads_on_local_disk_the_second_server_has_not_got_the_first_chun
 
 # -- settings --------------------------------------------------------------------------------------
 
+
 def test_object_storage_settings_are_checked_at_start():
     from core.tests.test_production_settings import _run
 
-    s3_env = {"VALIZA_STORAGE": "s3", "VALIZA_S3_BUCKET": "valiza", "VALIZA_S3_ACCESS_KEY": "key",
-              "VALIZA_S3_SECRET_KEY": "secret", "VALIZA_S3_ENDPOINT_URL": "https://s3.example.gov.ua"}
+    s3_env = {
+        "VALIZA_STORAGE": "s3",
+        "VALIZA_S3_BUCKET": "valiza",
+        "VALIZA_S3_ACCESS_KEY": "key",
+        "VALIZA_S3_SECRET_KEY": "secret",
+        "VALIZA_S3_ENDPOINT_URL": "https://s3.example.gov.ua",
+    }
     show = "from django.conf import settings as s; import django; django.setup(); print(s.STORAGES['default']['BACKEND'])"
     ok = _run(["-c", "import os; os.environ['DJANGO_SETTINGS_MODULE']='valiza.settings'; " + show], **s3_env)
     assert ok.returncode == 0 and ok.stdout.strip() == "storages.backends.s3.S3Storage", ok.stderr[-300:]
