@@ -11,8 +11,9 @@ The caller checks permissions and writes the access log first; every request, ea
 seeking player too, goes through the view and is logged.
 
 With object storage (VALIZA_STORAGE=s3, ADR 11) a range is asked of the bucket as a ranged GET, so a
-seek in a long video fetches only the bytes wanted (django-storages' S3File would download the whole
-object before the first read); nginx's X-Accel is then off (settings refuse the pair).
+seek in a long video fetches only the bytes wanted, and a whole file is streamed from the bucket
+(django-storages' S3File would download the whole object to this server before the first read);
+nginx's X-Accel is then off (settings refuse the pair).
 """
 
 import logging
@@ -100,8 +101,8 @@ def _slice(handle, first, length):
 
 
 def _ranged_object(file, first, length):
-    """The streaming body of bytes first..first+length-1 of a file in an S3 storage, or None for a
-    storage that is not one (read with open + seek)."""
+    """The streaming body of bytes first..first+length-1 of a file in an S3 storage (from the bucket,
+    nothing kept on this server), or None for a storage that is not one (read with open + seek)."""
     storage = file.storage
     if not hasattr(storage, "bucket") or not hasattr(storage, "_normalize_name"):
         return None
@@ -150,7 +151,13 @@ def _served_here(request, file, *, content_type, filename, as_attachment, etag):
         response["Content-Range"] = f"bytes */{size}"
         response["Accept-Ranges"] = "bytes"
         return response
-    if wanted is None:
+    body = _ranged_object(file, 0, size) if wanted is None and size else None
+    if body is not None:
+        handle.close()
+        response = StreamingHttpResponse(_slice(body, 0, size), content_type=content_type)
+        response["Content-Length"] = str(size)
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    elif wanted is None:
         response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
     else:
         first, last = wanted

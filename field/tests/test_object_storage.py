@@ -123,8 +123,8 @@ def test_a_video_is_sought_with_a_ranged_get_on_the_bucket(world, files, s3, log
     visit = visit_with_cases(world, day=datetime.date(2026, 3, 2))[0]
     body = video_bytes(400_000)
     att = upload_all(declare(visit, body, kind="video", content_type="video/webm"), body, chunk=65536)
-    # Only the bytes asked for come from the bucket: django-storages' S3File (which downloads the whole
-    # object first) must not be read for a range.
+    # Only the bytes asked for come from the bucket, streamed: django-storages' S3File (which downloads the
+    # whole object to this server first) is not read, for a range or for the whole file.
     from storages.backends.s3 import S3File
 
     monkeypatch.setattr(S3File, "read", lambda *a, **k: pytest.fail("the whole object was read"))
@@ -134,6 +134,9 @@ def test_a_video_is_sought_with_a_ranged_get_on_the_bucket(world, files, s3, log
     )
     assert response.status_code == 206
     assert b"".join(response.streaming_content) == body[seek_to : seek_to + 4096]
+    whole = login(world.users["coordinator"]).get(f"/staff/field/files/video/{att.pk}/")
+    assert whole.status_code == 200 and whole["Content-Length"] == str(len(body))
+    assert b"".join(whole.streaming_content) == body and whole["ETag"] == f'"{att.sha256}"'
     # Past its keeping time the video's object goes.
     key = f"media/{att.file.name}"
     assert s3.keys(key) == [key]
