@@ -5,6 +5,11 @@
   the database says how many bytes of each have arrived (`Attachment.received`), and a laptop resumes
   from there after a restore. They are copied after the database, so each holds at least the bytes
   the database counts (field/attachments.py cuts a longer one back to `received`).
+
+With object storage (VALIZA_STORAGE=s3, ADR 11) neither tree is on this machine: the files, and the
+chunks of uploads in progress, are objects in the bucket, which the object store keeps itself
+(versioning, replication — README, "Production"). A backup then holds the database only, and a
+restore refuses a backup with files rather than put them where the application does not look.
 """
 
 import os
@@ -17,7 +22,9 @@ from .manifest import BackupError, copy_hashed, safe_path
 
 
 def roots():
-    """{name in the backup: folder on this machine}."""
+    """{name in the backup: folder on this machine}; none when the files live in object storage."""
+    if settings.VALIZA_STORAGE != "filesystem":
+        return {}
     return {"media": Path(settings.MEDIA_ROOT), "uploads": Path(settings.VALIZA_UPLOAD_TMP)}
 
 
@@ -75,6 +82,11 @@ def copy_in(folder, entries, *, force):
     wanted = {name: set() for name in trees}
     for entry in entries:
         name, relative = safe_path(entry["path"]).split("/", 1)
+        if name not in wanted:
+            raise BackupError(_("Ця копія містить файли (%(tree)s), а файли цього сервера зберігаються в "
+                                "об’єктному сховищі S3: відновіть копію на сервері з файлами на диску "
+                                "(VALIZA_STORAGE=filesystem) або перенесіть файли в сховище окремо.")
+                              % {"tree": name})
         wanted[name].add(relative)
     if force:
         for name, root, paths in _trees():

@@ -9,6 +9,11 @@ nobody can make us build a multipart body of many tiny pieces.
 
 The caller checks permissions and writes the access log first; every request, each range of a
 seeking player too, goes through the view and is logged.
+
+With object storage (VALIZA_STORAGE=s3, ADR 11) a range is asked of the bucket as a ranged GET, so a
+seek in a long video fetches only the bytes wanted, and a whole file is streamed from the bucket
+(django-storages' S3File would download the whole object to this server before the first read);
+nginx's X-Accel is then off (settings refuse the pair).
 """
 
 import logging
@@ -82,7 +87,8 @@ def _if_range_allows(request, etag):
 
 def _slice(handle, first, length):
     try:
-        handle.seek(first)
+        if first:
+            handle.seek(first)
         left = length
         while left > 0:
             data = handle.read(min(CHUNK, left))
@@ -92,6 +98,18 @@ def _slice(handle, first, length):
             yield data
     finally:
         handle.close()
+
+
+def _ranged_object(file, first, length):
+    """The streaming body of bytes first..first+length-1 of a file in an S3 storage (from the bucket,
+    nothing kept on this server), or None for a storage that is not one (read with open + seek)."""
+    storage = file.storage
+    if not hasattr(storage, "bucket") or not hasattr(storage, "_normalize_name"):
+        return None
+    from storages.utils import clean_name
+
+    key = storage._normalize_name(clean_name(file.name))
+    return storage.bucket.Object(key).get(Range=f"bytes={first}-{first + length - 1}")["Body"]
 
 
 def _accel(file, *, content_type, filename, as_attachment):
@@ -133,11 +151,24 @@ def _served_here(request, file, *, content_type, filename, as_attachment, etag):
         response["Content-Range"] = f"bytes */{size}"
         response["Accept-Ranges"] = "bytes"
         return response
-    if wanted is None:
+    body = _ranged_object(file, 0, size) if wanted is None and size else None
+    if body is not None:
+        handle.close()
+        response = StreamingHttpResponse(_slice(body, 0, size), content_type=content_type)
+        response["Content-Length"] = str(size)
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    elif wanted is None:
         response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
     else:
         first, last = wanted
-        response = StreamingHttpResponse(_slice(handle, first, last - first + 1), status=206,
+        body = _ranged_object(file, first, last - first + 1)
+        if body is not None:
+            handle.close()
+            handle = body
+            first_in_handle = 0  # the body starts at the range's first byte
+        else:
+            first_in_handle = first
+        response = StreamingHttpResponse(_slice(handle, first_in_handle, last - first + 1), status=206,
                                          content_type=content_type)
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)

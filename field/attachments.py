@@ -9,6 +9,11 @@ server died between writing them and saving `received`, so every chunk first cut
 `received` and a re-sent chunk never duplicates bytes.
 Chunks of one attachment are written under an exclusive lock on its .part file, and `received`
 moves by compare-and-swap, so two requests racing the same chunk cannot both append it.
+
+With object storage (VALIZA_STORAGE=s3, ADR 11) each chunk is an object of its own and the next one may
+reach another app server: the lock is then the attachment's database row (SELECT … FOR UPDATE), held
+while one chunk is stored, and the finished file is put together from the chunks in order, checked and
+saved; then the chunks are deleted.
 """
 
 import datetime
@@ -16,7 +21,9 @@ import fcntl
 import hashlib
 import os
 import re
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -24,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import tasks
+from . import storage, tasks
 from .models import Attachment
 from .storage import part_path, part_size
 
@@ -152,6 +159,8 @@ def receive_chunk(att, offset, data, *, today=None):
         raise UploadError(400, _("Неправильне місце у файлі (offset)."))
     if att.state in (Attachment.State.COMPLETE, Attachment.State.PURGED):
         return att  # a replay of a finished upload: nothing changes (and no empty .part is made)
+    if storage.shared():
+        return _receive_shared(att, offset, data, today=today)
     # The .part file is the truth of how many bytes arrived: a chunk writes no database row (the
     # day's actions are being written at the same time), only the finished file does. A crash
     # mid-write leaves a prefix of the chunk, which is still the right bytes at the right place.
@@ -189,8 +198,60 @@ def receive_chunk(att, offset, data, *, today=None):
         return att
 
 
+def _receive_shared(att, offset, data, *, today=None):
+    """receive_chunk with the upload's chunks in the shared storage: any app server may take any chunk."""
+    with transaction.atomic():
+        # The row lock stands in for the .part file's lock: one chunk of an attachment at a time,
+        # whichever server it reached.
+        row = Attachment.objects.select_for_update().filter(pk=att.pk).values("state", "received", "reason").get()
+        att.state, att.received, att.reason = row["state"], row["received"], row["reason"]
+        if att.state in (Attachment.State.COMPLETE, Attachment.State.PURGED):
+            return att  # a replay of a finished upload: nothing changes
+        if att.state == Attachment.State.REJECTED:
+            if offset != 0:
+                raise UploadError(409, _("Файл відхилено; надішліть його ще раз з початку."), att)
+            _restart(att, None)
+        chain = storage.chunks(att.pk)
+        have = sum(length for _offset, length, _name in chain)
+        if have > att.size:
+            storage.discard(att.pk)  # cannot happen by this code; never keep more than was declared
+            chain, have = [], 0
+        att.received = have
+        if have == att.size:
+            return _finish_shared(att, chain, today=today)
+        if offset != have:
+            raise UploadError(409, _("Сервер уже має %(n)d байт цього файлу; продовжуйте з цього місця.")
+                              % {"n": have}, att)
+        if offset + len(data) > att.size:
+            raise UploadError(400, _("Файл більший, ніж було заявлено (%(size)d байт). Надішліть його ще раз.")
+                              % {"size": att.size}, att)
+        if data:
+            name = storage.save_chunk(att.pk, offset, data)
+            chain.append((offset, len(data), name))
+        att.received = have + len(data)
+        if att.received == att.size:
+            return _finish_shared(att, chain, today=today)
+        return att
+
+
+def _finish_shared(att, chain, *, today=None):
+    """The chunks, in order, into one local file for the checks; then the usual finish."""
+    folder = Path(settings.VALIZA_UPLOAD_TMP)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=f"{att.pk}.", suffix=".assembling") as whole:
+        storage.read_chunks(att.pk, chain, whole)
+        whole.flush()
+        done = _finish(att, whole, today=today, path=Path(whole.name))
+    if done.state == Attachment.State.COMPLETE:
+        storage.discard(att.pk)
+    return done
+
+
 def _restart(att, part):
-    part.truncate(0)
+    if part is not None:
+        part.truncate(0)
+    if storage.shared():
+        storage.discard(att.pk)
     Attachment.objects.filter(pk=att.pk).update(received=0, state=Attachment.State.UPLOADING, reason="")
     att.refresh_from_db()
 
@@ -198,6 +259,8 @@ def _restart(att, part):
 def _reject(att, part, reason):
     """The bytes are not what was declared: drop them; the client may send the file again from 0."""
     part.truncate(0)
+    if storage.shared():
+        storage.discard(att.pk)
     Attachment.objects.filter(pk=att.pk).update(received=0, state=Attachment.State.REJECTED, reason=reason[:300])
     att.refresh_from_db()
     return att
@@ -253,12 +316,13 @@ class _PartFile(File):
         return self.name
 
 
-def _finish(att, part, *, today=None):
+def _finish(att, part, *, today=None, path=None):
     os.fsync(part.fileno())
     if _sha256(part) != att.sha256:
         return _reject(att, part, _("Файл пошкодився під час передавання (контрольна сума не збігається). "
                                     "Його буде надіслано ще раз."))
-    path = part_path(att.pk)
+    own_part = path is None  # the .part file, not a file the caller made and deletes itself
+    path = path or part_path(att.pk)
     if att.kind == Attachment.Kind.PHOTO:
         ext, reason = _check_photo(path, att.content_type)
     else:
@@ -269,14 +333,15 @@ def _finish(att, part, *, today=None):
         locked = Attachment.objects.select_for_update().select_related("visit__stop__trip").get(pk=att.pk)
         if locked.state != Attachment.State.UPLOADING:
             return locked
-        locked.file.save(f"{locked.pk}{ext}", _PartFile(open(path, "rb"), name=str(path)), save=False)
+        with open(path, "rb") as source:
+            locked.file.save(f"{locked.pk}{ext}", _PartFile(source, name=str(path)), save=False)
         locked.state, locked.completed_at, locked.reason = Attachment.State.COMPLETE, timezone.now(), ""
         locked.received = locked.size
         if locked.kind == Attachment.Kind.VIDEO:
             locked.keep_until = video_keep_until(locked.visit)
         locked.save(update_fields=["file", "state", "completed_at", "reason", "keep_until", "received"])
         _after_complete(locked)
-    if path.exists():  # a storage that copied rather than moved
+    if own_part and path.exists():  # a storage that copied rather than moved
         path.unlink()
     return locked
 

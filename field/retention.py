@@ -15,8 +15,8 @@ from journal.models import CLOSING_STATES, Case, CaseFile, CaseState
 from quality import retention as quality_retention
 from visits import retention as request_retention
 
+from . import storage
 from .models import Attachment, IncidentAct, Visit
-from .storage import part_path
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def _purge(att):
     # The file first: a crash after it leaves a row to purge again, never a kept video.
     if att.file:
         att.file.delete(save=False)
-    part_path(att.pk).unlink(missing_ok=True)  # an upload that never finished
+    storage.discard(att.pk)  # an upload that never finished (a .part file, or chunks in the bucket)
     att.state, att.purged_at, att.file = Attachment.State.PURGED, timezone.now(), ""
     att.save(update_fields=["state", "purged_at", "file"])
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from valiza.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -330,6 +332,29 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Where stored files (photos, videos, case PDFs, acts, uploads in progress) live (ADR 11): "filesystem"
+# (MEDIA_ROOT, the embedded default) or "s3" — any S3-compatible object storage through django-storages,
+# shared by several app servers. The bucket stays private: files go to staff only through our
+# permission-checked views (core/files.py), never by a public or signed URL.
+VALIZA_STORAGE = (env("VALIZA_STORAGE", "filesystem") or "filesystem").strip().lower()
+if VALIZA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured(f"VALIZA_STORAGE must be filesystem or s3, not {VALIZA_STORAGE!r}")
+VALIZA_S3_ENDPOINT_URL = env("VALIZA_S3_ENDPOINT_URL", "") or ""
+VALIZA_S3_BUCKET = env("VALIZA_S3_BUCKET", "") or ""
+VALIZA_S3_REGION = env("VALIZA_S3_REGION", "") or ""
+if VALIZA_STORAGE == "s3":
+    _s3_missing = [name for name in ("VALIZA_S3_BUCKET", "VALIZA_S3_ACCESS_KEY", "VALIZA_S3_SECRET_KEY")
+                   if not env(name, "")]
+    if _s3_missing:
+        raise ImproperlyConfigured(
+            "VALIZA_STORAGE=s3 needs " + ", ".join(_s3_missing) + " in the environment (or *_FILE); "
+            "VALIZA_S3_ENDPOINT_URL too unless the storage is AWS itself.")
+    if VALIZA_S3_ENDPOINT_URL and not VALIZA_S3_ENDPOINT_URL.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"VALIZA_S3_ENDPOINT_URL must start with http:// or https://, not {VALIZA_S3_ENDPOINT_URL!r}")
+    STORAGES["default"] = s3_storage(bucket=VALIZA_S3_BUCKET, endpoint_url=VALIZA_S3_ENDPOINT_URL,
+                                     region=VALIZA_S3_REGION, access_key=env("VALIZA_S3_ACCESS_KEY"),
+                                     secret_key=env("VALIZA_S3_SECRET_KEY"))
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
@@ -369,7 +394,14 @@ if VALIZA_SENDFILE not in ("", "nginx"):
 VALIZA_SENDFILE_URL = env("VALIZA_SENDFILE_URL", "/protected-media/") or "/protected-media/"
 if not VALIZA_SENDFILE_URL.startswith("/"):
     raise ImproperlyConfigured(f"VALIZA_SENDFILE_URL must be a path starting with /, not {VALIZA_SENDFILE_URL!r}")
-# Partial uploads live here until their hash is checked (local disk, also with object storage).
+# nginx sends files from MEDIA_ROOT on its own disk; with object storage there is no such folder, and
+# Django streams each range from the bucket itself (ADR 11).
+if VALIZA_SENDFILE and VALIZA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("VALIZA_SENDFILE=nginx works only with VALIZA_STORAGE=filesystem: with s3 the "
+                               "files are not on nginx's disk. Leave VALIZA_SENDFILE empty.")
+# Partial uploads live here until their hash is checked (filesystem storage). With s3 each chunk is an
+# object of its own in the bucket (field/storage.py), so any app server can take the next one; this
+# folder then only holds a finished upload for the moment it is checked.
 VALIZA_UPLOAD_TMP = Path(env("VALIZA_UPLOAD_TMP", BASE_DIR / "var" / "uploads"))
 VALIZA_BODY_LIMITS = {
     "/api/v1/field/sync": VALIZA_FIELD_SYNC_MAX_BYTES,
