@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "quality",
     "indicators",
     "campaign",
+    "reports",
     "field",
     "payments",
     "backup",
