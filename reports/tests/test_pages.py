@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 from audit.models import AccessLog
 from campaign import actions as campaign
-from conftest import PASSWORD  # noqa: F401  (the world's users log in with it)
 from reports import actions, periods
 from reports.models import Kind, Report, State
 
