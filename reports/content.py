@@ -14,7 +14,7 @@ from .snapshot import has_data
 UNITS = {figures.PERCENT: "%", figures.PER_1000: "‰", figures.DAYS: gettext_lazy("дн."), figures.COUNT: ""}
 # A change of a share is in percentage points.
 CHANGE_UNITS = {
-    figures.PERCENT: gettext_lazy("в. п."),
+    figures.PERCENT: gettext_lazy("в.\u00a0п."),
     figures.PER_1000: "‰",
     figures.DAYS: gettext_lazy("дн."),
     figures.COUNT: "",
