@@ -135,5 +135,18 @@ def withdrawn_consents(report):
     return set(PublicityConsent.objects.filter(pk__in=ids, withdrawn_at__isnull=False).values_list("pk", flat=True))
 
 
+def recover(now=None):
+    """The worker's periodic check (VALIZA_WORKER_CHECKS): a build that has not moved for STALE_AFTER lost
+    its worker; it is marked failed, so its page says so and offers to build it again. Returns how many."""
+    now = now or timezone.now()
+    lost = Report.objects.filter(state__in=(State.QUEUED, State.RUNNING), updated_at__lt=now - STALE_AFTER)
+    count = lost.update(
+        state=State.FAILED, error="lost: no progress for %d minutes" % (STALE_AFTER.seconds // 60), updated_at=now
+    )
+    if count:
+        log.warning("%d report builds lost their worker: marked failed", count)
+    return count
+
+
 def latest_version(community, kind, start):
     return Report.objects.filter(community=community, kind=kind, start=start).aggregate(v=Max("version"))["v"]

@@ -185,3 +185,15 @@ def test_a_build_that_fails_says_so_on_the_row(world, django_capture_on_commit_c
     assert report.state == State.FAILED and "no fonts" in report.error and not report.pdf
     with pytest.raises(actions.ReportError):
         actions.publish(report, by=None)
+
+
+def test_a_build_whose_worker_died_is_marked_failed_and_can_be_asked_for_again(world, django_capture_on_commit_callbacks):
+    start, end = periods.bounds(Kind.QUARTER, periods.FIRST_YEAR, 4)
+    report = actions.request_report(world.a, Kind.QUARTER, start, end, by=None)
+    Report.objects.filter(pk=report.pk).update(state=State.RUNNING, progress=35)
+    assert actions.recover(timezone.now() + actions.STALE_AFTER - datetime.timedelta(seconds=1)) == 0
+    assert actions.recover(timezone.now() + actions.STALE_AFTER + datetime.timedelta(seconds=1)) == 1
+    report.refresh_from_db()
+    assert report.state == State.FAILED and "lost" in report.error
+    again = make_report(world, django_capture_on_commit_callbacks, start, end)
+    assert (again.pk, again.state, again.error) == (report.pk, State.DONE, "")
