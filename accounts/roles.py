@@ -84,6 +84,8 @@ CAPABILITIES = {
     # costs; the coordinator sees it all; a field administrator reports a device that failed on the way.
     # Issue 15: milestones, drafted posts and people's consent to publicity.
     "campaign.manage": {COMMUNICATIONS, COORDINATOR},
+    # Issue 14: quarterly, half-year and annual reports (counts, proposals taken up, stories told with consent).
+    "reports.manage": {COORDINATOR, QUALITY},
     "equipment.view": {TECHNICIAN, COORDINATOR},
     "equipment.manage": {TECHNICIAN},
     "equipment.report": {FIELD_ADMIN, TECHNICIAN, COORDINATOR},

@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "quality",
     "indicators",
     "campaign",
+    "reports",
     "field",
     "payments",
     "backup",
@@ -506,6 +507,7 @@ VALIZA_WORKER_CHECKS = [
     "journal.terms.escalate",  # cases past the provider's term: marked for the head, provider e-mailed once
     "people.reminders.remind_refreshers",  # refresher training due: one reminder for the responsible person
     "campaign.milestones.check",  # issue 15: milestones found in the journal, each once, with a drafted post
+    "reports.actions.recover",  # issue 14: report builds whose worker died: failed, to be built again
     "equipment.reminders.check",  # internet top-up, cartridge, warranty, repair too long: the technician's list, once
 ]
 # Issue 16: the technician's reminders (equipment/reminders.py).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/quality/", include("quality.urls")),
     path("staff/indicators/", include("indicators.urls")),
     path("staff/campaign/", include("campaign.urls")),
+    path("staff/reports/", include("reports.urls")),
     path("staff/equipment/", include("equipment.urls")),
     path("field/", include("field.urls")),
     path("staff/field/files/", include("field.files_urls")),

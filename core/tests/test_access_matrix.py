@@ -52,6 +52,7 @@ INDICATORS = {"coordinator", "quality"}  # indicators.view
 EQUIPMENT = {"technician", "coordinator"}  # equipment.view
 EQUIPMENT_MANAGERS = {"technician"}  # equipment.manage
 CAMPAIGN = {"communications", "coordinator"}  # campaign.manage
+REPORTS = {"coordinator", "quality"}  # reports.manage
 FAILURE_REPORTERS = {"field_admin", "technician", "coordinator"}  # equipment.report
 
 
@@ -224,6 +225,13 @@ ACCESS = {
     # Issue 15: milestones, drafted posts, consent to publicity (an empty POST: the form again, 400)
     "campaign:milestones": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
     "campaign:draft": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    # Issue 14: periodic reports (an empty POST: the form again, 400); a published one makes a new version
+    "reports:list": {"GET": staff(REPORTS)},
+    "reports:new": {"GET": staff(REPORTS), "POST": staff(REPORTS, ok=400)},
+    "reports:detail": {"GET": staff(REPORTS)},
+    "reports:pdf": {"GET": staff(REPORTS)},
+    "reports:publish": {"GET": staff(REPORTS, ok=405), "POST": staff(REPORTS, ok=302)},
+    "reports:rebuild": {"GET": staff(REPORTS, ok=405), "POST": staff(REPORTS, ok=302)},
     "stats:page": {"GET": everyone(200)},
     "stats:json": {"GET": everyone(200)},
     "stats:csv": {"GET": everyone(200)},
@@ -423,6 +431,20 @@ def _equipment_objects(world):
         world.kit_day = timezone.localdate()
 
 
+def _report(world, built):
+    """A report of community A (built, with its PDF, when the test reads the PDF), made once per world."""
+    if not hasattr(world, "report"):
+        from reports import actions, periods
+        from reports.models import Kind, Report
+
+        start, end = periods.bounds(Kind.YEAR, periods.FIRST_YEAR)
+        world.report = Report.objects.create(community=world.a, kind=Kind.YEAR, start=start, end=end,
+                                             state="done" if not built else "queued")
+        if built:
+            actions.build(world.report.pk)
+    return world.report
+
+
 def timezone_today():
     from django.utils import timezone
 
@@ -467,6 +489,8 @@ def _url(world, key):
 
             world.campaign_draft = record_preparation(world.a, "memorandum", timezone_today()).draft
         values["pk"] = world.campaign_draft.pk
+    if name.startswith("reports:") and "pk" in params:
+        values["pk"] = _report(world, built=name == "reports:pdf").pk
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk

@@ -17,9 +17,9 @@ in this one run, preceded by the XLSX export's peak memory. Targets: the dashboa
   NOTE line says so.
 - export_xlsx_year_s: journal.paper.write_xlsx of the whole year to a temporary file; peak memory is the
   process's resident set sampled every 20 ms during the export (and its growth over the start).
-- report_pdf_quarter_s: until the quarterly reports exist, the journal PDF of the year's last quarter
-  (journal.paper.journal_pdf), cut to journal.paper.PDF_MAX_ROWS rows as the journal page cuts it — a NOTE
-  line says so (WeasyPrint lays out about 10–40 register rows a second).
+- report_pdf_quarter_s: the quarterly report of the last calendar quarter the data covers, built as the
+  worker builds it (reports.actions.build: the snapshot of every figure for the quarter and the one before,
+  the PDF with its charts, the file saved); the report is removed afterwards.
 - bare_view_s: a page that reads no data (the staff member's own account page) through the whole
   middleware stack, the floor every page stands on.
 """
@@ -111,7 +111,6 @@ class Command(BaseCommand):
 
         end = timezone.localtime(last).date()
         start = end - datetime.timedelta(days=364)
-        quarter_start = end - datetime.timedelta(days=90)
         operator, _new = User.objects.get_or_create(
             username=f"{SLUG}-operator", defaults={"role": roles.OPERATOR, "community": community}
         )
@@ -138,19 +137,39 @@ class Command(BaseCommand):
             f"{(memory.peak - memory.start) / 2**20:.0f} export_xlsx_bytes={size}"
         )
 
-        out(
-            f"NOTE report_pdf_quarter_s measures the journal PDF of the last quarter until the quarterly reports "
-            f"exist, cut to the {paper.PDF_MAX_ROWS} rows the journal page allows in a PDF (WeasyPrint lays out "
-            "about 10–40 rows a second; a quarter of a large city is an XLSX)."
-        )
-        quarter_ids = list(paper.journal_cases(cases, quarter_start, end).values_list("pk", flat=True)[: paper.PDF_MAX_ROWS])
-        quarter = paper.journal_cases(cases.filter(pk__in=quarter_ids), quarter_start, end)
-        pdf_s, body = _timed(lambda: paper.journal_pdf(quarter, community=community, start=quarter_start, end=end))
-        out(f"report_pdf_quarter_rows={quarter.count()} report_pdf_quarter_bytes={len(body)}")
+        pdf_s = self._quarterly_report(community, end, out)
         out(
             f"dashboard_year_s={dashboard_s:.3f} export_xlsx_year_s={xlsx_s:.3f} "
             f"report_pdf_quarter_s={pdf_s:.3f} bare_view_s={bare_s:.3f}"
         )
+
+    def _quarterly_report(self, community, end, out):
+        """The quarterly report (reports app) of the last calendar quarter that ended by `end` (or the one
+        `end` is in), built as the worker builds it; removed afterwards."""
+        from reports import actions as report_actions
+        from reports.models import Kind, Report
+        from reports.periods import bounds, previous
+
+        q_start, q_end = bounds(Kind.QUARTER, end.year, (end.month - 1) // 3 + 1)
+        if q_end > end:
+            q_start, q_end = previous(Kind.QUARTER, q_start)
+        version = (report_actions.latest_version(community, Kind.QUARTER, q_start) or 0) + 1
+        report = Report.objects.create(community=community, kind=Kind.QUARTER, start=q_start, end=q_end, version=version)
+        try:
+            seconds, built = _timed(lambda: report_actions.build(report.pk))
+            if built is None or not built.pdf:
+                report.refresh_from_db()
+                raise CommandError(f"the quarterly report was not built: {report.error}")
+            out(
+                f"report_pdf_quarter={q_start:%d.%m.%Y}–{q_end:%d.%m.%Y} report_pdf_quarter_bytes={built.pdf.size} "
+                f"report_pdf_quarter_services={built.data['figures']['activity']['extra']['services']}"
+            )
+        finally:
+            report.refresh_from_db()
+            if report.pdf:
+                report.pdf.delete(save=False)
+            report.delete()
+        return seconds
 
     def _dashboard(self, community, start, end, client, out):
         from indicators.figures import dashboard  # every indicator of the staff dashboard (issue 14)
