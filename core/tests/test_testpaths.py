@@ -11,5 +11,5 @@ def test_every_tests_package_is_in_testpaths():
     ini = configparser.ConfigParser()
     ini.read(ROOT / "pytest.ini")
     listed = set(ini["pytest"]["testpaths"].split())
-    packages = {p.parent.name for p in ROOT.glob("*/tests/__init__.py")}
+    packages = {p.parent.parent.name for p in ROOT.glob("*/tests/__init__.py")}
     assert packages - listed == set(), "add these to testpaths in pytest.ini"
