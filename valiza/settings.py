@@ -474,6 +474,7 @@ VALIZA_WORKER_CHECKS = [
     "journal.terms.escalate",  # cases past the provider's term: marked for the head, provider e-mailed once
     "people.reminders.remind_refreshers",  # refresher training due: one reminder for the responsible person
     "campaign.milestones.check",  # issue 15: milestones found in the journal, each once, with a drafted post
+    "campaign.occasions.check",  # issue 15: a reminder with a drafted post N days before each occasion, once
     "equipment.reminders.check",  # internet top-up, cartridge, warranty, repair too long: the technician's list, once
 ]
 # Issue 16: the technician's reminders (equipment/reminders.py).
