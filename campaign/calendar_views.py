@@ -99,8 +99,9 @@ def occasion_list(request):
                 return redirect("campaign:occasions")
             error = _("Перевірте поля, позначені червоним.")
         elif action in ("off", "on"):
-            occasion = Occasion.objects.filter(community=community, pk=request.POST.get("pk", "") or 0).first()
-            if occasion is None or not str(request.POST.get("pk", "")).isdigit():
+            pk = request.POST.get("pk", "")
+            occasion = Occasion.objects.filter(community=community, pk=pk).first() if pk.isdigit() else None
+            if occasion is None:
                 error = _("Такої дати немає. Оновіть сторінку.")
             else:
                 occasion.active = action == "on"

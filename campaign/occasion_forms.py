@@ -30,7 +30,10 @@ class OccasionForm(forms.Form):
         },
     )
     month = forms.TypedChoiceField(
-        label=_("Місяць"), choices=MONTHS, coerce=int, error_messages={"required": _("Виберіть місяць.")}
+        label=_("Місяць"),
+        choices=MONTHS,
+        coerce=int,
+        error_messages={"required": _("Виберіть місяць."), "invalid_choice": _("Виберіть місяць зі списку.")},
     )
     year = forms.IntegerField(
         label=_("Рік, якщо дата лише одного року"),
