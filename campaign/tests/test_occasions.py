@@ -13,7 +13,6 @@ from icalendar import Calendar
 
 from campaign import milestones, occasions
 from campaign.models import DraftState, Occasion, OccasionKind, OccasionPost
-
 from indicators.tests.dataset import KYIV, at, case, request
 
 
