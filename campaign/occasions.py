@@ -279,10 +279,14 @@ def month_days(community, year, month):
         add(p.occasion_on, "post", _("Допис: %(t)s (%(s)s)") % {"t": p.occasion.title, "s": p.get_state_display()}, "post", p.pk)
     for m in Milestone.objects.filter(community=community, happened_on__range=(start, end)).select_related("draft"):
         add(m.happened_on, "milestone", m.title, "draft", m.draft.pk if hasattr(m, "draft") else None)
-    for d in Draft.objects.filter(milestone__community=community, published_at__isnull=False).select_related("milestone"):
-        day = timezone.localdate(d.published_at)
-        if start <= day <= end:
-            add(day, "published", _("Опубліковано: %(t)s") % {"t": d.milestone.title}, "draft", d.pk)
+    for d in Draft.objects.filter(milestone__community=community, published_at__date__range=(start, end)).select_related(
+        "milestone"
+    ):
+        add(timezone.localdate(d.published_at), "published", _("Опубліковано: %(t)s") % {"t": d.milestone.title}, "draft", d.pk)
+    for p in OccasionPost.objects.filter(occasion__community=community, published_at__date__range=(start, end)).select_related(
+        "occasion"
+    ):
+        add(timezone.localdate(p.published_at), "published", _("Опубліковано: %(t)s") % {"t": p.occasion.title}, "post", p.pk)
     return [[(day, day.month == month, items.get(day, [])) for day in week] for week in weeks]
 
 

@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from campaign import milestones, occasions
-from campaign.models import DraftState, Occasion, OccasionKind, OccasionPost
+from campaign.models import Draft, DraftState, Occasion, OccasionKind, OccasionPost
 from indicators.tests.dataset import KYIV, at, case, request
 
 
@@ -138,7 +139,8 @@ def test_the_month_view_leap_year_february_and_milestones(world):
     Occasion.objects.create(community=world.a, title="День села Вербівка", month=2, day=29)
     _serve(world, datetime.date(2028, 2, 10))
     with time_machine.travel(_at(datetime.date(2028, 2, 20)), tick=False):
-        milestones.detect(world.a)
+        (first,) = milestones.detect(world.a)
+        Draft.objects.filter(pk=first.draft.pk).update(state=DraftState.PUBLISHED, published_at=_at(datetime.date(2028, 2, 12)))
         c = _client(world.users["coordinator"])
         html = c.get(reverse("campaign:calendar"), {"month": "2028-02"}).content.decode()
         html27 = c.get(reverse("campaign:calendar"), {"month": "2027-02"}).content.decode()
@@ -147,6 +149,7 @@ def test_the_month_view_leap_year_february_and_milestones(world):
     assert [d for d in days if d.startswith("2028-02")] == [f"2028-02-{n:02d}" for n in range(1, 30)]
     assert "День села Вербівка" in html.split('data-day="2028-02-29"')[1].split("</td>")[0]
     assert "Перша послуга" in html.split('data-day="2028-02-10"')[1].split("</td>")[0]
+    assert "Опубліковано: Перша послуга" in html.split('data-day="2028-02-12"')[1].split("</td>")[0]
     assert 'data-day="2027-02-29"' not in html27
     assert "День села Вербівка" in html27.split('data-day="2027-02-28"')[1].split("</td>")[0]
 
@@ -266,3 +269,8 @@ def test_the_post_page_ready_then_published(world):
     post.refresh_from_db()
     assert post.site_text == "Новий текст"
     assert _client(world.b_coordinator).get(url).status_code == 404  # another community's post
+    # The month view shows the day it was published
+    day = timezone.localdate(post.published_at)
+    html = c.get(reverse("campaign:calendar"), {"month": day.strftime("%Y-%m")}).content.decode()
+    cell = html.split(f'data-day="{day.isoformat()}"')[1].split("</td>")[0]
+    assert "Опубліковано: Міжнародний день людей з інвалідністю" in cell
