@@ -67,3 +67,67 @@ class PublicityConsent(models.Model):
 
     class Meta:
         ordering = ["-given_on", "-pk"]
+
+
+# The calendar of information occasions (issue 15, seed 000 §2.2.2): campaign/occasions.py.
+
+
+class OccasionKind(models.TextChoices):
+    NATIONAL = "national", _("загальна дата")
+    COMMUNITY = "community", _("дата громади")
+    QUARTER = "quarter", _("кінець кварталу")
+
+
+class Occasion(models.Model):
+    """A date worth a post, every year on `month`/`day` (or once, in `year`)."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("вид"), max_length=10, choices=OccasionKind.choices, default=OccasionKind.COMMUNITY)
+    # The seeded dates' own name ("older-persons", "quarter:2"): seeded once per community. Empty for staff's.
+    key = models.CharField(max_length=40, blank=True)
+    title = models.CharField(_("назва"), max_length=200)
+    month = models.PositiveSmallIntegerField(_("місяць"))
+    day = models.PositiveSmallIntegerField(_("число"))
+    year = models.PositiveSmallIntegerField(_("рік (лише для одноразової дати)"), null=True, blank=True)
+    lead_days = models.PositiveSmallIntegerField(_("нагадати за, днів"), default=14)
+    text = models.TextField(_("початок допису"), max_length=3000, blank=True)
+    active = models.BooleanField(_("нагадувати"), default=True)
+
+    class Meta:
+        ordering = ["month", "day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "key"], condition=~models.Q(key=""), name="campaign_occasion_seeded_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class OccasionPost(models.Model):
+    """The reminder "prepare a post for the occasion by its date", with the drafted post: one per occasion
+    and date (the worker may run twice). The same ready/published steps as a milestone's `Draft`."""
+
+    occasion = models.ForeignKey(Occasion, on_delete=models.CASCADE, related_name="posts")
+    occasion_on = models.DateField(_("дата"))
+    created_at = models.DateTimeField(default=timezone.now)
+    site_text = models.TextField(_("текст для сайту"), max_length=6000)
+    social_text = models.TextField(_("текст для соцмереж"), max_length=2000)
+    figures = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=DraftState.choices, default=DraftState.DRAFT)
+    published_url = models.URLField(_("посилання на публікацію"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["occasion_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["occasion", "occasion_on"], name="campaign_occasion_post_once")]
+
+
+class CalendarFeed(models.Model):
+    """A staff member's secret address of the iCalendar feed (calendar apps cannot log in)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)

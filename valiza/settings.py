@@ -508,6 +508,7 @@ VALIZA_WORKER_CHECKS = [
     "people.reminders.remind_refreshers",  # refresher training due: one reminder for the responsible person
     "campaign.milestones.check",  # issue 15: milestones found in the journal, each once, with a drafted post
     "reports.actions.recover",  # issue 14: report builds whose worker died: failed, to be built again
+    "campaign.occasions.check",  # issue 15: a reminder with a drafted post N days before each occasion, once
     "equipment.reminders.check",  # internet top-up, cartridge, warranty, repair too long: the technician's list, once
 ]
 # Issue 16: the technician's reminders (equipment/reminders.py).

@@ -232,6 +232,12 @@ ACCESS = {
     "reports:pdf": {"GET": staff(REPORTS)},
     "reports:publish": {"GET": staff(REPORTS, ok=405), "POST": staff(REPORTS, ok=302)},
     "reports:rebuild": {"GET": staff(REPORTS, ok=405), "POST": staff(REPORTS, ok=302)},
+    # The calendar of occasions: the month (a POST makes a new feed address), the dates, a reminder's post;
+    # the iCalendar feed is opened by calendar apps with its secret address alone: unknown, 404 for all
+    "campaign:calendar": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=Redirect("/staff/campaign/calendar/"))},
+    "campaign:ical": {"GET": everyone(404)},
+    "campaign:occasions": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    "campaign:post": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
     "stats:page": {"GET": everyone(200)},
     "stats:json": {"GET": everyone(200)},
     "stats:csv": {"GET": everyone(200)},
@@ -491,6 +497,18 @@ def _url(world, key):
         values["pk"] = world.campaign_draft.pk
     if name.startswith("reports:") and "pk" in params:
         values["pk"] = _report(world, built=name == "reports:pdf").pk
+    if name == "campaign:ical":
+        values["token"] = "no-such-token"
+    if name == "campaign:post":
+        if not hasattr(world, "campaign_post"):  # made once per world
+            from campaign.models import Occasion, OccasionPost
+
+            occasion = Occasion.objects.create(community=world.a, title="День громади", month=1, day=1)
+            world.campaign_post = OccasionPost.objects.create(
+                occasion=occasion, occasion_on=timezone_today(), site_text="Текст", social_text="Текст",
+                figures={"since": "2026-01-01", "until": "2026-01-01"},
+            )
+        values["pk"] = world.campaign_post.pk
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk

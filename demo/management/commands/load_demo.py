@@ -231,6 +231,12 @@ class Command(BaseCommand):
             self._requests(community, settlements, services, opts["requests"])
         self._todays_trip(community)
         self._quality(community)
+        # The calendar of information occasions: the national dates and quarter ends, and the community's day
+        from campaign import occasions
+        from campaign.models import Occasion
+
+        occasions.ensure(community)
+        Occasion.objects.get_or_create(community=community, title="День Вербівської громади", defaults={"month": 9, "day": 12})
         if not opts["quiet"]:
             self.stdout.write("Демо-громада: " + community.name)
             self.stdout.write(f"Логіни (пароль для всіх: {DEMO_PASSWORD}):")
