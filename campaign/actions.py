@@ -195,9 +195,7 @@ def mark_ready(draft):
         )
     for photo in draft.photos.exclude(person=None).select_related("person"):
         if not valid_consent(photo.person):
-            raise CampaignError(
-                _("На фото є людина без згоди на публікацію. Запишіть її згоду або видаліть фото.")
-            )
+            raise CampaignError(_("На фото є людина без згоди на публікацію. Запишіть її згоду або видаліть фото."))
     if draft.state == DraftState.PUBLISHED:
         raise CampaignError(_("Цей допис уже опубліковано."))
     draft.state = DraftState.READY

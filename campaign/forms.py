@@ -96,9 +96,7 @@ class MailingForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": _("Виберіть привід."), "invalid_choice": _("Виберіть привід зі списку.")},
     )
-    subject = forms.CharField(
-        label=_("Тема листа"), max_length=200, error_messages={"required": _("Напишіть тему листа.")}
-    )
+    subject = forms.CharField(label=_("Тема листа"), max_length=200, error_messages={"required": _("Напишіть тему листа.")})
     body = forms.CharField(
         label=_("Текст листа"),
         max_length=6000,

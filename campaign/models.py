@@ -96,7 +96,11 @@ class Partner(models.Model):
     phone = models.CharField(_("телефон"), max_length=30, blank=True)
     email = models.EmailField(_("ел. пошта"), blank=True)
     settlement = models.ForeignKey(
-        "communities.Settlement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "communities.Settlement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("населений пункт"),
     )
     address = models.CharField(_("адреса"), max_length=300, blank=True)
@@ -136,9 +140,7 @@ class MailingRecipient(models.Model):
     partner = models.ForeignKey(Partner, null=True, on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(max_length=200)
     address = models.EmailField()
-    message = models.ForeignKey(
-        "notifications.OutboxMessage", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    message = models.ForeignKey("notifications.OutboxMessage", null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name", "pk"]
@@ -152,9 +154,7 @@ class DraftPhoto(models.Model):
     file = models.FileField(upload_to="campaign/%Y/%m/")
     content_type = models.CharField(max_length=30)
     caption = models.CharField(_("підпис"), max_length=300, blank=True)
-    person = models.ForeignKey(
-        "visits.VisitRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    person = models.ForeignKey("visits.VisitRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 

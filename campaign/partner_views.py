@@ -31,9 +31,7 @@ def partner_edit(request, pk=None):
         form.save()
         messages.success(request, "Організацію збережено.")
         return redirect("campaign:partners")
-    return render(
-        request, "campaign/partner_form.html", {"form": form, "partner": partner}, status=400 if form.errors else 200
-    )
+    return render(request, "campaign/partner_form.html", {"form": form, "partner": partner}, status=400 if form.errors else 200)
 
 
 @staff_required("campaign.manage")

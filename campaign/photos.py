@@ -57,7 +57,11 @@ def add_photo(draft, upload, *, person=None, caption="", user=None):
     upload.name = f"{uuid.uuid4().hex}.{ext}"
     with transaction.atomic():
         photo = DraftPhoto.objects.create(
-            draft=draft, file=upload, content_type=content_type, caption=caption.strip()[:300], person=person,
+            draft=draft,
+            file=upload,
+            content_type=content_type,
+            caption=caption.strip()[:300],
+            person=person,
             uploaded_by=user,
         )
         if draft.state == DraftState.READY:

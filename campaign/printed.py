@@ -62,9 +62,7 @@ def notice_html(community, size, request=None, *, for_pdf=False):
         fonts = pdf.font_context()
     else:
         fonts = {"font_regular": static(pdf.FONTS["regular"]), "font_bold": static(pdf.FONTS["bold"])}
-    return render_to_string(
-        "campaign/notice.html", {**f, **fonts, "size": size, "qr": notice_qr_svg(f["request_url"])}
-    )
+    return render_to_string("campaign/notice.html", {**f, **fonts, "size": size, "qr": notice_qr_svg(f["request_url"])})
 
 
 def notice_pdf(community, size, request=None):

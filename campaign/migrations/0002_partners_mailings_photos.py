@@ -7,88 +7,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaign', '0001_milestones_drafts_consent'),
-        ('communities', '0011_field_orders_required'),
-        ('notifications', '0003_email_channel'),
-        ('visits', '0016_trigram_search'),
+        ("campaign", "0001_milestones_drafts_consent"),
+        ("communities", "0011_field_orders_required"),
+        ("notifications", "0003_email_channel"),
+        ("visits", "0016_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draft',
-            name='edited_by_staff',
+            model_name="draft",
+            name="edited_by_staff",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='draft',
-            name='remove_name',
+            model_name="draft",
+            name="remove_name",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.CreateModel(
-            name='DraftPhoto',
+            name="DraftPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='campaign/%Y/%m/')),
-                ('content_type', models.CharField(max_length=30)),
-                ('caption', models.CharField(blank=True, max_length=300, verbose_name='підпис')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('draft', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='campaign.draft')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='visits.visitrequest')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="campaign/%Y/%m/")),
+                ("content_type", models.CharField(max_length=30)),
+                ("caption", models.CharField(blank=True, max_length=300, verbose_name="підпис")),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "draft",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="photos", to="campaign.draft"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="visits.visitrequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Mailing',
+            name="Mailing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(choices=[('schedule', 'новий графік виїздів'), ('service', 'нова послуга'), ('settlement', 'новий населений пункт'), ('other', 'інше')], max_length=20, verbose_name='привід')),
-                ('subject', models.CharField(max_length=200, verbose_name='тема')),
-                ('body', models.TextField(max_length=6000, verbose_name='текст')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.community')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("schedule", "новий графік виїздів"),
+                            ("service", "нова послуга"),
+                            ("settlement", "новий населений пункт"),
+                            ("other", "інше"),
+                        ],
+                        max_length=20,
+                        verbose_name="привід",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="тема")),
+                ("body", models.TextField(max_length=6000, verbose_name="текст")),
+                (
+                    "community",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="communities.community"),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-pk'],
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='назва організації')),
-                ('kind', models.CharField(choices=[('veterans', 'спілка ветеранів'), ('disability', 'спілка осіб з інвалідністю'), ('social', 'соціальні служби'), ('parish', 'парафія'), ('ambulatory', 'амбулаторія'), ('starosta', 'старостат'), ('school', 'школа'), ('volunteers', 'волонтери'), ('other', 'інше')], max_length=20, verbose_name='вид')),
-                ('contact_person', models.CharField(blank=True, max_length=200, verbose_name='контактна особа')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='телефон')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='ел. пошта')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='адреса')),
-                ('notes', models.TextField(blank=True, max_length=2000, verbose_name='примітки')),
-                ('is_active', models.BooleanField(default=True, verbose_name='діє')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.community')),
-                ('settlement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='communities.settlement', verbose_name='населений пункт')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="назва організації")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("veterans", "спілка ветеранів"),
+                            ("disability", "спілка осіб з інвалідністю"),
+                            ("social", "соціальні служби"),
+                            ("parish", "парафія"),
+                            ("ambulatory", "амбулаторія"),
+                            ("starosta", "старостат"),
+                            ("school", "школа"),
+                            ("volunteers", "волонтери"),
+                            ("other", "інше"),
+                        ],
+                        max_length=20,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("contact_person", models.CharField(blank=True, max_length=200, verbose_name="контактна особа")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="телефон")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="ел. пошта")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="адреса")),
+                ("notes", models.TextField(blank=True, max_length=2000, verbose_name="примітки")),
+                ("is_active", models.BooleanField(default=True, verbose_name="діє")),
+                (
+                    "community",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="communities.community"),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="communities.settlement",
+                        verbose_name="населений пункт",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MailingRecipient',
+            name="MailingRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('address', models.EmailField(max_length=254)),
-                ('mailing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='campaign.mailing')),
-                ('message', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notifications.outboxmessage')),
-                ('partner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='campaign.partner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("address", models.EmailField(max_length=254)),
+                (
+                    "mailing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="recipients", to="campaign.mailing"
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notifications.outboxmessage",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="campaign.partner"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
     ]

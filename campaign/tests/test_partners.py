@@ -28,15 +28,11 @@ def _partners(world):
     union = Partner.objects.create(
         community=world.a, name="Спілка ветеранів", kind=PartnerKind.VETERANS, email="veterany@example.org"
     )
-    parish = Partner.objects.create(
-        community=world.a, name="Парафія св. Миколая", kind=PartnerKind.PARISH, phone="+380671112233"
-    )
+    parish = Partner.objects.create(community=world.a, name="Парафія св. Миколая", kind=PartnerKind.PARISH, phone="+380671112233")
     closed = Partner.objects.create(
         community=world.a, name="Стара школа", kind=PartnerKind.SCHOOL, email="school@example.org", is_active=False
     )
-    foreign = Partner.objects.create(
-        community=world.b, name="Чужа спілка", kind=PartnerKind.DISABILITY, email="b@example.org"
-    )
+    foreign = Partner.objects.create(community=world.b, name="Чужа спілка", kind=PartnerKind.DISABILITY, email="b@example.org")
     return union, parish, closed, foreign
 
 
@@ -49,8 +45,14 @@ def test_partner_pages_validate_and_keep_communities_apart(world):
     assert "ел. пошти" in body and not Partner.objects.exists()
     page = c.post(
         "/staff/campaign/partners/new/",
-        {"name": "Соцслужба", "kind": "social", "phone": "067 111 22 33", "email": "soc@example.org",
-         "settlement": world.village.pk, "is_active": "on"},
+        {
+            "name": "Соцслужба",
+            "kind": "social",
+            "phone": "067 111 22 33",
+            "email": "soc@example.org",
+            "settlement": world.village.pk,
+            "is_active": "on",
+        },
     )
     assert page.status_code == 302
     partner = Partner.objects.get()

@@ -82,9 +82,7 @@ def test_bad_uploads_are_refused(world, media, settings):
 def test_photo_pages_check_role_and_community(world, media):
     draft, person = _first_service(world)
     c = _client(world.users["communications"])
-    page = c.post(
-        f"/staff/campaign/drafts/{draft.pk}/photos/", {"image": _png(), "caption": "Виїзд", "shows_person": "on"}
-    )
+    page = c.post(f"/staff/campaign/drafts/{draft.pk}/photos/", {"image": _png(), "caption": "Виїзд", "shows_person": "on"})
     assert page.status_code == 302
     photo = DraftPhoto.objects.get()
     assert photo.person == person and photo.uploaded_by == world.users["communications"]
