@@ -15,6 +15,7 @@ from eligibility.models import EligibilityCategory
 from planning.schedule_views import notice_qr_svg, request_form_url
 
 SIZES = ("a4", "a5")
+CSS = "css/campaign-notice.css"
 
 
 def who_can_order(community):
@@ -55,14 +56,14 @@ def facts(community, request=None):
 
 
 def notice_html(community, size, request=None, *, for_pdf=False):
-    """The notice (size "a4") or flyer ("a5"); for the browser the fonts are the static files' URLs,
-    for WeasyPrint the fetcher's own scheme."""
+    """The notice (size "a4") or flyer ("a5"). The page's CSS is a static file (the staff pages' CSP
+    allows no inline style); for WeasyPrint it comes through the static-only fetcher, with the fonts."""
     f = facts(community, request)
-    if for_pdf:
-        fonts = pdf.font_context()
-    else:
-        fonts = {"font_regular": static(pdf.FONTS["regular"]), "font_bold": static(pdf.FONTS["bold"])}
-    return render_to_string("campaign/notice.html", {**f, **fonts, "size": size, "qr": notice_qr_svg(f["request_url"])})
+    extra = {**pdf.font_context(), "css": pdf.STATIC_SCHEME + CSS} if for_pdf else {"css": static(CSS)}
+    return render_to_string(
+        "campaign/notice.html",
+        {**f, **extra, "for_pdf": for_pdf, "size": size, "qr": notice_qr_svg(f["request_url"])},
+    )
 
 
 def notice_pdf(community, size, request=None):

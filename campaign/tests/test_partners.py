@@ -1,5 +1,8 @@
 """Partners, the mailing of the notice and the printed notice/flyer (issue 15, seed 000 §1.13 п.7, §2.1)."""
 
+import io
+
+import pypdf
 import pytest
 from django.core import mail
 from django.test import Client
@@ -147,14 +150,20 @@ def test_notice_and_flyer(world, settings):
     settings.VALIZA_PUBLIC_URL = ""
     page = c.get("/staff/campaign/printed/a4.html")
     body = page.content.decode()
-    assert page.status_code == 200 and "size: A4" in body and "<svg" in body and "Допоможи сусіду!" in body
+    assert page.status_code == 200 and 'class="notice-a4"' in body and "<svg" in body and "Допоможи сусіду!" in body
     assert "Мобільний ЦНАП «Валіза» — Громада А" in body and "люди з інвалідністю I групи" in body
     # No public address set: the QR leads to the host this page was asked on.
     assert f"http://testserver/{world.a.slug}/" in body
     settings.VALIZA_PUBLIC_URL = "https://valiza.example.org"
     flyer = c.get("/staff/campaign/printed/a5.html").content.decode()
-    assert "size: A5" in flyer and f"https://valiza.example.org/{world.a.slug}/" in flyer
+    assert 'class="notice-a5"' in flyer and f"https://valiza.example.org/{world.a.slug}/" in flyer
     pdf = c.get("/staff/campaign/printed/a5.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # A5 and A4, in points; the text is in the PDF (its fonts were found).
+    flyer_pdf = pypdf.PdfReader(io.BytesIO(pdf.content))
+    assert [round(float(x)) for x in flyer_pdf.pages[0].mediabox[2:]] == [420, 595]
+    assert "Допоможи сусіду!" in flyer_pdf.pages[0].extract_text()
+    a4 = pypdf.PdfReader(io.BytesIO(c.get("/staff/campaign/printed/a4.pdf").content))
+    assert [round(float(x)) for x in a4.pages[0].mediabox[2:]] == [595, 842]
     assert c.get("/staff/campaign/printed/a3.pdf").status_code == 404
     assert _client(world.users["operator"]).get("/staff/campaign/printed/a4.pdf").status_code in (302, 403)
