@@ -26,7 +26,7 @@ def partners(request):
 def partner_edit(request, pk=None):
     community = request.user.community
     partner = get_object_or_404(Partner, pk=pk, community=community) if pk else Partner(community=community)
-    form = PartnerForm(request.POST or None, instance=partner, community=community)
+    form = PartnerForm(request.POST if request.method == "POST" else None, instance=partner, community=community)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Організацію збережено.")

@@ -52,6 +52,9 @@ def photo_add(request, pk):
 def photo_remove(request, pk):
     photo = _photo(request, pk)
     draft_pk = photo.draft_id
+    if request.POST.get("remove") != "1":  # only the page's own button removes
+        messages.error(request, "Фото не видалено: натисніть кнопку «Видалити фото» під ним.")
+        return redirect("campaign:draft", pk=draft_pk)
     try:
         photos.remove_photo(photo)
     except CampaignError as e:

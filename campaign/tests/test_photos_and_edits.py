@@ -98,6 +98,8 @@ def test_photo_pages_check_role_and_community(world, media):
     assert bad.status_code == 302 and DraftPhoto.objects.count() == 1
     assert "Це не фото" in c.get(f"/staff/campaign/drafts/{draft.pk}/").content.decode()
     assert c.post(f"/staff/campaign/photos/{photo.pk}/remove/").status_code == 302
+    assert DraftPhoto.objects.count() == 1  # not the page's button: nothing removed
+    assert c.post(f"/staff/campaign/photos/{photo.pk}/remove/", {"remove": "1"}).status_code == 302
     assert not DraftPhoto.objects.exists()
 
 
