@@ -1,12 +1,14 @@
 """The drafted posts and the consent to publicity (issue 15). Nothing here publishes anything: staff
 copy the text, publish it themselves and record the link."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Draft, DraftState, Kind, Milestone, PublicityConsent
+from .models import Draft, DraftPhoto, DraftState, Kind, Milestone, PublicityConsent
 
 
 class CampaignError(Exception):
@@ -82,11 +84,28 @@ def make_draft(milestone):
 
 
 def edit(draft, site_text, social_text, story):
+    """Staff's own texts. Once they differ from the composed ones, the draft is `edited_by_staff`: a
+    consent recorded or withdrawn later never rewrites them silently."""
     if draft.state == DraftState.PUBLISHED:
         raise CampaignError(_("Цей допис уже опубліковано, його не змінюють."))
-    draft.site_text, draft.social_text, draft.story = site_text, social_text, story
+    draft.story = story if draft.person_id else ""
+    if (site_text, social_text) != compose(draft):
+        draft.edited_by_staff = True
+    draft.site_text, draft.social_text = site_text, social_text
+    if draft.remove_name and not mentions(draft, draft.remove_name):
+        draft.remove_name = ""
     draft.state = DraftState.DRAFT
     draft.save()
+
+
+def _name_words(name):
+    return [w for w in re.split(r"[\s,.]+", name) if len(w) >= 3]
+
+
+def mentions(draft, name):
+    """Whether the draft's texts still name the person (any part of the name of 3 letters or more)."""
+    text = " ".join([draft.site_text, draft.social_text, draft.story]).casefold()
+    return any(re.search(r"(?<!\w)" + re.escape(w.casefold()) + r"(?!\w)", text) for w in _name_words(name))
 
 
 @transaction.atomic
@@ -104,9 +123,18 @@ def use_person(draft, person, *, purpose, given_on, taken_by):
         community_id=person.community_id, person=person, purpose=purpose.strip(), given_on=given_on, taken_by=taken_by
     )
     draft.person, draft.dropped_note, draft.state = person, "", DraftState.DRAFT
-    draft.site_text, draft.social_text = compose(draft)
+    if not draft.edited_by_staff:
+        # Texts staff wrote themselves stay theirs: they add the story by hand (the view says so).
+        draft.site_text, draft.social_text = compose(draft)
     draft.save()
     return consent
+
+
+def _delete_file_on_commit(file):
+    """The stored file goes once the row's deletion is committed (a rollback keeps both)."""
+    storage, name = file.storage, file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -120,16 +148,39 @@ def withdraw(consent, now=None):
     consent.save(update_fields=["withdrawn_at"])
     if valid_consent(consent.person):
         return []
-    changed = []
-    for draft in Draft.objects.filter(person=consent.person).exclude(state=DraftState.PUBLISHED):
-        draft.person, draft.story, draft.state = None, "", DraftState.DRAFT
-        draft.dropped_note = _("Людина відкликала згоду %(d)s: історію прибрано, у дописі лише цифри.") % {
-            "d": timezone.localtime(now).strftime("%d.%m.%Y")
+    person = consent.person
+    day = timezone.localtime(now).strftime("%d.%m.%Y")
+    changed, photo_drafts = {}, set()
+    for photo in DraftPhoto.objects.filter(person=person).exclude(draft__state=DraftState.PUBLISHED).select_related("draft"):
+        changed.setdefault(photo.draft_id, photo.draft)
+        photo_drafts.add(photo.draft_id)
+        _delete_file_on_commit(photo.file)
+        photo.delete()
+    for draft in Draft.objects.filter(person=person).exclude(state=DraftState.PUBLISHED):
+        changed[draft.pk] = draft
+    for draft in changed.values():
+        draft.refresh_from_db()
+        notes = []
+        if draft.person_id == person.pk:
+            draft.person, draft.story = None, ""
+            if not draft.edited_by_staff:
+                draft.site_text, draft.social_text = compose(draft)
+                notes.append(_("історію прибрано, у дописі лише цифри"))
+            elif mentions(draft, person.applicant_name):
+                # Staff's own text is not rewritten: it is blocked until they take the person out.
+                draft.remove_name = person.applicant_name
+                notes.append(_("текст ви змінювали вручну, тож приберіть із нього історію цієї людини"))
+            else:
+                notes.append(_("людину прибрано з допису"))
+        if draft.pk in photo_drafts:
+            notes.append(_("її фото прибрано з допису"))
+        draft.state = DraftState.DRAFT
+        draft.dropped_note = _("Людина відкликала згоду %(d)s: %(what)s.") % {
+            "d": day,
+            "what": "; ".join(str(n) for n in notes),
         }
-        draft.site_text, draft.social_text = compose(draft)
         draft.save()
-        changed.append(draft)
-    return changed
+    return sorted(changed.values(), key=lambda d: d.pk)
 
 
 def mark_ready(draft):
@@ -137,6 +188,14 @@ def mark_ready(draft):
         raise CampaignError(
             _("У дописі є історія людини, але її згоди на публікацію немає. Запишіть згоду або приберіть історію.")
         )
+    if draft.remove_name:
+        raise CampaignError(
+            _("Людина відкликала згоду: приберіть із тексту допису її ім'я та історію (%(n)s) і збережіть.")
+            % {"n": draft.remove_name}
+        )
+    for photo in draft.photos.exclude(person=None).select_related("person"):
+        if not valid_consent(photo.person):
+            raise CampaignError(_("На фото є людина без згоди на публікацію. Запишіть її згоду або видаліть фото."))
     if draft.state == DraftState.PUBLISHED:
         raise CampaignError(_("Цей допис уже опубліковано."))
     draft.state = DraftState.READY

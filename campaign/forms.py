@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PhoneField
+
 from .actions import PREPARATION_TITLES
+from .models import MailingReason, Partner, PartnerKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"required": _("Вкажіть дату."), "invalid": _("Вкажіть дату, наприклад 15.03.2026.")}
@@ -50,8 +53,77 @@ class PublishedForm(forms.Form):
     url = forms.URLField(
         label=_("Посилання на опублікований допис"),
         max_length=200,
+        assume_scheme="https",
         error_messages={
             "required": _("Вставте посилання на опублікований допис."),
             "invalid": _("Це не схоже на посилання. Скопіюйте його з адресного рядка."),
         },
     )
+
+
+class PartnerForm(forms.ModelForm):
+    phone = PhoneField(label=_("Телефон"), required=False)
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "contact_person", "phone", "email", "settlement", "address", "notes", "is_active"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": _("Напишіть назву організації.")},
+            "kind": {"required": _("Виберіть вид організації."), "invalid_choice": _("Виберіть вид зі списку.")},
+            "email": {"invalid": _("Це не схоже на адресу ел. пошти. Перевірте, чи є в ній знак @.")},
+        }
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—")] + list(PartnerKind.choices)
+        self.fields["settlement"].queryset = community.settlements.order_by("name")
+        self.fields["settlement"].error_messages["invalid_choice"] = _("Виберіть населений пункт зі списку.")
+
+
+class MailingReasonForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Привід"),
+        choices=MailingReason.choices,
+        error_messages={"required": _("Виберіть привід."), "invalid_choice": _("Виберіть привід зі списку.")},
+    )
+
+
+class MailingForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Привід"),
+        choices=MailingReason.choices,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Виберіть привід."), "invalid_choice": _("Виберіть привід зі списку.")},
+    )
+    subject = forms.CharField(label=_("Тема листа"), max_length=200, error_messages={"required": _("Напишіть тему листа.")})
+    body = forms.CharField(
+        label=_("Текст листа"),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"required": _("Напишіть текст листа.")},
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Кому надіслати"),
+        queryset=Partner.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Позначте хоча б одну організацію."),
+            "invalid_choice": _("Цієї організації немає у списку. Оновіть сторінку."),
+            "invalid_pk_value": _("Цієї організації немає у списку. Оновіть сторінку."),
+        },
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Partner.objects.filter(community=community, is_active=True).exclude(email="")
+        self.fields["partners"].label_from_instance = lambda p: f"{p.name} — {p.email}"
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Фото (JPEG, PNG або WebP)"),
+        error_messages={"required": _("Виберіть фото."), "empty": _("Файл порожній. Виберіть інше фото.")},
+    )
+    caption = forms.CharField(label=_("Підпис до фото"), max_length=300, required=False)
+    shows_person = forms.BooleanField(label=_("На фото є людина, чию історію розповідаємо"), required=False)

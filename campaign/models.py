@@ -54,6 +54,11 @@ class Draft(models.Model):
     published_url = models.URLField(_("посилання на публікацію"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Staff changed the texts by hand: a consent recorded or withdrawn never rebuilds them silently.
+    edited_by_staff = models.BooleanField(default=False)
+    # Consent withdrawn from an edited draft that still names the person: the name staff must take out
+    # of the text before the draft can be ready (blank: nothing to remove).
+    remove_name = models.CharField(max_length=200, blank=True)
 
 
 class PublicityConsent(models.Model):
@@ -131,3 +136,89 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+class PartnerKind(models.TextChoices):
+    VETERANS = "veterans", _("спілка ветеранів")
+    DISABILITY = "disability", _("спілка осіб з інвалідністю")
+    SOCIAL = "social", _("соціальні служби")
+    PARISH = "parish", _("парафія")
+    AMBULATORY = "ambulatory", _("амбулаторія")
+    STAROSTA = "starosta", _("старостат")
+    SCHOOL = "school", _("школа")
+    VOLUNTEERS = "volunteers", _("волонтери")
+    OTHER = "other", _("інше")
+
+
+class Partner(models.Model):
+    """An organisation that tells people about the service (seed 000 §2.1): they get the notice."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("назва організації"), max_length=200)
+    kind = models.CharField(_("вид"), max_length=20, choices=PartnerKind.choices)
+    contact_person = models.CharField(_("контактна особа"), max_length=200, blank=True)
+    phone = models.CharField(_("телефон"), max_length=30, blank=True)
+    email = models.EmailField(_("ел. пошта"), blank=True)
+    settlement = models.ForeignKey(
+        "communities.Settlement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("населений пункт"),
+    )
+    address = models.CharField(_("адреса"), max_length=300, blank=True)
+    notes = models.TextField(_("примітки"), max_length=2000, blank=True)
+    is_active = models.BooleanField(_("діє"), default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class MailingReason(models.TextChoices):
+    SCHEDULE = "schedule", _("новий графік виїздів")
+    SERVICE = "service", _("нова послуга")
+    SETTLEMENT = "settlement", _("новий населений пункт")
+    OTHER = "other", _("інше")
+
+
+class Mailing(models.Model):
+    """A notice sent to partners by e-mail, as it was sent."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("привід"), max_length=20, choices=MailingReason.choices)
+    subject = models.CharField(_("тема"), max_length=200)
+    body = models.TextField(_("текст"), max_length=6000)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+
+class MailingRecipient(models.Model):
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="recipients")
+    partner = models.ForeignKey(Partner, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=200)
+    address = models.EmailField()
+    message = models.ForeignKey("notifications.OutboxMessage", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+
+class DraftPhoto(models.Model):
+    """A photo for a draft post. Kept outside public /media paths' reach: served by a checked view.
+    A photo showing a person needs that person's consent; withdrawn, the photo is taken off the draft."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="campaign/%Y/%m/")
+    content_type = models.CharField(max_length=30)
+    caption = models.CharField(_("підпис"), max_length=300, blank=True)
+    person = models.ForeignKey("visits.VisitRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]

@@ -11,7 +11,7 @@ from audit.log import record_access
 from visits.models import VisitRequest
 
 from . import actions
-from .forms import ConsentForm, DraftForm, PreparationForm, PublishedForm
+from .forms import ConsentForm, DraftForm, PhotoForm, PreparationForm, PublishedForm
 from .models import Draft, Milestone, PublicityConsent
 
 
@@ -66,6 +66,8 @@ def draft(request, pk):
                 if consent_form.is_valid():
                     d = consent_form.cleaned_data
                     actions.use_person(draft, candidate, purpose=d["purpose"], given_on=d["given_on"], taken_by=request.user)
+                    if draft.edited_by_staff:
+                        return _done(request, draft, "Згоду записано. Текст ви змінювали вручну, тож допишіть історію самі.")
                     return _done(request, draft, "Згоду записано, історію додано до допису.")
             elif action == "withdraw" and draft.person_id:
                 consent = actions.valid_consent(draft.person)
@@ -92,7 +94,8 @@ def draft(request, pk):
         if person is not None:
             record_access(request, person)
     consent = actions.valid_consent(draft.person)
-    consents = PublicityConsent.objects.filter(person=draft.person or candidate) if (draft.person or candidate) else []
+    consents = PublicityConsent.objects.filter(community=draft.milestone.community, person__in=_people(draft, candidate))
+    consents = consents.select_related("person", "taken_by")
     return render(
         request,
         "campaign/draft.html",
@@ -105,10 +108,22 @@ def draft(request, pk):
             "edit_form": edit_form,
             "consent_form": consent_form,
             "published_form": published_form,
+            "photos": draft.photos.select_related("person"),
+            "photo_form": PhotoForm(),
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+def _people(draft, candidate):
+    """Everyone the draft tells or told about: its person, the milestone's, those on its photos and
+    those taken out of it (a withdrawn consent stays listed)."""
+    pks = {draft.person_id, draft.milestone.figures.get("request_id")}
+    pks |= set(draft.photos.values_list("person_id", flat=True))
+    if candidate is not None:
+        pks.add(candidate.pk)
+    return [pk for pk in pks if pk]
 
 
 def _done(request, draft, text):

@@ -238,6 +238,19 @@ ACCESS = {
     "campaign:ical": {"GET": everyone(404)},
     "campaign:occasions": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
     "campaign:post": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    # Issue 15: partners, the mailing (an empty POST: the form again, 400), the printed notice, draft photos
+    # (an empty POST to add or remove one: back to the draft, nothing changed)
+    "campaign:partners": {"GET": staff(CAMPAIGN)},
+    "campaign:partner_new": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    "campaign:partner_edit": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    "campaign:mailings": {"GET": staff(CAMPAIGN)},
+    "campaign:mailing_new": {"GET": staff(CAMPAIGN), "POST": staff(CAMPAIGN, ok=400)},
+    "campaign:mailing": {"GET": staff(CAMPAIGN)},
+    "campaign:printed": {"GET": staff(CAMPAIGN)},
+    "campaign:notice": {"GET": staff(CAMPAIGN)},
+    "campaign:photo_add": {"GET": staff(CAMPAIGN, ok=405), "POST": staff(CAMPAIGN, ok=302)},
+    "campaign:photo": {"GET": staff(CAMPAIGN)},
+    "campaign:photo_remove": {"GET": staff(CAMPAIGN, ok=405), "POST": staff(CAMPAIGN, ok=302)},
     "stats:page": {"GET": everyone(200)},
     "stats:json": {"GET": everyone(200)},
     "stats:csv": {"GET": everyone(200)},
@@ -449,6 +462,15 @@ def _report(world, built):
         if built:
             actions.build(world.report.pk)
     return world.report
+def _campaign_photo(world):
+    """A photo of the campaign draft, its file in this test's MEDIA_ROOT."""
+    from django.core.files.base import ContentFile
+
+    from campaign.models import DraftPhoto
+    from field.tests.attachment_helpers import jpeg_bytes
+
+    return DraftPhoto.objects.create(draft=world.campaign_draft, file=ContentFile(jpeg_bytes(), name="m.jpg"),
+                                     content_type="image/jpeg")
 
 
 def timezone_today():
@@ -489,7 +511,7 @@ def _url(world, key):
         _equipment_objects(world)
         values.update(pk=world.reminder.pk if name == "equipment:reminder_done" else world.kit_device.pk,
                       team_pk=world.kit_team.pk, day=world.kit_day.isoformat(), subject="suitcase", stage="before")
-    if name == "campaign:draft":
+    if name == "campaign:draft" or name.startswith("campaign:photo"):
         if not hasattr(world, "campaign_draft"):  # made once per world
             from campaign.actions import record_preparation
 
@@ -509,6 +531,18 @@ def _url(world, key):
                 figures={"since": "2026-01-01", "until": "2026-01-01"},
             )
         values["pk"] = world.campaign_post.pk
+    if name in ("campaign:photo", "campaign:photo_remove"):
+        values["pk"] = _campaign_photo(world).pk
+    if name == "campaign:partner_edit":
+        from campaign.models import Partner
+
+        values["pk"] = Partner.objects.create(community=world.a, name="Спілка ветеранів", kind="veterans").pk
+    if name == "campaign:mailing":
+        from campaign.models import Mailing
+
+        values["pk"] = Mailing.objects.create(community=world.a, reason="other", subject="Тема", body="Текст").pk
+    if name == "campaign:notice":
+        values.update(size="a4", fmt="html")
     if name == "field_staff:live_today":
         _planning_objects(world)
         values["pk"] = world.plan.pk
