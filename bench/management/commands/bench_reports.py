@@ -9,14 +9,16 @@ Run it on PostgreSQL, in a database of its own that seed_reports filled (never t
     .venv/bin/python manage.py bench_reports
 
 The last line is `dashboard_year_s=… export_xlsx_year_s=… report_pdf_quarter_s=… bare_view_s=…`, all measured
-in this one run, preceded by the XLSX export's peak memory. Targets: the dashboard ≤ 1 s, the year's XLSX
-≤ 30 s under 300 MB, the quarterly PDF ≤ 20 s.
+in this one run, then extra keys: `export_xlsx_year_mb=… public_stats_s=… dashboard_page_s=…`. Targets: the
+dashboard ≤ 1 s, the year's XLSX ≤ 30 s under 300 MB, the quarterly PDF ≤ 20 s.
 
-- dashboard_year_s: indicators.figures.dashboard(community, start, end) for the year, imported lazily.
-  Until the indicators app is merged, the journal page of the year's community is measured instead and a
-  NOTE line says so.
-- export_xlsx_year_s: journal.paper.write_xlsx of the whole year to a temporary file; peak memory is the
-  process's resident set sampled every 20 ms during the export (and its growth over the start).
+- dashboard_year_s: indicators.figures.dashboard(community, start, end) for the year (every figure, no page).
+- dashboard_page_s / public_stats_s: the coordinator's dashboard page and the public statistics page of
+  the year through the whole middleware, after a warm-up of their templates on an empty week.
+- export_xlsx_year_s: journal.paper.write_xlsx of the whole year to a temporary file, in a forked child
+  process; export_xlsx_year_mb (and the line export_xlsx_peak_rss_mb=) is that process's own peak resident
+  set (getrusage ru_maxrss, the pages it shares with this process included), export_xlsx_growth_mb its
+  growth over what it started with.
 - report_pdf_quarter_s: until the quarterly reports exist, the journal PDF of the year's last quarter
   (journal.paper.journal_pdf), cut to journal.paper.PDF_MAX_ROWS rows as the journal page cuts it — a NOTE
   line says so (WeasyPrint lays out about 10–40 register rows a second).
