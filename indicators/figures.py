@@ -15,8 +15,8 @@ import math
 import statistics
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, F, Min, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -255,15 +255,24 @@ def nearest_rank(values, percent):
 
 def wait_days(community, start, end):
     since, until = bounds(start, end)
-    rows = (
-        Visit.objects.filter(community=community, started_at__isnull=False)
+    tz = timezone.get_current_timezone()
+    # Days between the Kyiv days, counted by the database; a visit after the period cannot be a first
+    # visit in it, so those rows are left out before the minimum (an earlier visit still is not).
+    days = list(
+        Visit.objects.filter(community=community, started_at__isnull=False, started_at__lt=until)
         .exclude(request__purpose=Purpose.RESULT)
         .values("request", "request__created_at")
         .annotate(first=Min("started_at"))
-        .filter(first__gte=since, first__lt=until)
+        .filter(first__gte=since)
+        .annotate(
+            days=ExpressionWrapper(
+                TruncDate("first", tzinfo=tz) - TruncDate("request__created_at", tzinfo=tz), output_field=DurationField()
+            )
+        )
         .order_by()
+        .values_list("days", flat=True)
     )
-    days = [(as_local_date(r["first"]) - as_local_date(r["request__created_at"])).days for r in rows]
+    days = [d.days for d in days]
     median = statistics.median(days) if days else None
     return Figure("wait_days", DAYS, None, len(days), median, extra={"median": median, "p90": nearest_rank(days, 90)})
 
@@ -387,10 +396,19 @@ def _week(value):
     return as_local_date(value) if isinstance(value, datetime.datetime) else value
 
 
+# The activity's queries: each groups by the week and the dimensions that add up from it exactly. A
+# visit's (and a case's) settlement and category are its request's, so a request — and a visit — falls in
+# one (settlement, category) pair, and the pairs' distinct counts add up to each dimension's. A case has one
+# service and one team, so its count adds up both ways. A visit's services (one row per service accepted
+# at it) and a person seen by two teams in a week would be counted twice: those have queries of their own.
+VISIT_GROUPS = (("settlement", "category"), ("service",), ("team",))
+CASE_GROUPS = (("settlement", "category"), ("service", "team"))
+
+
 def activity(community, start, end):
     """Per week (Monday): visits that served, services accepted (cases), people served (requests); and
-    the same per settlement, category, service and team. Eight queries: the weeks' totals are summed
-    from the settlements'."""
+    the same per settlement, category, service and team. Five queries (VISIT_GROUPS, CASE_GROUPS): the
+    weeks' totals are summed from the settlements'."""
     tz = timezone.get_current_timezone()
     since, until = bounds(start, end)
     visits = (
@@ -405,19 +423,28 @@ def activity(community, start, end):
     def slot(table, key):
         return table.setdefault(key, {"visits": 0, "people": 0, "services": 0})
 
-    by = {}
-    for name in DIMENSIONS:
-        table = {}
-        for r in (
-            visits.values("week", VISIT_DIMENSIONS[name])
-            .annotate(v=Count("pk", distinct=True), p=Count("request", distinct=True))
-            .order_by()
-        ):
-            s = slot(table, (_week(r["week"]), r[VISIT_DIMENSIONS[name]] or "—"))
-            s["visits"], s["people"] = r["v"], r["p"]
-        for r in cases.values("week", CASE_DIMENSIONS[name]).annotate(n=Count("pk")).order_by():
-            slot(table, (_week(r["week"]), r[CASE_DIMENSIONS[name]] or "—"))["services"] = r["n"]
-        by[name] = [{"week": w, "label": label, **counts} for (w, label), counts in sorted(table.items())]
+    tables = {name: {} for name in DIMENSIONS}
+    for names in VISIT_GROUPS:
+        fields = [VISIT_DIMENSIONS[name] for name in names]
+        # Only the services' join repeats a visit; elsewhere a plain count is the same number without the
+        # database sorting every group.
+        counted = visits.values("week", *fields).annotate(
+            v=Count("pk", distinct="service" in names), p=Count("request", distinct=True)
+        )
+        for r in counted.order_by():
+            for name, key in zip(names, fields, strict=True):
+                s = slot(tables[name], (_week(r["week"]), r[key] or "—"))
+                s["visits"] += r["v"]
+                s["people"] += r["p"]
+    for names in CASE_GROUPS:
+        fields = [CASE_DIMENSIONS[name] for name in names]
+        for r in cases.values("week", *fields).annotate(n=Count("pk")).order_by():
+            for name, key in zip(names, fields, strict=True):
+                slot(tables[name], (_week(r["week"]), r[key] or "—"))["services"] += r["n"]
+    by = {
+        name: [{"week": w, "label": label, **counts} for (w, label), counts in sorted(table.items())]
+        for name, table in tables.items()
+    }
     # A visit, its request and a case have one settlement (or none, "—"): the week's totals are the sums
     # of its settlements' rows, with no query of their own.
     weeks = {}

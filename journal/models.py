@@ -203,6 +203,11 @@ class Case(models.Model):
             models.Index(fields=["community", "state", "provider_due"]),
             # The journal's order (issue 17).
             models.Index(fields=["community", "-accepted_at", "-id"], name="journal_case_community_newest"),
+            # The indicators' periods (indicators/figures.py): by the day to hand over, the provider's last
+            # day and the day of the decision, whatever the state.
+            models.Index(fields=["community", "handover_due"], name="journal_case_handover_due"),
+            models.Index(fields=["community", "provider_due"], name="journal_case_provider_due"),
+            models.Index(fields=["community", "decided_on"], name="journal_case_decided_on"),
         )
 
     def __str__(self):

@@ -94,6 +94,8 @@ class SurveyTask(models.Model):
                 condition=RATING_RANGE, name="quality_survey_rating_1_to_5", violation_error_message=_("Оцінка — від 1 до 5.")
             ),
         )
+        # Satisfaction counts the surveys closed in a period (quality/stats.py, indicators).
+        indexes = (models.Index(fields=["community", "closed_at"], name="quality_survey_closed_at"),)
 
     def __str__(self):
         return f"{self.request} · {self.get_state_display()}"

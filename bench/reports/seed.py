@@ -41,7 +41,7 @@ from communities.workdays import WorkCalendar
 from core.text import match_key
 from eligibility.models import EligibilityCategory
 from eligibility.rules import ensure_mandatory_categories, switch_on_usual_categories
-from field.models import Outcome, Visit
+from field.models import AcceptedService, Outcome, Visit
 from journal import chain
 from journal.models import Case, CaseState, Delivery, JournalChainHead, JournalEntry, JournalSequence
 from planning.models import Plan, PlanningWeek, Stop, Trip
@@ -435,7 +435,7 @@ def seed_year(*, cases=200_000, seed=7, end=None, log=print):
             out.requests += len(requests)
             out.visits += len(visits)
             # Cases, numbered per office and year in acceptance order.
-            new_cases = []
+            new_cases, accepted_at_visit = [], {}
             for i, (req, services, stop) in enumerate(zip(requests, service_lists, stops, strict=True)):
                 if absent[i]:
                     continue
@@ -447,6 +447,7 @@ def seed_year(*, cases=200_000, seed=7, end=None, log=print):
                     key = (day, service.term_days, service.term_kind)
                     if key not in provider_due:
                         provider_due[key] = calendar.add_term(day, service.term_days, service.term_kind)
+                    accepted_at_visit[len(new_cases)] = visits[i]
                     new_cases.append(
                         Case(
                             community=community,
@@ -464,12 +465,20 @@ def seed_year(*, cases=200_000, seed=7, end=None, log=print):
                             fee_paid=service.fee if service.is_paid else None,
                         )
                     )
+            # The service accepted at the door that became each case (field.AcceptedService, as the field
+            # client's sync makes it): the dashboard counts services and teams through it.
+            for position, case in enumerate(new_cases):
+                case._visit = accepted_at_visit[position]
             new_cases.sort(key=lambda c: c.accepted_at)
             for case in new_cases:
                 sequences[(case.office_id, day.year)] += 1
                 case.number = f"{case.office_id}-{day.year}-{sequences[(case.office_id, day.year)]:06d}"
             _lifecycle(new_cases, rng, now, tz, w)
             Case.objects.bulk_create(new_cases, batch_size=BATCH)
+            AcceptedService.objects.bulk_create(
+                [AcceptedService(visit=case._visit, service=case.service, case=case, documents=[]) for case in new_cases],
+                batch_size=BATCH,
+            )
             out.cases += len(new_cases)
             left -= len(new_cases)
             # The chain in the order things happened: earlier cases' later events between the acceptances.
@@ -660,6 +669,7 @@ def drop(log=print):
         # The journal refuses deletes through its models (evidence); a seeded benchmark is not evidence.
         JournalEntry.objects.filter(community_id=cid)._raw_delete(JournalEntry.objects.db)
         JournalChainHead.objects.filter(community_id=cid).delete()
+        AcceptedService.objects.filter(visit__community_id=cid).delete()
         Case.objects.filter(community_id=cid).delete()
         Visit.objects.filter(community_id=cid).delete()
         PlanningWeek.objects.filter(community_id=cid).delete()

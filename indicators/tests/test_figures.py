@@ -157,8 +157,8 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(world, data):
     with CaptureQueriesContext(connection) as many:
         found = figures.dashboard(world.a, start, data.end)
     assert found["activity"].extra["visits"] == 7  # 3 + 3, and the earlier set's visit the day after its E
-    # One query per indicator, two for complaints, satisfaction and refusals, eight for the weekly activity.
-    assert len(few) == len(many) == 21
+    # One query per indicator, two for complaints, satisfaction and refusals, five for the weekly activity.
+    assert len(few) == len(many) == 18
 
 
 def test_the_quality_page_and_the_indicators_count_satisfaction_and_complaints_alike(world, data):
