@@ -54,16 +54,19 @@ class Operator(_OnOneServer):
 
     def on_start(self):
         token = self.token("/staff/login/", "login (GET)")
-        with self.client.post("/staff/login/", {"csrfmiddlewaretoken": token, "username": TARGETS["operator"],
-                                                "password": TARGETS["password"]},
-                              name="login (POST)", catch_response=True) as resp:
+        with self.client.post(
+            "/staff/login/",
+            {"csrfmiddlewaretoken": token, "username": TARGETS["operator"], "password": TARGETS["password"]},
+            name="login (POST)",
+            catch_response=True,
+        ) as resp:
             if "/staff/login/" in resp.url or resp.status_code != 200:
                 resp.failure(f"login refused ({resp.status_code})")
 
     def staff_get(self, path, name):
         with self.client.get(path, name=name, catch_response=True) as resp:
             if resp.status_code != 200 or "/staff/login/" in resp.url:
-                resp.failure(f"{resp.status_code} {resp.url}")
+                resp.failure(f"{resp.status_code} {resp.url} {resp.error!r}")
 
     @task(4)
     def request_list(self):
@@ -106,17 +109,23 @@ class Citizen(_OnOneServer):
             return
         service = random.choice(TARGETS["services"])
         data = {
-            "csrfmiddlewaretoken": token, "for_someone_else": "0",
+            "csrfmiddlewaretoken": token,
+            "for_someone_else": "0",
             "applicant_name": f"{random.choice(SURNAMES)} {random.choice(NAMES)}",
             "applicant_birth_date": f"{random.randint(1, 28):02d}.{random.randint(1, 12):02d}.{random.randint(1935, 1960)}",
             "applicant_phone": f"+38067{random.randint(0, 9_999_999):07d}",
-            "settlement": random.choice(TARGETS["settlements"]), "street": f"вул. Садова",
-            "building": str(random.randint(1, 120)), "category": TARGETS["category"], "evidence_available": "on",
-            "services": [service["id"]], "payment_method": "terminal", "consent": "on", "warning_acknowledged": "on",
+            "settlement": random.choice(TARGETS["settlements"]),
+            "street": "вул. Садова",
+            "building": str(random.randint(1, 120)),
+            "category": TARGETS["category"],
+            "evidence_available": "on",
+            "services": [service["id"]],
+            "payment_method": "terminal",
+            "consent": "on",
+            "warning_acknowledged": "on",
             **{f"doc_{d}": "1" for d in service["documents"]},
         }
-        with self.client.post(f"/{self.slug}/request/", data, name="public: request form (POST)",
-                              catch_response=True) as resp:
+        with self.client.post(f"/{self.slug}/request/", data, name="public: request form (POST)", catch_response=True) as resp:
             if resp.status_code != 200 or "/request/sent/" not in resp.url:
                 resp.failure(f"not saved ({resp.status_code} {resp.url})")
 
@@ -126,9 +135,12 @@ class Citizen(_OnOneServer):
         if token is None:
             return
         number, phone = random.choice(TARGETS["lookups"])
-        with self.client.post(f"/{self.slug}/status/", {"csrfmiddlewaretoken": token, "number": number,
-                                                        "phone": phone}, name="public: status (POST)",
-                              catch_response=True) as resp:
+        with self.client.post(
+            f"/{self.slug}/status/",
+            {"csrfmiddlewaretoken": token, "number": number, "phone": phone},
+            name="public: status (POST)",
+            catch_response=True,
+        ) as resp:
             if resp.status_code != 200 or number not in resp.text:
                 resp.failure(f"request not found ({resp.status_code})")
 

@@ -72,25 +72,35 @@ def redis_forget(redis_url, prefix):
 class ProdLayout:
     """Two app servers and two workers against one PostgreSQL database and one Redis."""
 
-    def __init__(self, *, database_url, redis_url=REDIS_URL, gunicorn_workers=2, threads=2, conn_max_age=60,
-                 extra_env=None, keep=False, log=None):
+    def __init__(
+        self,
+        *,
+        database_url,
+        redis_url=REDIS_URL,
+        gunicorn_workers=2,
+        threads=2,
+        conn_max_age=60,
+        extra_env=None,
+        keep=False,
+        log=None,
+    ):
         self.database_url = database_url
         self.redis_url = redis_url
         self.log = log or (lambda msg: None)
         self.cache_prefix = f"prodcheck-{secrets.token_hex(4)}"
-        self.a = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep,
-                               log=self.log)
-        self.b = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep,
-                               log=self.log)
+        self.a = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log)
+        self.b = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log)
         env = self.a.env
-        env.update({
-            "VALIZA_CACHE_URL": redis_url,
-            "VALIZA_CACHE_KEY_PREFIX": self.cache_prefix,
-            "VALIZA_RATE_LIMIT_STORE": "cache",
-            "VALIZA_DB_CONN_MAX_AGE": str(conn_max_age),
-            # As behind nginx: the client's address comes in X-Real-IP (docs/deploy.md).
-            "VALIZA_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
-        })
+        env.update(
+            {
+                "VALIZA_CACHE_URL": redis_url,
+                "VALIZA_CACHE_KEY_PREFIX": self.cache_prefix,
+                "VALIZA_RATE_LIMIT_STORE": "cache",
+                "VALIZA_DB_CONN_MAX_AGE": str(conn_max_age),
+                # As behind nginx: the client's address comes in X-Real-IP (docs/deploy.md).
+                "VALIZA_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
+            }
+        )
         env.update(extra_env or {})
         # One environment for both servers and the workers: one database, one media folder, one cache.
         self.b.env = env
@@ -127,8 +137,7 @@ class ProdLayout:
         template = f"{name}_tmpl_{migrations_hash()}"[:63]
         admin = parts._replace(path="/postgres").geturl()
         with psycopg.connect(admin, autocommit=True) as conn:
-            have = {r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                               (f"{name}_tmpl_%",))}
+            have = {r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{name}_tmpl_%",))}
             for old in have - {template}:
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -146,12 +155,23 @@ class ProdLayout:
         for site in (self.a, self.b):
             site.start(wait_s=60)
         for n in range(workers):
-            self.workers.append(subprocess.Popen(
-                [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "worker", "--no-startup-delay",
-                 "--worker-id", f"prod-worker-{n + 1}"],
-                env=self.env, cwd=settings.BASE_DIR, start_new_session=True,
-                stdout=open(self.dir / f"worker-{n + 1}.log", "ab"), stderr=subprocess.STDOUT,
-            ))
+            self.workers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(Path(settings.BASE_DIR) / "manage.py"),
+                        "worker",
+                        "--no-startup-delay",
+                        "--worker-id",
+                        f"prod-worker-{n + 1}",
+                    ],
+                    env=self.env,
+                    cwd=settings.BASE_DIR,
+                    start_new_session=True,
+                    stdout=open(self.dir / f"worker-{n + 1}.log", "ab"),
+                    stderr=subprocess.STDOUT,
+                )
+            )
 
     def workers_alive(self):
         return [w.poll() is None for w in self.workers]

@@ -27,13 +27,13 @@ def seed(password):
     today = timezone.localdate()
     team = Team.objects.get(community=community)
     team.shifts.all().delete()
-    TeamShift.objects.create(team=team, weekday=today.weekday(), start=datetime.time(0, 0),
-                             end=datetime.time(23, 59))
+    TeamShift.objects.create(team=team, weekday=today.weekday(), start=datetime.time(0, 0), end=datetime.time(23, 59))
     # A weekend or a holiday run: the community works today (a worked Saturday, as the calendar allows).
     CalendarOverride.objects.update_or_create(community=community, date=today, defaults={"is_working": True})
     operator, _created = User.objects.get_or_create(
-        username="prod-operator", defaults={"role": roles.OPERATOR, "community": community,
-                                            "first_name": "Олена", "last_name": "Приймальна"})
+        username="prod-operator",
+        defaults={"role": roles.OPERATOR, "community": community, "first_name": "Олена", "last_name": "Приймальна"},
+    )
     for user in (operator, User.objects.get(username="bench-field")):
         user.set_password(password)
         user.save()
@@ -42,9 +42,10 @@ def seed(password):
         "community": community.slug,
         "settlement": community.settlements.get().pk,
         "category": EligibilityCategory.objects.filter(community=community).order_by("pk").first().pk,
-        "services": [{"id": s.pk, "paid": s.is_paid, "documents": [d.pk for d in s.documents.all()]}
-                     for s in services],
-        "operator": operator.username, "field": "bench-field", "today": today.isoformat(),
+        "services": [{"id": s.pk, "paid": s.is_paid, "documents": [d.pk for d in s.documents.all()]} for s in services],
+        "operator": operator.username,
+        "field": "bench-field",
+        "today": today.isoformat(),
     }
 
 
@@ -78,9 +79,13 @@ def plan_state(plan_id):
     run = Plan.objects.get(pk=plan_id)
     stops = list(Stop.objects.filter(trip__plan=run, request__isnull=False).values("request_id", "trip__day"))
     tasks = list(DBTaskResult.objects.filter(task_path__endswith="plan_week").values("status", "worker_ids"))
-    return {"state": run.state, "message": run.message, "stops": [
-        {"request": s["request_id"], "day": s["trip__day"].isoformat()} for s in stops],
-        "tasks": tasks, "workers": sorted(Worker.objects.values_list("worker_id", flat=True))}
+    return {
+        "state": run.state,
+        "message": run.message,
+        "stops": [{"request": s["request_id"], "day": s["trip__day"].isoformat()} for s in stops],
+        "tasks": tasks,
+        "workers": sorted(Worker.objects.values_list("worker_id", flat=True)),
+    }
 
 
 def publish(plan_id):

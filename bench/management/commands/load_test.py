@@ -20,8 +20,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bench.prod.layout import REDIS_URL, ProdLayout, drop_database
 
-LOAD_LIMITS = {"VALIZA_PUBLIC_REQUEST_LIMIT": "1000000", "VALIZA_PUBLIC_STATUS_LIMIT": "1000000",
-               "VALIZA_PUBLIC_REQUESTS_PER_PHONE": "1000"}
+LOAD_LIMITS = {
+    "VALIZA_PUBLIC_REQUEST_LIMIT": "1000000",
+    "VALIZA_PUBLIC_STATUS_LIMIT": "1000000",
+    "VALIZA_PUBLIC_REQUESTS_PER_PHONE": "1000",
+}
 
 
 def targets(password):
@@ -39,7 +42,9 @@ def targets(password):
     requests = list(VisitRequest.objects.filter(community=community).order_by("pk"))
     services = Service.objects.filter(mobile_allowed=True, is_paid=False, needs_partner=False).order_by("pk")[:3]
     return {
-        "community": community.slug, "operator": operator.username, "password": password,
+        "community": community.slug,
+        "operator": operator.username,
+        "password": password,
         "settlements": [s.pk for s in community.settlements.all()],
         "category": EligibilityCategory.objects.filter(community=community).order_by("pk").first().pk,
         "services": [{"id": s.pk, "documents": [d.pk for d in s.documents.all()]} for s in services],
@@ -68,8 +73,13 @@ class Command(BaseCommand):
             return
         if not Path(opts["locust"]).exists():
             raise CommandError(f"{opts['locust']} is missing: make load-test installs it (requirements-load.txt)")
-        layout = ProdLayout(database_url=opts["database_url"], redis_url=opts["redis_url"], threads=4,
-                            extra_env=LOAD_LIMITS, log=self.stdout.write)
+        layout = ProdLayout(
+            database_url=opts["database_url"],
+            redis_url=opts["redis_url"],
+            threads=4,
+            extra_env=LOAD_LIMITS,
+            log=self.stdout.write,
+        )
         try:
             self.run(layout, opts)
         finally:
@@ -84,29 +94,62 @@ class Command(BaseCommand):
         target_file = layout.dir / "targets.json"
         layout.manage("load_test", "--targets", str(target_file), "--password", secrets.token_urlsafe(16))
         layout.start(workers=2)
-        out(f"layout ready in {time.monotonic() - t:.0f} s: servers {' '.join(layout.urls)}, 2 workers, "
-            f"PostgreSQL, Redis; {opts['users']} users at {opts['spawn_rate']}/s for {opts['minutes']:g} min")
+        out(
+            f"layout ready in {time.monotonic() - t:.0f} s: servers {' '.join(layout.urls)}, 2 workers, "
+            f"PostgreSQL, Redis; {opts['users']} users at {opts['spawn_rate']}/s for {opts['minutes']:g} min"
+        )
         prefix = layout.dir / "locust"
         env = dict(os.environ, LOAD_TARGETS=str(target_file), LOAD_HOSTS=",".join(layout.urls))
         done = subprocess.run(
-            [opts["locust"], "-f", str(Path(settings.BASE_DIR) / "bench" / "load" / "locustfile.py"), "--headless",
-             "--users", str(opts["users"]), "--spawn-rate", str(opts["spawn_rate"]),
-             "--run-time", f"{int(opts['minutes'] * 60)}s", "--host", layout.urls[0], "--csv", str(prefix),
-             "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"],
-            env=env, cwd=settings.BASE_DIR, capture_output=True, text=True)
+            [
+                opts["locust"],
+                "-f",
+                str(Path(settings.BASE_DIR) / "bench" / "load" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(opts["users"]),
+                "--spawn-rate",
+                str(opts["spawn_rate"]),
+                "--run-time",
+                f"{int(opts['minutes'] * 60)}s",
+                "--host",
+                layout.urls[0],
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
         rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
         failures = list(csv.DictReader(open(f"{prefix}_failures.csv", encoding="utf-8")))
         out(f"{'page':44} {'requests':>8} {'fails':>6} {'p50_ms':>7} {'p95_ms':>7} {'rps':>6}")
         for row in rows:
-            out(f"{row['Type'] + ' ' + row['Name']:44.44} {row['Request Count']:>8} {row['Failure Count']:>6} "
-                f"{row['50%']:>7} {row['95%']:>7} {float(row['Requests/s']):6.2f}")
+            out(
+                f"{row['Type'] + ' ' + row['Name']:44.44} {row['Request Count']:>8} {row['Failure Count']:>6} "
+                f"{row['50%']:>7} {row['95%']:>7} {float(row['Requests/s']):6.2f}"
+            )
         for row in failures[:10]:
             out(f"failure: {row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}")
+        for log in sorted(layout.dir.glob("*.log")) + sorted(layout.b.dir.glob("*.log")):
+            lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+            if lines and int(next(r for r in rows if r["Name"] == "Aggregated")["Failure Count"]):
+                out(f"{log.name} ({log.parent.name}), last lines:")
+                for line in lines[-8:]:
+                    out("  " + line[:300])
         total = next(r for r in rows if r["Name"] == "Aggregated")
         alive = layout.workers_alive()
-        out(f"load minutes={opts['minutes']:g} users={opts['users']} rps={float(total['Requests/s']):.2f} "
+        out(
+            f"load minutes={opts['minutes']:g} users={opts['users']} rps={float(total['Requests/s']):.2f} "
             f"requests={total['Request Count']} failures={total['Failure Count']} p50_ms={total['50%']} "
             f"p95_ms={total['95%']} p99_ms={total['99%']} max_ms={float(total['Max Response Time']):.0f} "
-            f"workers_alive={sum(alive)}/{len(alive)}")
+            f"workers_alive={sum(alive)}/{len(alive)}"
+        )
         if done.returncode not in (0, 1) or int(total["Failure Count"]) or not all(alive):
             raise CommandError(f"load test failed (locust exit {done.returncode}): {done.stderr[-2000:]}")

@@ -8,7 +8,7 @@ persistent connections) and TWO task workers, with the cache shared on Redis. Th
    the workers computes it; the plan is approved and published (prod_check_data);
 3. the field administrator logs in on server B, loads the day (the laptop is registered: a device
    token), and syncs the visit's result (start, services accepted, payment, outcome "served");
-4. the operator sees on server A, through the API, that the request is served and its cases exist;
+4. the operator sees on server A, through the API, that the request is served;
 5. the cache is shared: the status look-up's rate limit counted on A refuses the next look-up on B.
 
 Everything is stopped at the end, also on failure. One summary line; exit code 1 on any failure.
@@ -71,19 +71,25 @@ class Browser:
 
     def login(self, username, password):
         token = self.form_token("/staff/login/")
-        status, url, _html = self.send("POST", "/staff/login/", {
-            "csrfmiddlewaretoken": token, "username": username, "password": password})
+        status, url, _html = self.send(
+            "POST", "/staff/login/", {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
         if status != 200 or "/staff/login/" in url or not self.cookie("sessionid"):
             raise CommandError(f"{username} could not log in on {self.base} ({status}, {url})")
 
 
 class Command(BaseCommand):
-    help = ("Запускає виробничу схему на цій машині (PostgreSQL, два сервери gunicorn, два фонові "
-            "обробники, спільний кеш Redis), проводить заявку через обидва сервери й зупиняє все.")
+    help = (
+        "Запускає виробничу схему на цій машині (PostgreSQL, два сервери gunicorn, два фонові "
+        "обробники, спільний кеш Redis), проводить заявку через обидва сервери й зупиняє все."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/valiza_prodcheck",
-                            help="a throwaway PostgreSQL database: dropped and created anew")
+        parser.add_argument(
+            "--database-url",
+            default="postgres://postgres@127.0.0.1:5432/valiza_prodcheck",
+            help="a throwaway PostgreSQL database: dropped and created anew",
+        )
         parser.add_argument("--redis-url", default=REDIS_URL)
         parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
         parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) for a look")
@@ -93,8 +99,13 @@ class Command(BaseCommand):
             raise CommandError("prod_check runs on PostgreSQL (--database-url postgres://…)")
         t0 = time.monotonic()
         self.steps = []
-        layout = ProdLayout(database_url=opts["database_url"], redis_url=opts["redis_url"], keep=opts["keep"],
-                            extra_env={"VALIZA_PUBLIC_STATUS_LIMIT": "3"}, log=self.stdout.write)
+        layout = ProdLayout(
+            database_url=opts["database_url"],
+            redis_url=opts["redis_url"],
+            keep=opts["keep"],
+            extra_env={"VALIZA_PUBLIC_STATUS_LIMIT": "3"},
+            log=self.stdout.write,
+        )
         failure = None
         try:
             self.run(layout)
@@ -135,12 +146,22 @@ class Command(BaseCommand):
         token = operator.form_token("/staff/requests/new/")
         paid = {s["id"] for s in stand["services"] if s["paid"]}
         form = {
-            "csrfmiddlewaretoken": token, "channel": "phone", "for_someone_else": "0",
-            "applicant_name": "Перевірна Ганна Олексіївна", "applicant_birth_date": "12.03.1938",
-            "applicant_phone": "067 765 43 21", "settlement": stand["settlement"], "street": "вул. Садова",
-            "building": "7", "flat": "12", "category": stand["category"], "evidence_available": "on",
-            "services": [s["id"] for s in stand["services"]], "payment_method": "terminal",
-            "consent": "on", "warning_acknowledged": "on",
+            "csrfmiddlewaretoken": token,
+            "channel": "phone",
+            "for_someone_else": "0",
+            "applicant_name": "Перевірна Ганна Олексіївна",
+            "applicant_birth_date": "12.03.1938",
+            "applicant_phone": "067 765 43 21",
+            "settlement": stand["settlement"],
+            "street": "вул. Садова",
+            "building": "7",
+            "flat": "12",
+            "category": stand["category"],
+            "evidence_available": "on",
+            "services": [s["id"] for s in stand["services"]],
+            "payment_method": "terminal",
+            "consent": "on",
+            "warning_acknowledged": "on",
             **{f"doc_{d}": "1" for s in stand["services"] for d in s["documents"]},
         }
         status, url, html = operator.send("POST", "/staff/requests/new/", form)
@@ -183,8 +204,15 @@ class Command(BaseCommand):
         if len(stops) != 1:
             raise CommandError(f"today's day on B has {len(stops)} visits, expected the one request")
         stop = stops[0]
-        services = [{"service_id": s["id"], "paid": s["id"] in paid, "fee": s.get("fee") or "0",
-                     "documents": [d["id"] for d in s["documents"]]} for s in stop["services"]]
+        services = [
+            {
+                "service_id": s["id"],
+                "paid": s["id"] in paid,
+                "fee": s.get("fee") or "0",
+                "documents": [d["id"] for d in s["documents"]],
+            }
+            for s in stop["services"]
+        ]
         now = datetime.datetime.now(datetime.UTC)
         # The actions happen now: the request was taken a minute ago (day_items spreads them over the last hour).
         items, _uploads, _expected = day_items(client, [{"stop_id": stop["id"], "services": services}], 0, now)
@@ -199,7 +227,7 @@ class Command(BaseCommand):
             raise CommandError(f"sync on B answered {status}, states {states}: {problems or answer}")
         self.step(f"sync@B(items={len(items)},device={client.device_id})", t)
 
-        # 4. Server A sees the visit's result: the request served, its cases registered.
+        # 4. Server A sees the visit's result: the request served.
         t = time.monotonic()
         status, _url, body = operator.send("GET", f"/api/v1/requests/{request_id}")
         detail = json.loads(body) if status == 200 else {}
@@ -211,16 +239,25 @@ class Command(BaseCommand):
         t = time.monotonic()
         ip = "198.51.100.77"
         codes = []
-        for n, base in enumerate([layout.a.url] * 3 + [layout.b.url]):
+        for base in [layout.a.url] * 3 + [layout.b.url]:
             browser = Browser(base, ip=ip)
             token = browser.form_token(f"/{stand['community']}/status/")
-            codes.append(browser.send("POST", f"/{stand['community']}/status/", {
-                "csrfmiddlewaretoken": token, "number": "0", "phone": "067 000 00 00"})[0])
+            codes.append(
+                browser.send(
+                    "POST",
+                    f"/{stand['community']}/status/",
+                    {"csrfmiddlewaretoken": token, "number": "0", "phone": "067 000 00 00"},
+                )[0]
+            )
         if codes[:3] != [200, 200, 200] or codes[3] != 429:
             raise CommandError(f"the rate limit is not shared through Redis: A,A,A,B answered {codes}")
         other = Browser(layout.b.url, ip="198.51.100.78")
         token = other.form_token(f"/{stand['community']}/status/")
-        if other.send("POST", f"/{stand['community']}/status/", {"csrfmiddlewaretoken": token, "number": "0",
-                                                                 "phone": "067 000 00 00"})[0] != 200:
+        if (
+            other.send(
+                "POST", f"/{stand['community']}/status/", {"csrfmiddlewaretoken": token, "number": "0", "phone": "067 000 00 00"}
+            )[0]
+            != 200
+        ):
             raise CommandError("another client was refused too: the limit is not per client")
         self.step(f"shared-cache(A,A,A,B={','.join(map(str, codes))})", t)

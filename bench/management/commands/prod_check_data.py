@@ -9,9 +9,11 @@ from bench.prod import stand
 
 
 class Command(BaseCommand):
-    help = ("Стенд для prod_check: «seed» створює громаду стенду й користувачів, «plan» приймає заявку й "
-            "ставить розрахунок плану в чергу, «state» показує розрахунок, «publish» оприлюднює план. "
-            "Лише для тимчасової бази стенду.")
+    help = (
+        "Стенд для prod_check: «seed» створює громаду стенду й користувачів, «plan» приймає заявку й "
+        "ставить розрахунок плану в чергу, «state» показує розрахунок, «publish» оприлюднює план. "
+        "Лише для тимчасової бази стенду."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["seed", "plan", "state", "publish"])
