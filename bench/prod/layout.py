@@ -24,6 +24,10 @@ from django.conf import settings
 from bench.field.throwaway_site import ThrowawaySite
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+# Idle keep-alive connections stay open longer than a client (nginx's upstream keepalive, or locust) keeps
+# one idle: with gunicorn's default of 2 s a request sent just as the server closes the connection is
+# reset ("Connection reset by peer"), which the first 10-minute load run showed (docs/deploy.md).
+GUNICORN_ARGS = ("--keep-alive", "75")
 
 
 def recreate_database(database_url):
@@ -88,8 +92,8 @@ class ProdLayout:
         self.redis_url = redis_url
         self.log = log or (lambda msg: None)
         self.cache_prefix = f"prodcheck-{secrets.token_hex(4)}"
-        self.a = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log)
-        self.b = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log)
+        self.a = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log, gunicorn_args=GUNICORN_ARGS)
+        self.b = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log, gunicorn_args=GUNICORN_ARGS)
         env = self.a.env
         env.update(
             {
