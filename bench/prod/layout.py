@@ -92,8 +92,15 @@ class ProdLayout:
         self.redis_url = redis_url
         self.log = log or (lambda msg: None)
         self.cache_prefix = f"prodcheck-{secrets.token_hex(4)}"
-        self.a = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log, gunicorn_args=GUNICORN_ARGS)
-        self.b = ThrowawaySite(database_url=database_url, workers=gunicorn_workers, threads=threads, keep=keep, log=self.log, gunicorn_args=GUNICORN_ARGS)
+        site = dict(
+            database_url=database_url,
+            workers=gunicorn_workers,
+            threads=threads,
+            keep=keep,
+            log=self.log,
+            gunicorn_args=GUNICORN_ARGS,
+        )
+        self.a, self.b = ThrowawaySite(**site), ThrowawaySite(**site)
         env = self.a.env
         env.update(
             {
