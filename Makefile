@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean dev-cookies messages
+.PHONY: run test test-dates install install-dev system-libs browser faketime serve lint check-deploy migrate demo worker clean dev-cookies messages prod-check load-test
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -115,3 +115,21 @@ check-deploy: install-dev .env
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations: run manage.py makemigrations"; exit 1; }
 	$(PRODUCTION_ENV) VALIZA_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Issue 17, several app servers: a fresh PostgreSQL database (PROD_DB, dropped and made anew), TWO gunicorn
+# servers and TWO workers, the cache on Redis 127.0.0.1:6379; a request taken on one server, planned by a
+# worker, synced through the other; then everything stops (bench/management/commands/prod_check.py).
+PROD_DB ?= postgres://postgres@127.0.0.1:5432/valiza_prodcheck
+prod-check: install-dev .env messages
+	$(PY) manage.py prod_check --database-url $(PROD_DB)
+
+# Load held for LOAD_MINUTES (10) with locust against the same layout and the demo community; locust lives in
+# its own venv (.venv-load, requirements-load.txt), never in the app's. LOAD_USERS=40 LOAD_SPAWN_RATE=2.
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/valiza_loadtest
+LOAD_MINUTES ?= 10
+.venv-load/.installed: requirements-load.txt
+	$(PYTHON) -m venv .venv-load
+	.venv-load/bin/pip install --quiet -r requirements-load.txt
+	touch $@
+load-test: install-dev .env messages .venv-load/.installed
+	LOAD_MINUTES=$(LOAD_MINUTES) $(PY) manage.py load_test --database-url $(LOAD_DB)

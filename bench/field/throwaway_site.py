@@ -31,13 +31,14 @@ def free_port():
 
 
 class ThrowawaySite:
-    def __init__(self, *, database_url=None, workers=2, threads=None, keep=False, log=None):
+    def __init__(self, *, database_url=None, workers=2, threads=None, keep=False, log=None, gunicorn_args=()):
         self.dir = Path(tempfile.mkdtemp(prefix="valiza-site-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.threads = threads or int(os.environ.get("VALIZA_SITE_THREADS", "2"))
         self.keep = keep
+        self.gunicorn_args = list(gunicorn_args)
         self.log = log or (lambda msg: None)
         self.process = None
         self.own_database = database_url is None
@@ -83,7 +84,7 @@ class ThrowawaySite:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "valiza.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "2",
-             "--log-level", "warning"],
+             "--log-level", "warning", *self.gunicorn_args],
             env=self.env, cwd=settings.BASE_DIR, start_new_session=True,
             stdout=open(self.dir / "server.log", "ab"), stderr=subprocess.STDOUT,
         )
