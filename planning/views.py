@@ -85,14 +85,16 @@ def board(request):
     kit = readiness.kit(week.community, build.working_days(week))
     # What this week's planning takes: never a request another week's published trip holds.
     pool = build.pool(week)
+    # The board lists the first of each list (issue 17: a national city has thousands partly served);
+    # the rest are found by the request list's filter.
     partly = _partly_served(pool)
-    late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk"))
+    late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk")[:LIST_SHOWN + 1])
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
     to_locate = list(pool.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(location_approximate=True))
                      .select_related("settlement")
                      .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
                      .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
-    record_access_many(request, partly + late + to_locate[:TO_LOCATE_SHOWN])
+    record_access_many(request, partly[:LIST_SHOWN] + late[:LIST_SHOWN] + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
@@ -102,7 +104,8 @@ def board(request):
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
         "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
-        "stale": stale, "new_in_pool": new, "partly": partly, "late": late,
+        "stale": stale, "new_in_pool": new, "partly": partly[:LIST_SHOWN], "partly_more": len(partly) > LIST_SHOWN,
+        "late": late[:LIST_SHOWN], "late_more": len(late) > LIST_SHOWN,
         "can_manage": has_capability(request.user, "planning.manage"),
         # A run that failed or was cancelled: the latest version offers to run again at once.
         "can_rerun": bool(shown and shown == plans[0] and shown.state in (Plan.State.FAILED, Plan.State.CANCELLED)
@@ -128,6 +131,8 @@ def team_notes(week, kit=None):
 
 # The board lists this many requests to locate; the rest are found by the request list's filter.
 TO_LOCATE_SHOWN = 50
+# The board lists this many partly served and late requests, the oldest first (issue 17).
+LIST_SHOWN = 50
 
 
 def _partly_served(pool):
@@ -138,7 +143,7 @@ def _partly_served(pool):
             Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
             Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
                      to_attr="partly_changes"),
-        ).order_by("created_at", "pk")
+        ).order_by("created_at", "pk")[:LIST_SHOWN + 1]
     )
     for req in rows:
         req.rest = [rs.service for rs in req.services.all() if rs.done_at is None]
