@@ -27,6 +27,7 @@ from accounts.access import public
 from accounts.models import User
 from accounts.roles import FIELD_ADMIN
 from communities.models import Community
+from core.paging import MAX_PAGE, cursor_of
 from demo.trips import published_trip
 from field.models import Device
 from field.sync.devices import TOKEN_HEADER, hash_token
@@ -138,9 +139,15 @@ def _pages(big, small):
     without_phone = (
         mine.filter(applicant_phone="", requester_phone="").order_by("-created_at").values_list("pk", flat=True).first()
     )
+    # The row after the deepest numbered page: the list goes on from there by cursor (keyset).
+    deep = (
+        VisitRequest.objects.filter(community_id=coordinator.community_id).order_by("-created_at", "-id")
+        [min(MAX_PAGE * 25, max(0, VisitRequest.objects.filter(community_id=coordinator.community_id).count() - 1))]
+    )
     pages = [
         ("request list, first page", staff, "/staff/requests/"),
         ("request list, page 200", staff, "/staff/requests/?page=200"),
+        ("request list, by cursor past 2000", staff, f"/staff/requests/?after={cursor_of(deep)}"),
         *[(f"request list, {value}", staff, f"/staff/requests/?status={value}") for value in Status.values],
         ("request list, name search", staff, "/staff/requests/?q=%D0%9A%D0%BE%D0%B2%D0%B0%D0%BB%D0%B5%D0%BD%D0%BA%D0%BE"),
         ("request list, small community", other, "/staff/requests/"),
