@@ -11,9 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import EDIT, VIEW, record_access
-from core import maps
+from core import maps, paging
 from core.forms import parse_id
-from core import paging
 from core.paging import CappedPaginator, KeysetPage, cursor_of
 from eligibility import rules
 from eligibility.models import EligibilityCategory

@@ -94,22 +94,36 @@ def _field(community_id):
     team = Team.objects.filter(community=community, name="Виїзна команда (навантаження)").first()
     if team is None:
         suitcase = Suitcase.objects.create(community=community, name="Валіза (навантаження)")
-        team = Team.objects.create(community=community, name="Виїзна команда (навантаження)",
-                                   office=community.offices.order_by("pk").first(), suitcase=suitcase)
+        team = Team.objects.create(
+            community=community,
+            name="Виїзна команда (навантаження)",
+            office=community.offices.order_by("pk").first(),
+            suitcase=suitcase,
+        )
         team.members.set([user])
     today = timezone.localdate()
     trip = Trip.objects.filter(team=team, day=today).first()
     if trip is None:
-        accepted = list(VisitRequest.objects.filter(community=community, status=Status.ACCEPTED)
-                        .order_by("created_at", "pk")[:TRIP_STOPS])
+        accepted = list(
+            VisitRequest.objects.filter(community=community, status=Status.ACCEPTED).order_by("created_at", "pk")[:TRIP_STOPS]
+        )
         trip = published_trip(team, today, accepted)
     client = _client(user)
     now = timezone.now()
-    Device.objects.update_or_create(pk=DEVICE, defaults={
-        "community": community, "user": user, "token_hash": hash_token(DEVICE_TOKEN),
-        "session_key": client.session.session_key, "first_seen": now, "last_seen": now, "approved_at": now,
-        "pending": False, "revoked_at": None,
-    })
+    Device.objects.update_or_create(
+        pk=DEVICE,
+        defaults={
+            "community": community,
+            "user": user,
+            "token_hash": hash_token(DEVICE_TOKEN),
+            "session_key": client.session.session_key,
+            "first_seen": now,
+            "last_seen": now,
+            "approved_at": now,
+            "pending": False,
+            "revoked_at": None,
+        },
+    )
     client.defaults[f"HTTP_{TOKEN_HEADER.upper().replace('-', '_')}"] = DEVICE_TOKEN
     return client, list(trip.stops.order_by("position").values_list("pk", flat=True))
 
@@ -121,8 +135,17 @@ def _sync_batch(stops):
 
     def send(client):
         at = timezone.now().isoformat()
-        items = [{"id": str(uuid.uuid4()), "seq": next(seq), "kind": "visit.start", "stop_id": stop, "at": at,
-                  "data": {"latitude": 48.5, "longitude": 35.0}} for stop in stops[:5]]
+        items = [
+            {
+                "id": str(uuid.uuid4()),
+                "seq": next(seq),
+                "kind": "visit.start",
+                "stop_id": stop,
+                "at": at,
+                "data": {"latitude": 48.5, "longitude": 35.0},
+            }
+            for stop in stops[:5]
+        ]
         body = json.dumps({"device_id": str(DEVICE), "sent_at": at, "items": items})
         return client.post("/api/v1/field/sync", body, content_type="application/json")
 
@@ -140,10 +163,9 @@ def _pages(big, small):
         mine.filter(applicant_phone="", requester_phone="").order_by("-created_at").values_list("pk", flat=True).first()
     )
     # The row after the deepest numbered page: the list goes on from there by cursor (keyset).
-    deep = (
-        VisitRequest.objects.filter(community_id=coordinator.community_id).order_by("-created_at", "-id")
-        [min(MAX_PAGE * 25, max(0, VisitRequest.objects.filter(community_id=coordinator.community_id).count() - 1))]
-    )
+    deep = VisitRequest.objects.filter(community_id=coordinator.community_id).order_by("-created_at", "-id")[
+        min(MAX_PAGE * 25, max(0, VisitRequest.objects.filter(community_id=coordinator.community_id).count() - 1))
+    ]
     pages = [
         ("request list, first page", staff, "/staff/requests/"),
         ("request list, page 200", staff, "/staff/requests/?page=200"),

@@ -24,12 +24,15 @@ def small_pages(monkeypatch):
 def _requests(world, **only):
     """Nine requests: three groups created at the very same moment, one apart."""
     moment = timezone.now().replace(microsecond=0)
-    made = [make_request(world, applicant_name=f"Людина {i}", applicant_phone=f"+38067{2100000 + i}",
-                         street=f"Вулиця {i}") for i in range(9)]
+    made = [
+        make_request(world, applicant_name=f"Людина {i}", applicant_phone=f"+38067{2100000 + i}", street=f"Вулиця {i}")
+        for i in range(9)
+    ]
     for i, req in enumerate(made):
         VisitRequest.objects.filter(pk=req.pk).update(created_at=moment - datetime.timedelta(minutes=i // 3))
-    return list(VisitRequest.objects.filter(community=world.a, **only).order_by("-created_at", "-id")
-                .values_list("number", flat=True))
+    return list(
+        VisitRequest.objects.filter(community=world.a, **only).order_by("-created_at", "-id").values_list("number", flat=True)
+    )
 
 
 def _numbers(page):
@@ -67,8 +70,9 @@ def test_the_cursor_keeps_the_filters_and_a_bad_cursor_shows_the_first_page(worl
     query = _next(page)
     assert "status=new" in query
     assert _numbers(client.get(f"/staff/requests/?{query}").content.decode()) == expected[4:6]
-    everything = list(VisitRequest.objects.filter(community=world.a).order_by("-created_at", "-id")
-                      .values_list("number", flat=True))
+    everything = list(
+        VisitRequest.objects.filter(community=world.a).order_by("-created_at", "-id").values_list("number", flat=True)
+    )
     for bad in ("x", "%25%25", "A" * 300, paging.encode_cursor(timezone.now(), 1)[:-3]):
         page = client.get(f"/staff/requests/?after={bad}").content.decode()
         assert _numbers(page) == everything[:2] and "Сторінка 1" in page
