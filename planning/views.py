@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from django.contrib import messages
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -94,12 +94,13 @@ def board(request):
                      .select_related("settlement")
                      .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
                      .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
+    # Both of the pool's counts in one reading of it (issue 17: each reading is a walk over the pool).
+    counts = pool.aggregate(pool=Count("pk"), no_location=Count("pk", filter=Q(latitude__isnull=True)))
     record_access_many(request, partly[:LIST_SHOWN] + late[:LIST_SHOWN] + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
-        "reason_labels": actions.REASON_LABELS, "pool_count": pool.count(),
-        "no_location": pool.filter(latitude__isnull=True).count(),
+        "reason_labels": actions.REASON_LABELS, "pool_count": counts["pool"], "no_location": counts["no_location"],
         "to_locate": to_locate[:TO_LOCATE_SHOWN], "to_locate_more": len(to_locate) > TO_LOCATE_SHOWN,
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
         "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
@@ -139,7 +140,9 @@ def _partly_served(pool):
     """The pool's requests with some services done at an earlier visit: the board says what is still
     to do and why (the reason the door gave, in the request's history)."""
     rows = list(
-        pool.filter(services__done_at__isnull=False).distinct().select_related("settlement").prefetch_related(
+        # EXISTS rather than a join and DISTINCT: the oldest LIST_SHOWN + 1 are found by a top-N sort.
+        pool.filter(Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=False)))
+        .select_related("settlement").prefetch_related(
             Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
             Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
                      to_attr="partly_changes"),
