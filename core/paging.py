@@ -82,7 +82,11 @@ def decode_cursor(cursor):
 def after_cursor(qs, cursor, field="created_at"):
     """`qs` ordered by (-field, -id), from the row after the cursor's on (keyset)."""
     created_at, pk = decode_cursor(cursor)
-    return qs.filter(Q(**{f"{field}__lt": created_at}) | Q(**{field: created_at, "pk__lt": pk}))
+    # The plain bound `field <= created_at` first: the index on (…, field, id) then starts its range
+    # there (the OR alone is only a filter, read after every newer row: 500 ms at 50,000 rows deep).
+    return qs.filter(**{f"{field}__lte": created_at}).filter(
+        Q(**{f"{field}__lt": created_at}) | Q(**{field: created_at, "pk__lt": pk})
+    )
 
 
 def cursor_of(row, field="created_at"):
