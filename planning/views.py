@@ -87,15 +87,13 @@ def board(request):
     pool = build.pool(week)
     # The board lists the first of each list (issue 17: a national city has thousands partly served);
     # the rest are found by the request list's filter.
-    partly = _partly_served(pool)
+    counts, partly_pks, locate_pks = _pool_at_a_glance(pool)
+    partly = _partly_served(partly_pks)
     late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk")[:LIST_SHOWN + 1])
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
-    to_locate = list(pool.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(location_approximate=True))
-                     .select_related("settlement")
+    to_locate = list(VisitRequest.objects.filter(pk__in=locate_pks).select_related("settlement")
                      .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
-                     .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
-    # Both of the pool's counts in one reading of it (issue 17: each reading is a walk over the pool).
-    counts = pool.aggregate(pool=Count("pk"), no_location=Count("pk", filter=Q(latitude__isnull=True)))
+                     .order_by("placed", "created_at", "pk"))
     record_access_many(request, partly[:LIST_SHOWN] + late[:LIST_SHOWN] + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
@@ -136,17 +134,30 @@ TO_LOCATE_SHOWN = 50
 LIST_SHOWN = 50
 
 
-def _partly_served(pool):
-    """The pool's requests with some services done at an earlier visit: the board says what is still
-    to do and why (the reason the door gave, in the request's history)."""
+def _pool_at_a_glance(pool):
+    """One reading of the pool (issue 17: each reading walks thousands of a big city's requests): its
+    counts, the pks of the oldest LIST_SHOWN + 1 partly served (some services done at an earlier visit)
+    and of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then approximate ones)."""
+    done = Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=False))
+    rows = list(pool.annotate(has_done=done).order_by().values_list(
+        "pk", "created_at", "latitude", "longitude", "location_approximate", "has_done"))
+    partly = sorted((r for r in rows if r[5]), key=lambda r: (r[1], r[0]))[:LIST_SHOWN + 1]
+    locate = sorted((r for r in rows if r[2] is None or r[3] is None or r[4]),
+                    key=lambda r: (r[2] is not None, r[1], r[0]))[:TO_LOCATE_SHOWN + 1]
+    counts = {"pool": len(rows), "no_location": sum(r[2] is None for r in rows)}
+    return counts, [r[0] for r in partly], [r[0] for r in locate]
+
+
+def _partly_served(pks):
+    """The pool's requests with some services done at an earlier visit (`pks`, from _pool_at_a_glance):
+    the board says what is still to do and why (the reason the door gave, in the request's history)."""
     rows = list(
-        # EXISTS rather than a join and DISTINCT: the oldest LIST_SHOWN + 1 are found by a top-N sort.
-        pool.filter(Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=False)))
+        VisitRequest.objects.filter(pk__in=pks)
         .select_related("settlement").prefetch_related(
             Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
             Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
                      to_attr="partly_changes"),
-        ).order_by("created_at", "pk")[:LIST_SHOWN + 1]
+        ).order_by("created_at", "pk")
     )
     for req in rows:
         req.rest = [rs.service for rs in req.services.all() if rs.done_at is None]
