@@ -82,4 +82,23 @@ def decode_cursor(cursor):
 def after_cursor(qs, cursor, field="created_at"):
     """`qs` ordered by (-field, -id), from the row after the cursor's on (keyset)."""
     created_at, pk = decode_cursor(cursor)
-    return qs.filter(Q(**{f"{field}__lt": created_at}) | Q(**{field: created_at, "pk__lt": pk}))
+    # The plain bound `field <= created_at` first: the index on (…, field, id) then starts its range
+    # there (the OR alone is only a filter, read after every newer row: 500 ms at 50,000 rows deep).
+    return qs.filter(**{f"{field}__lte": created_at}).filter(
+        Q(**{f"{field}__lt": created_at}) | Q(**{field: created_at, "pk__lt": pk})
+    )
+
+
+def cursor_of(row, field="created_at"):
+    """The cursor that starts a page after `row` (keyset over (-field, -id))."""
+    return encode_cursor(getattr(row, field), row.pk)
+
+
+class KeysetPage:
+    """A page of `qs` (ordered by (-field, -id)) starting after `cursor`: its rows and the cursor of the
+    next page ("" at the end). One indexed range read whatever the depth; a bad cursor is ValueError."""
+
+    def __init__(self, qs, cursor, per_page, field="created_at"):
+        rows = list(after_cursor(qs, cursor, field)[: per_page + 1])
+        self.object_list = rows[:per_page]
+        self.next_cursor = cursor_of(self.object_list[-1], field) if len(rows) > per_page else ""

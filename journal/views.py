@@ -68,9 +68,21 @@ def case_list(request):
     query.pop("page", None)
     return render(request, "journal/case_list.html", {
         "form": form, "page": page, "today": today, "query": query.urlencode(),
-        "due_today": base.due_on(today).count(), "late": base.late_on(today).count(),
+        # Counted up to TAB_COUNT_CAP ("понад" beyond): an exact count read every late case (issue 17).
+        **_capped("due_today", base.due_on(today)), **_capped("late", base.late_on(today)),
         "paper_form": _paper_form(request, None, today),
     })
+
+
+# The journal's "due today" and "late" links count up to this many cases.
+TAB_COUNT_CAP = 1000
+
+
+def _capped(name, cases):
+    """{name: count up to TAB_COUNT_CAP, name_more: whether there are more} in one query reading at
+    most TAB_COUNT_CAP + 1 rows."""
+    n = cases.order_by()[: TAB_COUNT_CAP + 1].count()
+    return {name: min(n, TAB_COUNT_CAP), f"{name}_more": n > TAB_COUNT_CAP}
 
 
 def _paper_form(request, data, today):

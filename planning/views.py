@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from django.contrib import messages
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -85,24 +85,26 @@ def board(request):
     kit = readiness.kit(week.community, build.working_days(week))
     # What this week's planning takes: never a request another week's published trip holds.
     pool = build.pool(week)
-    partly = _partly_served(pool)
-    late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk"))
+    # The board lists the first of each list (issue 17: a national city has thousands partly served);
+    # the rest are found by the request list's filter.
+    counts, partly_pks, locate_pks = _pool_at_a_glance(pool)
+    partly = _partly_served(partly_pks)
+    late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk")[:LIST_SHOWN + 1])
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
-    to_locate = list(pool.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(location_approximate=True))
-                     .select_related("settlement")
+    to_locate = list(VisitRequest.objects.filter(pk__in=locate_pks).select_related("settlement")
                      .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
-                     .order_by("placed", "created_at")[:TO_LOCATE_SHOWN + 1])
-    record_access_many(request, partly + late + to_locate[:TO_LOCATE_SHOWN])
+                     .order_by("placed", "created_at", "pk"))
+    record_access_many(request, partly[:LIST_SHOWN] + late[:LIST_SHOWN] + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
-        "reason_labels": actions.REASON_LABELS, "pool_count": pool.count(),
-        "no_location": pool.filter(latitude__isnull=True).count(),
+        "reason_labels": actions.REASON_LABELS, "pool_count": counts["pool"], "no_location": counts["no_location"],
         "to_locate": to_locate[:TO_LOCATE_SHOWN], "to_locate_more": len(to_locate) > TO_LOCATE_SHOWN,
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
         "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
-        "stale": stale, "new_in_pool": new, "partly": partly, "late": late,
+        "stale": stale, "new_in_pool": new, "partly": partly[:LIST_SHOWN], "partly_more": len(partly) > LIST_SHOWN,
+        "late": late[:LIST_SHOWN], "late_more": len(late) > LIST_SHOWN,
         "can_manage": has_capability(request.user, "planning.manage"),
         # A run that failed or was cancelled: the latest version offers to run again at once.
         "can_rerun": bool(shown and shown == plans[0] and shown.state in (Plan.State.FAILED, Plan.State.CANCELLED)
@@ -128,13 +130,30 @@ def team_notes(week, kit=None):
 
 # The board lists this many requests to locate; the rest are found by the request list's filter.
 TO_LOCATE_SHOWN = 50
+# The board lists this many partly served and late requests, the oldest first (issue 17).
+LIST_SHOWN = 50
 
 
-def _partly_served(pool):
-    """The pool's requests with some services done at an earlier visit: the board says what is still
-    to do and why (the reason the door gave, in the request's history)."""
+def _pool_at_a_glance(pool):
+    """One reading of the pool (issue 17: each reading walks thousands of a big city's requests): its
+    counts, the pks of the oldest LIST_SHOWN + 1 partly served (some services done at an earlier visit)
+    and of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then approximate ones)."""
+    done = Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=False))
+    rows = list(pool.annotate(has_done=done).order_by().values_list(
+        "pk", "created_at", "latitude", "longitude", "location_approximate", "has_done"))
+    partly = sorted((r for r in rows if r[5]), key=lambda r: (r[1], r[0]))[:LIST_SHOWN + 1]
+    locate = sorted((r for r in rows if r[2] is None or r[3] is None or r[4]),
+                    key=lambda r: (r[2] is not None, r[1], r[0]))[:TO_LOCATE_SHOWN + 1]
+    counts = {"pool": len(rows), "no_location": sum(r[2] is None for r in rows)}
+    return counts, [r[0] for r in partly], [r[0] for r in locate]
+
+
+def _partly_served(pks):
+    """The pool's requests with some services done at an earlier visit (`pks`, from _pool_at_a_glance):
+    the board says what is still to do and why (the reason the door gave, in the request's history)."""
     rows = list(
-        pool.filter(services__done_at__isnull=False).distinct().select_related("settlement").prefetch_related(
+        VisitRequest.objects.filter(pk__in=pks)
+        .select_related("settlement").prefetch_related(
             Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
             Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
                      to_attr="partly_changes"),

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import staff_required
 from accounts.roles import has_capability
 from audit.log import EDIT, VIEW, record_access
-from core import maps
+from core import maps, paging
 from core.forms import parse_id
-from core.paging import CappedPaginator
+from core.paging import CappedPaginator, KeysetPage, cursor_of
 from eligibility import rules
 from eligibility.models import EligibilityCategory
 from notifications import outbox
@@ -31,15 +31,29 @@ PAGE_SIZE = 25
 def request_list(request):
     form = RequestFilterForm(request.GET or None, community=request.user.community)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = CappedPaginator(filtered_requests(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = filtered_requests(request.user, filters)
+    page = None
+    if request.GET.get("after"):
+        # Past the numbered pages the list goes on by cursor (keyset: no OFFSET, issue 17); a cursor
+        # that is not one of ours shows the first page.
+        try:
+            page = KeysetPage(rows, request.GET["after"], PAGE_SIZE)
+        except ValueError:
+            page = None
+    if page is None:
+        page = CappedPaginator(rows, PAGE_SIZE, max_page=paging.MAX_PAGE).get_page(request.GET.get("page"))
+        rows_here = list(page.object_list)
+        page.next_cursor = (
+            cursor_of(rows_here[-1])
+            if rows_here and page.number >= page.paginator.max_page and page.has_next() else ""
+        )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("after", None)
     counts, counts_more = _status_counts(request.user)
     return render(request, "visits/request_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
-        "counts": counts, "counts_more": counts_more,
+        "counts": counts, "counts_more": counts_more, "keyset": isinstance(page, KeysetPage),
     })
 
 

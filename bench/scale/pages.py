@@ -6,8 +6,11 @@ after each page the bare view (one indexed query, no template) is asked for too,
 measured in the same run under the same load. The figures leave out the network and gunicorn.
 """
 
+import json
 import statistics
 import time
+import tracemalloc
+import uuid
 from importlib import import_module
 
 from django.conf import settings
@@ -16,15 +19,23 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import public
 from accounts.models import User
+from accounts.roles import FIELD_ADMIN
 from communities.models import Community
+from core.paging import MAX_PAGE, cursor_of
+from demo.trips import published_trip
+from field.models import Device
+from field.sync.devices import TOKEN_HEADER, hash_token
+from planning.models import Trip
+from teams.models import Suitcase, Team
 from visits.models import OPEN_STATUSES, Status, VisitRequest
 
-from .seed import SLUG
+from .seed import PASSWORD, SLUG
 
 
 @public
@@ -63,6 +74,84 @@ def _client(user):
     return client
 
 
+# The bench's field laptop: a fixed id and token, so that a second run finds the same device.
+DEVICE = uuid.UUID("5ca1e000-0000-4000-8000-000000000017")
+DEVICE_TOKEN = "bench-scale-field-laptop-issue-17"
+TRIP_STOPS = 10
+
+
+def _field(community_id):
+    """The field administrator of the large community with a laptop, a team and today's published trip of
+    TRIP_STOPS accepted requests (the oldest of them; made once per day, found again on a second run).
+    Returns (client with the laptop's token, the trip's stop ids)."""
+    community = Community.objects.get(pk=community_id)
+    user, created = User.objects.get_or_create(
+        username=f"scale-field-{community.slug[-4:]}", defaults={"community": community, "role": FIELD_ADMIN}
+    )
+    if created:
+        user.set_password(PASSWORD)  # as the seeded staff: a load test may log in with it
+        user.save(update_fields=["password"])
+    team = Team.objects.filter(community=community, name="Виїзна команда (навантаження)").first()
+    if team is None:
+        suitcase = Suitcase.objects.create(community=community, name="Валіза (навантаження)")
+        team = Team.objects.create(
+            community=community,
+            name="Виїзна команда (навантаження)",
+            office=community.offices.order_by("pk").first(),
+            suitcase=suitcase,
+        )
+        team.members.set([user])
+    today = timezone.localdate()
+    trip = Trip.objects.filter(team=team, day=today).first()
+    if trip is None:
+        accepted = list(
+            VisitRequest.objects.filter(community=community, status=Status.ACCEPTED).order_by("created_at", "pk")[:TRIP_STOPS]
+        )
+        trip = published_trip(team, today, accepted)
+    client = _client(user)
+    now = timezone.now()
+    Device.objects.update_or_create(
+        pk=DEVICE,
+        defaults={
+            "community": community,
+            "user": user,
+            "token_hash": hash_token(DEVICE_TOKEN),
+            "session_key": client.session.session_key,
+            "first_seen": now,
+            "last_seen": now,
+            "approved_at": now,
+            "pending": False,
+            "revoked_at": None,
+        },
+    )
+    client.defaults[f"HTTP_{TOKEN_HEADER.upper().replace('-', '_')}"] = DEVICE_TOKEN
+    return client, list(trip.stops.order_by("position").values_list("pk", flat=True))
+
+
+def _sync_batch(stops):
+    """A POST of a small batch as the laptop sends it: "at the door" for each of the trip's first five
+    stops (new item ids each time; a second start of a visit changes nothing, as on a reloaded page)."""
+    seq = iter(range(1, 10**9))
+
+    def send(client):
+        at = timezone.now().isoformat()
+        items = [
+            {
+                "id": str(uuid.uuid4()),
+                "seq": next(seq),
+                "kind": "visit.start",
+                "stop_id": stop,
+                "at": at,
+                "data": {"latitude": 48.5, "longitude": 35.0},
+            }
+            for stop in stops[:5]
+        ]
+        body = json.dumps({"device_id": str(DEVICE), "sent_at": at, "items": items})
+        return client.post("/api/v1/field/sync", body, content_type="application/json")
+
+    return send
+
+
 def _pages(big, small):
     """[(name, client, url)] of the pages the issue names."""
     coordinator = User.objects.get(username=f"scale-coordinator-{big:04d}")
@@ -73,9 +162,14 @@ def _pages(big, small):
     without_phone = (
         mine.filter(applicant_phone="", requester_phone="").order_by("-created_at").values_list("pk", flat=True).first()
     )
+    # The row after the deepest numbered page: the list goes on from there by cursor (keyset).
+    deep = VisitRequest.objects.filter(community_id=coordinator.community_id).order_by("-created_at", "-id")[
+        min(MAX_PAGE * 25, max(0, VisitRequest.objects.filter(community_id=coordinator.community_id).count() - 1))
+    ]
     pages = [
         ("request list, first page", staff, "/staff/requests/"),
         ("request list, page 200", staff, "/staff/requests/?page=200"),
+        ("request list, by cursor past 2000", staff, f"/staff/requests/?after={cursor_of(deep)}"),
         *[(f"request list, {value}", staff, f"/staff/requests/?status={value}") for value in Status.values],
         ("request list, name search", staff, "/staff/requests/?q=%D0%9A%D0%BE%D0%B2%D0%B0%D0%BB%D0%B5%D0%BD%D0%BA%D0%BE"),
         ("request list, small community", other, "/staff/requests/"),
@@ -89,12 +183,30 @@ def _pages(big, small):
         ("api list, page 200", staff, "/api/v1/requests/?page=200"),
         ("api detail", staff, f"/api/v1/requests/{with_phone}"),
     ]
-    return pages, coordinator.community_id
+    field, stops = _field(coordinator.community_id)
+    pages += [
+        ("field day", field, "/api/v1/field/day"),
+        ("sync batch", field, _sync_batch(stops)),
+    ]
+    return pages, coordinator.community_id, (staff, other)
+
+
+def _api_memory(client):
+    """Peak of Python memory (KB, tracemalloc) while the API list of the client's community is made."""
+    client.get("/api/v1/requests/")  # warm: imports and caches are not the list's
+    tracemalloc.start()
+    try:
+        response = client.get("/api/v1/requests/")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 1024, response.status_code
 
 
 def _ms(client, url):
+    """Milliseconds and status of a GET of `url`, or of `url(client)` (a POST the page makes itself)."""
     started = time.perf_counter()
-    response = client.get(url)
+    response = url(client) if callable(url) else client.get(url)
     return (time.perf_counter() - started) * 1000, response.status_code
 
 
@@ -109,7 +221,7 @@ def run(*, rounds=30, warmup=2, big=0, small=None, log=print):
     if small is None:
         small = Community.objects.filter(slug__startswith="scale-").count() - 1
     with override_settings(ROOT_URLCONF=URLConf(), ALLOWED_HOSTS=["testserver"], DEBUG=False):
-        pages, community_id = _pages(big, small)
+        pages, community_id, (staff, other) = _pages(big, small)
         bare_url = f"/bench/bare/?c={community_id}"
         anon = Client()
         times = {name: [] for name, _c, _u in pages}
@@ -129,6 +241,8 @@ def run(*, rounds=30, warmup=2, big=0, small=None, log=print):
                 ms, status[name] = _ms(client, url)
                 times[name].append(ms)
                 bare_times[name].append(_ms(anon, bare_url)[0])
+        mem_large, mem_large_status = _api_memory(staff)
+        mem_small, mem_small_status = _api_memory(other)
     log(f"{'page':34} {'p50_ms':>8} {'p95_ms':>8} {'bare_p50':>9} {'bare_p95':>9} {'queries':>8} status")
     for name, _c, _u in pages:
         log(
@@ -139,8 +253,13 @@ def run(*, rounds=30, warmup=2, big=0, small=None, log=print):
     worst = max(pages, key=lambda p: _p(times[p[0]], 0.95))[0]
     all_bare = [ms for values in bare_times.values() for ms in values]
     bad = [name for name, code in status.items() if code != 200]
+    if mem_large_status != 200 or mem_small_status != 200:
+        bad.append("api memory")
     if bad:
         log(f"NOT 200: {', '.join(bad)}")
+    rows = VisitRequest.objects.filter(community_id=community_id).count()
+    small_rows = VisitRequest.objects.filter(community__slug=SLUG.format(small)).count()
+    log(f"api_mem_large_kb={mem_large:.0f} api_mem_small_kb={mem_small:.0f} (requests: {rows} and {small_rows})")
     log(
         f"pages={len(pages)} worst_p95_ms={_p(times[worst], 0.95):.1f} worst_page={worst.replace(' ', '_')} "
         f"bare_p95_ms={_p(all_bare, 0.95):.1f}"

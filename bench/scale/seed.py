@@ -9,6 +9,8 @@ primary keys are given here so that rows of one batch can point at each other wi
 """
 
 import datetime
+import functools
+import itertools
 import random
 import time
 
@@ -115,6 +117,12 @@ STATUSES = [
 ]
 
 
+# Values the database driver takes as they are (no field preparation per row): psycopg adapts dates
+# and aware datetimes itself; elsewhere (SQLite) those go through the field as Django would send them.
+PLAIN = frozenset({str, int, bool, float, type(None)})
+PLAIN_PG = PLAIN | {datetime.date, datetime.datetime}
+
+
 def _columns(model):
     return [f for f in model._meta.concrete_fields]
 
@@ -130,11 +138,17 @@ class Writer:
         # Defaults prepared once: most of a request's seventy columns keep them.
         self.defaults = [f.get_db_prep_save(f.get_default(), connection) for f in self.fields]
 
+        self.index = {f.attname: (i, f) for i, f in enumerate(self.fields)}
+        self.plain = PLAIN_PG if connection.vendor == "postgresql" else PLAIN
+
     def add(self, **values):
+        # Per row only the values given are touched; plain Python values (text, numbers, dates,
+        # aware datetimes) go to the driver as they are, which adapts them as Django would.
         row = list(self.defaults)
-        for i, f in enumerate(self.fields):
-            if f.attname in values:
-                row[i] = f.get_db_prep_save(values[f.attname], connection)
+        index, plain = self.index, self.plain
+        for name, value in values.items():
+            i, f = index[name]
+            row[i] = value if type(value) in plain else f.get_db_prep_save(value, connection)
         self.rows.append(row)
 
     def flush(self):
@@ -285,6 +299,9 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
     writers = (req_w, rs_w, doc_w, hist_w, case_w, log_w)
     ids = {m: _next_id(m) for m in (VisitRequest, RequestedService, RequestedDocument, StatusChange, Case, AccessLog)}
     statuses, weights = zip(*STATUSES, strict=True)
+    cum_weights = list(itertools.accumulate(weights))
+    # A few thousand distinct names: each name's key is computed once.
+    name_key = functools.lru_cache(maxsize=None)(match_key)
     case_year = {}
     k = 0
     span = 3 * 365 * 24 * 3600
@@ -302,7 +319,7 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
             street, building, flat = rng.choice(STREETS), str(rng.randrange(1, 120)), str(rng.randrange(0, 200) or "")
             phone = f"+38067{rng.randrange(10**7):07d}" if rng.random() < 0.8 else ""
             neighbour = rng.random() < 0.3
-            status = rng.choices(statuses, weights)[0]
+            status = rng.choices(statuses, cum_weights=cum_weights)[0]
             if status in (*OPEN_STATUSES, Status.PARTLY_SERVED) and created < now - datetime.timedelta(days=OPEN_DAYS):
                 # Requests of past months were decided and served long ago: only recent ones are open.
                 status = Status.SERVED if rng.random() < 0.85 else Status.REJECTED
@@ -341,7 +358,7 @@ def seed(n_communities, n_requests, *, seed=2026, log=print):
                     if status not in (Status.NEW, Status.NEEDS_INFO, Status.REJECTED)
                     else None
                 ),
-                name_key=match_key(name),
+                name_key=name_key(name),
                 address_key=address_key(place.pk, street, building, flat),
             )
             k += 1

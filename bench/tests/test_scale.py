@@ -59,3 +59,23 @@ def test_bench_pages_measures_every_page_and_ends_with_the_summary(scale_set, ca
     pages = int(out[-1].split()[0].split("=")[1])
     rows = [line for line in out if line.endswith(" 200")]
     assert len(rows) == pages >= 20
+    assert any(line.startswith("field day ") for line in rows) and any(line.startswith("sync batch ") for line in rows)
+    mem = next(line for line in out if line.startswith("api_mem_large_kb="))
+    large, small = (int(v) for v in re.findall(r"api_mem_\w+_kb=(\d+)", mem))
+    assert large > 0 and small > 0
+
+
+def test_the_bench_sync_batch_reaches_the_visits_of_todays_trip(scale_set):
+    from bench.scale import pages
+    from field.models import Visit
+
+    community = Community.objects.get(slug="scale-0000")
+    client, stops = pages._field(community.pk)
+    assert 1 <= len(stops) <= pages.TRIP_STOPS  # the oldest accepted requests (few at this size)
+    assert client.get("/api/v1/field/day").status_code == 200
+    response = pages._sync_batch(stops)(client)
+    assert response.status_code == 200, response.content
+    assert Visit.objects.filter(stop_id__in=stops[:5], started_at__isnull=False).count() == len(stops[:5])
+    # A second run finds the same team, trip and laptop.
+    again, same = pages._field(community.pk)
+    assert same == stops and again.get("/api/v1/field/day").status_code == 200

@@ -1,0 +1,32 @@
+"""Issue 17: the journal's "due today" and "late" links count up to a cap and say "понад" beyond it,
+so a big city's thousands of late cases are not all read on every page. Dates derive from the frozen
+"now" (conftest)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from journal import views
+from journal.models import Case
+
+from .factories import make_case
+
+
+def test_the_late_count_stops_at_the_cap_and_says_more(world, login, monkeypatch):
+    monkeypatch.setattr(views, "TAB_COUNT_CAP", 2)
+    today = timezone.localdate()
+    cases = [make_case(world) for _ in range(3)]
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(handover_due=today - timedelta(days=1))
+    response = login(world.users["coordinator"]).get("/staff/journal/")
+    assert response.context["late"] == 2 and response.context["late_more"]
+    assert "Прострочені</a>: <strong>понад 2</strong>" in response.content.decode()
+    assert response.context["due_today"] == 0 and not response.context["due_today_more"]
+
+
+def test_under_the_cap_the_count_is_exact(world, login):
+    today = timezone.localdate()
+    case = make_case(world)
+    Case.objects.filter(pk=case.pk).update(handover_due=today, provider_due=today + timedelta(days=9))
+    response = login(world.users["coordinator"]).get("/staff/journal/")
+    assert response.context["due_today"] == 1 and not response.context["due_today_more"]
+    assert "Строк сьогодні</a>: <strong>1</strong>" in response.content.decode()
