@@ -20,12 +20,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import public
 from accounts.models import User
 from accounts.roles import FIELD_ADMIN
+from bench.logins import logged_in_client
 from communities.models import Community
 from core.paging import MAX_PAGE, cursor_of
 from demo.trips import published_trip
@@ -62,16 +61,7 @@ class URLConf:
 
 
 def _client(user):
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    # A bench login stands for both steps (password and code), as the suite's logins do.
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="bench", confirmed=True
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return logged_in_client(user, raise_request_exception=False)
 
 
 # The bench's field laptop: a fixed id and token, so that a second run finds the same device.
