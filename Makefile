@@ -118,10 +118,12 @@ check-deploy: install-dev .env
 
 # Issue 17, several app servers: a fresh PostgreSQL database (PROD_DB, dropped and made anew), TWO gunicorn
 # servers and TWO workers, the cache on Redis 127.0.0.1:6379; a request taken on one server, planned by a
-# worker, synced through the other; then everything stops (bench/management/commands/prod_check.py).
+# worker, synced through the other, a photo in chunks to both; then everything stops
+# (bench/management/commands/prod_check.py). S3=1: files in a bucket on a moto S3 server (VALIZA_STORAGE=s3).
 PROD_DB ?= postgres://postgres@127.0.0.1:5432/valiza_prodcheck
+S3 ?=
 prod-check: install-dev .env messages
-	$(PY) manage.py prod_check --database-url $(PROD_DB)
+	$(PY) manage.py prod_check --database-url $(PROD_DB) $(if $(filter 1 yes true,$(S3)),--s3)
 
 # Load held for LOAD_MINUTES (10) with locust against the same layout and the demo community; locust lives in
 # its own venv (.venv-load, requirements-load.txt), never in the app's. LOAD_USERS=40 LOAD_SPAWN_RATE=2.

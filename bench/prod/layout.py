@@ -7,6 +7,11 @@ something failed half-way.
 The servers are bench/field/throwaway_site.py's (the same gunicorn command and start-up wait); both
 share one environment, so they share the database, the media and upload folders and the cache, as
 two machines behind nginx share PostgreSQL, the file store and Redis.
+
+With `s3=True` the files are not in a shared folder but in a bucket (ADR 11): a moto S3 server
+(bench/s3.py) is started first, both servers and both workers get VALIZA_STORAGE=s3 and its endpoint,
+and each server gets an upload folder of its own, as two machines would have — so a photo's chunks that
+reach A and B in turn meet only in the bucket. `close()` stops the S3 server too.
 """
 
 import hashlib
@@ -22,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 
 from bench.field.throwaway_site import ThrowawaySite
+from bench.s3 import MotoServer
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 # Idle keep-alive connections stay open longer than a client (nginx's upstream keepalive, or locust) keeps
@@ -87,6 +93,7 @@ class ProdLayout:
         extra_env=None,
         keep=False,
         log=None,
+        s3=False,
     ):
         self.database_url = database_url
         self.redis_url = redis_url
@@ -113,10 +120,19 @@ class ProdLayout:
             }
         )
         env.update(extra_env or {})
-        # One environment for both servers and the workers: one database, one media folder, one cache.
-        self.b.env = env
-        self.env = env
         self.dir = self.a.dir
+        self.s3 = self.bucket = None
+        if s3:
+            self.s3 = MotoServer(log_path=self.dir / "s3.log")
+            self.bucket_name = f"valiza-prodcheck-{secrets.token_hex(4)}"
+            env.update(self.s3.env(self.bucket_name))
+        # One environment for both servers and the workers: one database, one media folder (or bucket), one cache.
+        self.env = env
+        self.b.env = dict(env)
+        if s3:
+            # Two machines: each server has its own upload folder (a chunk never waits on a local disk).
+            self.b.env["VALIZA_UPLOAD_TMP"] = str(self.b.dir / "uploads")
+            self.b.env["VALIZA_MEDIA_ROOT"] = str(self.b.dir / "media")
         self.workers = []
 
     @property
@@ -162,7 +178,15 @@ class ProdLayout:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
+    def start_storage(self):
+        """The S3 server and the layout's bucket (nothing without s3)."""
+        if self.s3 is not None:
+            self.s3.start()
+            self.bucket = self.s3.bucket(self.bucket_name)
+
     def start(self, workers=2):
+        if self.s3 is not None and self.bucket is None:
+            self.start_storage()
         for site in (self.a, self.b):
             site.start(wait_s=60)
         for n in range(workers):
@@ -209,6 +233,8 @@ class ProdLayout:
         self.b.kill()
         self.b.close()
         self.a.close()
+        if self.s3 is not None:
+            self.s3.stop()
         try:
             redis_forget(self.redis_url, self.cache_prefix)
         except Exception as exc:  # noqa: BLE001 - cleaning up; the run's verdict stands

@@ -4,6 +4,8 @@ its real clock. The layout itself (gunicorn, workers, Redis) is `make prod-check
 
 import datetime
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from bench.prod import layout, stand
+from bench.s3 import MotoServer
 
 KYIV = datetime.timezone(datetime.timedelta(hours=2))
 
@@ -87,3 +90,45 @@ def test_the_template_database_changes_with_any_migration(tmp_path, settings):
     assert layout.migrations_hash() != before
     assert json.dumps(before)  # a plain string, part of a database name
     assert len(f"valiza_prodcheck_tmpl_{before}") <= 63
+
+
+def test_with_s3_every_server_and_worker_has_the_bucket_and_each_server_its_own_upload_folder():
+    prod = layout.ProdLayout(database_url="postgres://postgres@127.0.0.1:5432/h_unused", s3=True)
+    try:
+        for env in (prod.env, prod.a.env, prod.b.env):  # prod.env: the workers' and manage.py's
+            assert env["VALIZA_STORAGE"] == "s3"
+            assert env["VALIZA_S3_ENDPOINT_URL"] == prod.s3.url
+            assert env["VALIZA_S3_BUCKET"] == prod.bucket_name
+            assert env["VALIZA_S3_ACCESS_KEY"] and env["VALIZA_S3_SECRET_KEY"]
+            assert env["DATABASE_URL"].endswith("/h_unused") and env["VALIZA_CACHE_KEY_PREFIX"] == prod.cache_prefix
+        assert prod.a.env["VALIZA_UPLOAD_TMP"] != prod.b.env["VALIZA_UPLOAD_TMP"]
+        assert prod.a.env["VALIZA_MEDIA_ROOT"] != prod.b.env["VALIZA_MEDIA_ROOT"]
+        assert prod.s3.process is None  # nothing runs before start()
+    finally:
+        prod.close()
+    assert prod.s3.process is None and not prod.a.dir.exists() and not prod.b.dir.exists()
+
+
+def test_without_s3_the_servers_share_one_media_and_upload_folder():
+    prod = layout.ProdLayout(database_url="postgres://postgres@127.0.0.1:5432/h_unused")
+    try:
+        assert prod.s3 is None and "VALIZA_STORAGE" not in prod.b.env
+        assert prod.a.env["VALIZA_UPLOAD_TMP"] == prod.b.env["VALIZA_UPLOAD_TMP"]
+        assert prod.a.env["VALIZA_MEDIA_ROOT"] == prod.b.env["VALIZA_MEDIA_ROOT"] == prod.env["VALIZA_MEDIA_ROOT"]
+    finally:
+        prod.close()
+
+
+def test_the_s3_server_starts_takes_an_object_and_is_stopped():
+    server = MotoServer()
+    with server:
+        bucket = server.bucket("valiza-prodcheck-test")
+        bucket.client.put_object(Bucket=bucket.name, Key="media/a.txt", Body=b"abc")
+        assert bucket.keys("media/") == ["media/a.txt"] and bucket.read("media/a.txt") == b"abc"
+        pid = server.process.pid
+    assert server.process is None
+    server.stop()  # a second stop is harmless (close() after a failure)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -8,13 +8,24 @@ persistent connections) and TWO task workers, with the cache shared on Redis. Th
    the workers computes it; the plan is approved and published (prod_check_data);
 3. the field administrator logs in on server B, loads the day (the laptop is registered: a device
    token), and syncs the visit's result (start, services accepted, payment, outcome "served");
-4. the operator sees on server A, through the API, that the request is served;
-5. the cache is shared: the status look-up's rate limit counted on A refuses the next look-up on B.
+4. the laptop sends the visit's document photo in chunks to A and B in turn (each server is asked
+   how far the upload got before its chunk: a resumable upload across app servers); the server that
+   takes the last chunk checks the SHA-256; the operator downloads the photo through the other server,
+   whole and with a Range request; a worker builds the case's photos PDF from it;
+5. the operator sees on server A, through the API, that the request is served;
+6. the cache is shared: the status look-up's rate limit counted on A refuses the next look-up on B.
+
+With `--s3` (`make prod-check S3=1`) the files are in object storage: a moto S3 server is started
+(bench/s3.py), all four processes run with VALIZA_STORAGE=s3 on its bucket, each server with an upload
+folder of its own, and step 4 also checks that the photo and the PDF are objects in the bucket and that
+no chunk object or temporary file is left. Without it the servers share one media and upload folder
+(the NFS variant of docs/deploy.md) and step 4 checks the file there.
 
 Everything is stopped at the end, also on failure. One summary line; exit code 1 on any failure.
 """
 
 import datetime
+import hashlib
 import http.cookiejar
 import json
 import re
@@ -30,6 +41,8 @@ from bench.field.sync_driver import SyncDriver
 from bench.management.commands.bench_sync import day_items
 from bench.prod.layout import REDIS_URL, ProdLayout, drop_database
 
+PHOTO_CHUNK_BYTES = 256 * 1024  # a 1.5 MB photo in six chunks: three to each server
+
 
 class Browser:
     """A person's browser on one server: cookies, CSRF token, redirects followed."""
@@ -39,6 +52,21 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.ip = ip
+
+    def on(self, base_url):
+        """The same person (the same cookies: the session is in the shared database) on another server."""
+        other = Browser(base_url, ip=self.ip)
+        other.jar, other.opener = self.jar, self.opener
+        return other
+
+    def fetch(self, path, headers=None):
+        """GET a file: status, headers and the bytes."""
+        req = urllib.request.Request(self.base + path, headers={"X-Real-IP": self.ip, **(headers or {})})
+        try:
+            with self.opener.open(req, timeout=60) as resp:
+                return resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, exc.read()
 
     def cookie(self, name):
         return next((c.value for c in self.jar if c.name == name), None)
@@ -93,6 +121,11 @@ class Command(BaseCommand):
         parser.add_argument("--redis-url", default=REDIS_URL)
         parser.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
         parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) for a look")
+        parser.add_argument(
+            "--s3",
+            action="store_true",
+            help="files in object storage: a moto S3 server, VALIZA_STORAGE=s3 on every server and worker",
+        )
 
     def handle(self, *args, **opts):
         if not opts["database_url"].startswith("postgres"):
@@ -105,6 +138,7 @@ class Command(BaseCommand):
             keep=opts["keep"],
             extra_env={"VALIZA_PUBLIC_STATUS_LIMIT": "3"},
             log=self.stdout.write,
+            s3=opts["s3"],
         )
         failure = None
         try:
@@ -118,9 +152,11 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - t0
         done = " ".join(self.steps)
         if failure is not None:
-            self.stdout.write(f"prod-check FAILED after {elapsed:.0f} s: {failure} (passed: {done or 'nothing'})")
+            self.stdout.write(
+                f"prod-check{' --s3' if opts['s3'] else ''} FAILED after {elapsed:.0f} s: {failure} (passed: {done or 'nothing'})"
+            )
             raise CommandError("prod-check failed") from failure
-        self.stdout.write(f"prod-check ok in {elapsed:.0f} s: {done}")
+        self.stdout.write(f"prod-check{' --s3' if opts['s3'] else ''} ok in {elapsed:.0f} s: {done}")
 
     def step(self, name, started):
         self.steps.append(f"{name}={time.monotonic() - started:.1f}s")
@@ -137,6 +173,10 @@ class Command(BaseCommand):
         t = time.monotonic()
         layout.start(workers=2)
         out(f"  servers A={layout.a.url} B={layout.b.url}, workers={len(layout.workers)}")
+        if layout.s3 is not None:
+            out(f"  files: VALIZA_STORAGE=s3, bucket {layout.bucket.name} on {layout.s3.url} (moto)")
+        else:
+            out("  files: one shared media and upload folder")
         self.step("start", t)
 
         # 1. Server A: the operator takes a phone request with the intake form.
@@ -215,7 +255,8 @@ class Command(BaseCommand):
         ]
         now = datetime.datetime.now(datetime.UTC)
         # The actions happen now: the request was taken a minute ago (day_items spreads them over the last hour).
-        items, _uploads, _expected = day_items(client, [{"stop_id": stop["id"], "services": services}], 0, now)
+        # One document photo (≈1.5 MB), declared in the batch and sent in chunks after it (step 4).
+        items, uploads, _expected = day_items(client, [{"stop_id": stop["id"], "services": services}], 1, now)
         for item in items:
             item["at"] = (now - datetime.timedelta(seconds=5)).isoformat()
         status, answer = client.sync(items, datetime.datetime.now(datetime.UTC))
@@ -227,7 +268,10 @@ class Command(BaseCommand):
             raise CommandError(f"sync on B answered {status}, states {states}: {problems or answer}")
         self.step(f"sync@B(items={len(items)},device={client.device_id})", t)
 
-        # 4. Server A sees the visit's result: the request served.
+        # 4. The photo in chunks to A and B in turn; downloaded through the server that did not finish it.
+        self.photo(layout, client, operator, uploads)
+
+        # 5. Server A sees the visit's result: the request served.
         t = time.monotonic()
         status, _url, body = operator.send("GET", f"/api/v1/requests/{request_id}")
         detail = json.loads(body) if status == 200 else {}
@@ -235,7 +279,7 @@ class Command(BaseCommand):
             raise CommandError(f"A shows the request as {detail.get('status')!r} ({status}), not served")
         self.step(f"served@A(status={detail['status']})", t)
 
-        # 5. The cache is shared: three look-ups counted on A, the fourth refused on B (limit 3).
+        # 6. The cache is shared: three look-ups counted on A, the fourth refused on B (limit 3).
         t = time.monotonic()
         ip = "198.51.100.77"
         codes = []
@@ -261,3 +305,87 @@ class Command(BaseCommand):
         ):
             raise CommandError("another client was refused too: the limit is not per client")
         self.step(f"shared-cache(A,A,A,B={','.join(map(str, codes))})", t)
+
+    def photo(self, layout, client_b, operator, uploads):
+        out = self.stdout.write
+        t = time.monotonic()
+        ((attachment_id, blob),) = uploads
+        digest = hashlib.sha256(blob).hexdigest()
+        # The same laptop (its session and device token) talking to A: a load balancer's next choice.
+        client_a = SyncDriver(layout.a.url, "")
+        client_a.cookies, client_a.csrf = dict(client_b.cookies), client_b.csrf
+        client_a.device_id, client_a.token = client_b.device_id, client_b.token
+        servers = [("A", client_a), ("B", client_b)]
+        path = f"/api/v1/field/attachments/{attachment_id}"
+        offset, turn, state = 0, 0, {}
+        while offset < len(blob):
+            name, client = servers[turn % 2]
+            # Resuming on this server: it must know how far the other one got.
+            status, state = client.json("GET", path)
+            if status != 200 or state.get("received") != offset:
+                raise CommandError(f"server {name} says the upload is at {state} ({status}), the laptop sent {offset}")
+            chunk = blob[offset : offset + PHOTO_CHUNK_BYTES]
+            status, body = client.request("PUT", f"{path}?offset={offset}", chunk, "application/octet-stream")
+            state = json.loads(body or b"{}")
+            if status != 200 or state.get("received") != offset + len(chunk):
+                raise CommandError(f"chunk at {offset} on {name} answered {status}: {state}")
+            offset += len(chunk)
+            turn += 1
+        finisher = servers[(turn - 1) % 2][0]
+        if state.get("state") != "complete":
+            raise CommandError(f"the last chunk on {finisher} did not complete the upload: {state}")
+        row = layout.sql("SELECT json_build_array(file, sha256, state) FROM field_attachment WHERE id = %s::uuid", attachment_id)
+        name, sha256, db_state = row
+        if sha256 != digest or db_state != "complete" or not name:
+            raise CommandError(f"the attachment is {db_state} with hash {sha256}, expected {digest}")
+        out(f"  photo {attachment_id}: {len(blob)} bytes in {turn} chunks A,B,… finished on {finisher}")
+
+        # The operator downloads it through the other server: a range, then the whole file.
+        other, other_url = ("B", layout.b.url) if finisher == "A" else ("A", layout.a.url)
+        staff = operator.on(other_url)
+        first, last = len(blob) // 3, len(blob) // 3 + 65535
+        status, headers, part = staff.fetch(f"/staff/field/files/photo/{attachment_id}/", {"Range": f"bytes={first}-{last}"})
+        if status != 206 or part != blob[first : last + 1] or headers.get("Content-Range") != f"bytes {first}-{last}/{len(blob)}":
+            raise CommandError(f"Range on {other} answered {status} {headers.get('Content-Range')} ({len(part)} bytes)")
+        status, _headers, whole = staff.fetch(f"/staff/field/files/photo/{attachment_id}/")
+        if status != 200 or hashlib.sha256(whole).hexdigest() != digest:
+            raise CommandError(f"the whole photo on {other} answered {status}, {len(whole)} bytes, another hash")
+
+        # Where the file is: an object in the bucket (no chunk objects, no temporary files left), or the shared folder.
+        if layout.bucket is not None:
+            stored = layout.bucket.read(f"media/{name}")
+            leftovers = layout.bucket.keys(f"media/uploads/{attachment_id}/")
+            temp = [p for site in (layout.a, layout.b) for p in (site.dir / "uploads").glob("**/*") if p.is_file()]
+            local = [p for p in (layout.b.dir / "media", layout.a.dir / "media") if p.exists() and any(p.iterdir())]
+            if hashlib.sha256(stored).hexdigest() != digest or leftovers or temp or local:
+                raise CommandError(
+                    f"bucket object media/{name}: {len(stored)} bytes; chunk objects left {leftovers}; "
+                    f"temporary files {temp}; local media {local}"
+                )
+            where = f"s3://{layout.bucket.name}/media/{name}"
+        else:
+            stored = (layout.a.dir / "media" / name).read_bytes()
+            if hashlib.sha256(stored).hexdigest() != digest:
+                raise CommandError(f"the file in the shared media folder differs: {name}")
+            where = f"media/{name}"
+        out(f"  downloaded through {other}: Range {first}-{last} -> 206, whole -> 200, sha256 ok; stored at {where}")
+
+        # A worker builds the case's photos PDF from the stored photo and stores the PDF the same way.
+        deadline = time.monotonic() + 90
+        query = (
+            "SELECT file FROM journal_casefile WHERE kind = 'photos' AND pages > 0"
+            " AND created_at >= (SELECT completed_at FROM field_attachment WHERE id = %s::uuid) ORDER BY id LIMIT 1"
+        )
+        while not (pdf := layout.sql(query, attachment_id)):
+            if time.monotonic() > deadline:
+                raise CommandError("no worker built the case's photos PDF in 90 s")
+            if not all(layout.workers_alive()):
+                raise CommandError("a worker stopped; see its log")
+            time.sleep(0.3)
+        if layout.bucket is not None:
+            if f"media/{pdf}" not in layout.bucket.keys(f"media/{pdf}"):
+                raise CommandError(f"the photos PDF {pdf} is not in the bucket")
+        elif not (layout.a.dir / "media" / pdf).is_file():
+            raise CommandError(f"the photos PDF {pdf} is not in the shared media folder")
+        out(f"  photos PDF built by a worker: {pdf}")
+        self.step(f"photo(A/B chunks={turn},finished@{finisher},range+whole@{other}{',in-bucket' if layout.bucket else ''})", t)
