@@ -130,7 +130,7 @@ class ProdLayout:
         self.env = env
         self.b.env = dict(env)
         if s3:
-            # Two machines: each server has its own upload folder (a chunk never waits on a local disk).
+            # Two machines: each server has local folders of its own; only the bucket is shared.
             self.b.env["VALIZA_UPLOAD_TMP"] = str(self.b.dir / "uploads")
             self.b.env["VALIZA_MEDIA_ROOT"] = str(self.b.dir / "media")
         self.workers = []
