@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pdf import font_context, render_pdf
-from core.spreadsheets import safe_cell
+from core.spreadsheets import row_xml, safe_cell, write_rows_into
 
 from .models import CLOSING_STATES, CaseState, Delivery
 
@@ -200,16 +200,19 @@ def write_xlsx(cases, out, *, community, start, end, office=None):
         cell.font = bold
         heads.append(cell)
     sheet.append(heads)
-    # Only the three date cells are cells with a format; the rest go as plain values, which openpyxl
-    # writes without building a cell object each (a year of a large city has millions of cells).
-    formats = ((2, "DD.MM.YYYY HH:MM"), (6, "DD.MM.YYYY"), (8, "DD.MM.YYYY"))
-    for values in rows(cases, typed=True):
-        for i, number_format in formats:
-            cell = WriteOnlyCell(sheet, value=values[i])
-            cell.number_format = number_format
-            values[i] = cell
-        sheet.append(values)
-    book.save(out)
+    # The rows go as XML text into the sheet openpyxl saved (core.spreadsheets.row_xml: the same cells
+    # openpyxl writes, without its Cell and element objects, ~15 µs a cell). Only the date columns have a
+    # style: its id comes from openpyxl, so styles.xml holds it.
+    styles = {}
+    for i, number_format in ((2, "DD.MM.YYYY HH:MM"), (6, "DD.MM.YYYY"), (8, "DD.MM.YYYY")):
+        cell = WriteOnlyCell(sheet)
+        cell.number_format = number_format
+        styles[i] = cell.style_id
+    lines = (row_xml(number, values, styles) for number, values in enumerate(rows(cases, typed=True), start=3))
+    with tempfile.TemporaryFile(suffix=".xlsx") as package:
+        book.save(package)
+        package.seek(0)
+        write_rows_into(package, out, sheet.path.lstrip("/"), lines)
 
 
 def xlsx_file(cases, **kwargs):
