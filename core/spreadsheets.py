@@ -31,7 +31,6 @@ def safe_cell(value):
 
 _ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _EPOCH = datetime.datetime(1899, 12, 30)
 
 
@@ -49,16 +48,30 @@ def excel_serial(value):
     return days + (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 10**6) / 86400
 
 
+def _escape(value):
+    # What lxml escapes in text: & < > and the carriage return. str.replace is quicker than translate.
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    return value
+
+
 def _text_cell(ref, value):
-    value = value[:32767]
+    if len(value) > 32767:
+        value = value[:32767]
     if _ILLEGAL.search(value):
         raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
     if value in _ERROR_CODES:
         return f'<c r="{ref}" t="e"><v>{value}</v></c>'
-    if value == "":
+    if not value:
         return f'<c r="{ref}" t="inlineStr"></c>'
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>'
+    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
 
 
 def row_xml(number, values, styles):
@@ -67,12 +80,16 @@ def row_xml(number, values, styles):
     parts = [f'<row r="{number}">']
     for index, value in enumerate(values):
         ref = f"{_LETTERS[index]}{number}"
+        kind = type(value)
+        if kind is str:
+            parts.append(_text_cell(ref, value))
+            continue
         style = styles.get(index)
         if value is None:
             if style is not None:
                 parts.append(f'<c r="{ref}" s="{style}" t="n"></c>')
         elif isinstance(value, str):
-            parts.append(_text_cell(ref, value))
+            parts.append(_text_cell(ref, str(value)))
         elif isinstance(value, datetime.date):
             if style is None:
                 raise ValueError(f"column {index} holds a date but has no date style")

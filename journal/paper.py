@@ -93,8 +93,20 @@ def _date(value):
 
 
 def _labels():
-    """The words the rows repeat, translated once per export rather than once per row."""
+    """The words the rows repeat, translated once per export rather than once per row, and the day as
+    text (a year has a few hundred distinct days, each formatted once)."""
+    days = {}
+
+    def day(value):
+        if not value:
+            return ""
+        text = days.get(value)
+        if text is None:
+            text = days[value] = value.strftime("%d.%m.%Y")
+        return text
+
     return {
+        "date": day,
         "granted": _("надано"),
         "refused": _("відмовлено"),
         "number": _("№ %(n)s"),
@@ -108,7 +120,7 @@ def _labels():
 def _decision(row, words):
     if row["granted"] is None:
         return ""
-    parts = [_date(row["decided_on"]), words["granted"] if row["granted"] else words["refused"]]
+    parts = [words["date"](row["decided_on"]), words["granted"] if row["granted"] else words["refused"]]
     if row["decision_number"]:
         parts.append(words["number"] % {"n": row["decision_number"]})
     if row["granted"] is False:
@@ -122,7 +134,7 @@ def _notes(row, words):
     notes = []
     if row["state"] in CLOSING_STATES or row["state"] == CaseState.SUSPENDED:
         state = words["states"].get(row["state"], row["state"])
-        notes.append(" ".join(p for p in (state, _date(row["closed_on"]), row["closed_reason"]) if p))
+        notes.append(" ".join(p for p in (state, words["date"](row["closed_on"]), row["closed_reason"]) if p))
     if row["handed_over_on"] and row["handed_over_on"] > row["handover_due"]:
         notes.append(words["handed_late"])
     if row["decided_on"] and row["decided_on"] > row["provider_due"]:
@@ -134,11 +146,12 @@ def rows(cases, *, typed=False):
     """One list of cell values per case, in the order of columns(). `typed`: dates and the fee as
     dates and numbers (XLSX), otherwise everything as text (PDF). Text cells are neutralised."""
     words = _labels()
-    deliveries = words["deliveries"]
+    deliveries, day = words["deliveries"], words["date"]
+    tz = timezone.get_current_timezone()
     for index, row in enumerate(cases.values(*FIELDS).iterator(chunk_size=2000), start=1):
-        accepted = timezone.localtime(row["accepted_at"])
-        handed = " ".join(p for p in (_date(row["handed_over_on"]), row["provider_official"]) if p)
-        result = " ".join(p for p in (_date(row["result_delivered_on"]), deliveries.get(row["result_delivery"], "")) if p)
+        accepted = row["accepted_at"].astimezone(tz)  # timezone.localtime without its checks per row
+        handed = " ".join(p for p in (day(row["handed_over_on"]), row["provider_official"]) if p)
+        result = " ".join(p for p in (day(row["result_delivered_on"]), deliveries.get(row["result_delivery"], "")) if p)
         if typed:
             cells = [
                 index,
@@ -160,9 +173,9 @@ def rows(cases, *, typed=False):
                 row["applicant_name"],
                 row["service__name_uk"],
                 row["service__provider__name"],
-                _date(row["handover_due"]),
+                day(row["handover_due"]),
                 handed,
-                _date(row["provider_due"]),
+                day(row["provider_due"]),
             ]
             fee = "" if row["fee_paid"] is None else f"{row['fee_paid']:.2f}"
         cells += [_decision(row, words), result, fee, _notes(row, words)]
