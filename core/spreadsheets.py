@@ -109,9 +109,10 @@ _LETTERS = [chr(ord("A") + i) for i in range(26)]
 def write_rows_into(package, out, sheet_path, lines, *, compresslevel=1):
     """Copy the XLSX `package` (a path or binary file openpyxl saved) to `out` (a path or binary file),
     inserting the text `lines` (row_xml strings, streamed) at the end of the sheet part's <sheetData>."""
-    with zipfile.ZipFile(package) as source, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel
-    ) as target:
+    with (
+        zipfile.ZipFile(package) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target,
+    ):
         for info in source.infolist():
             data = source.read(info)
             if info.filename != sheet_path:

@@ -2,9 +2,11 @@
 hand-over list per provider.
 
 The columns are the ones a CNAP register keeps (seed 001 step 4): number, dates, person, service,
-provider, hand-over, decision, result, fee, notes. Rows are read with `values()` and `iterator()`, and
-the XLSX is written by openpyxl in write-only mode to a temporary file, so a year of a large city
-neither holds its cases nor its cells in memory. Every text cell goes through core.spreadsheets.safe_cell.
+provider, hand-over, decision, result, fee, notes. Rows are read with `values()` and `iterator()`; the
+XLSX package is written by openpyxl in write-only mode and its data rows are streamed as XML text into
+the sheet part (core.spreadsheets.row_xml), so a year of a large city neither holds its cases nor its
+cells in memory and takes seconds rather than a minute. Every text cell goes through
+core.spreadsheets.safe_cell.
 """
 
 import datetime
