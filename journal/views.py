@@ -66,16 +66,31 @@ def case_list(request):
     base = Case.objects.for_user(request.user)
     query = request.GET.copy()
     query.pop("page", None)
+    # Counted up to TAB_COUNT_CAP ("понад" beyond): an exact count read every late case (issue 17).
+    links, shown = {}, _link_shown(form)
+    for name, cases in (("due_today", base.due_on), ("late", base.late_on)):
+        if name == shown:
+            # The list is this link's own filter and is counted already: the capped paginator counts more
+            # than TAB_COUNT_CAP + 1 rows when there are that many.
+            n = page.paginator.count
+            links.update({name: min(n, TAB_COUNT_CAP), f"{name}_more": n > TAB_COUNT_CAP})
+        else:
+            links.update(_capped(name, cases(today)))
     return render(request, "journal/case_list.html", {
-        "form": form, "page": page, "today": today, "query": query.urlencode(),
-        # Counted up to TAB_COUNT_CAP ("понад" beyond): an exact count read every late case (issue 17).
-        **_capped("due_today", base.due_on(today)), **_capped("late", base.late_on(today)),
+        "form": form, "page": page, "today": today, "query": query.urlencode(), **links,
         "paper_form": _paper_form(request, None, today),
     })
 
 
 # The journal's "due today" and "late" links count up to this many cases.
 TAB_COUNT_CAP = 1000
+
+
+def _link_shown(form):
+    """"due_today" or "late" when the list shows exactly that link's cases (no other filter), else None."""
+    if not form.is_bound or not form.is_valid() or form.cleaned_data["state"] or form.cleaned_data["office"]:
+        return None
+    return {CaseFilterForm.DUE_TODAY: "due_today", CaseFilterForm.LATE: "late"}.get(form.cleaned_data["when"])
 
 
 def _capped(name, cases):

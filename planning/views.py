@@ -137,14 +137,18 @@ LIST_SHOWN = 50
 def _pool_at_a_glance(pool):
     """One reading of the pool (issue 17: each reading walks thousands of a big city's requests): its
     counts, the pks of the oldest LIST_SHOWN + 1 partly served (some services done at an earlier visit)
-    and of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then approximate ones)."""
+    and of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then approximate ones).
+    The rows come oldest first with flags only (no coordinates, no times to decode for ~8,400 rows)."""
     done = Exists(RequestedService.objects.filter(request=OuterRef("pk"), done_at__isnull=False))
-    rows = list(pool.annotate(has_done=done).order_by().values_list(
-        "pk", "created_at", "latitude", "longitude", "location_approximate", "has_done"))
-    partly = sorted((r for r in rows if r[5]), key=lambda r: (r[1], r[0]))[:LIST_SHOWN + 1]
-    locate = sorted((r for r in rows if r[2] is None or r[3] is None or r[4]),
-                    key=lambda r: (r[2] is not None, r[1], r[0]))[:TO_LOCATE_SHOWN + 1]
-    counts = {"pool": len(rows), "no_location": sum(r[2] is None for r in rows)}
+    rows = list(pool.annotate(
+        has_done=done,
+        no_lat=ExpressionWrapper(Q(latitude__isnull=True), output_field=BooleanField()),
+        no_lon=ExpressionWrapper(Q(longitude__isnull=True), output_field=BooleanField()),
+    ).order_by("created_at", "pk").values_list("pk", "no_lat", "no_lon", "location_approximate", "has_done"))
+    partly = [r for r in rows if r[4]][:LIST_SHOWN + 1]
+    # No latitude first, then the rest, each oldest first (sorted() keeps the order within each).
+    locate = sorted((r for r in rows if r[1] or r[2] or r[3]), key=lambda r: not r[1])[:TO_LOCATE_SHOWN + 1]
+    counts = {"pool": len(rows), "no_location": sum(r[1] for r in rows)}
     return counts, [r[0] for r in partly], [r[0] for r in locate]
 
 

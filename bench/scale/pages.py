@@ -205,13 +205,18 @@ def _p(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def run(*, rounds=30, warmup=2, big=0, small=None, log=print):
+def run(*, rounds=30, warmup=2, big=0, small=None, only=None, log=print):
+    """`only`: names (or parts of names) of the pages to measure; all when empty."""
     if not Community.objects.filter(slug=SLUG.format(big)).exists():
         raise ValueError("no scale set here: run seed_scale first")
     if small is None:
         small = Community.objects.filter(slug__startswith="scale-").count() - 1
     with override_settings(ROOT_URLCONF=URLConf(), ALLOWED_HOSTS=["testserver"], DEBUG=False):
         pages, community_id, (staff, other) = _pages(big, small)
+        if only:
+            pages = [page for page in pages if any(part in page[0] for part in only)]
+            if not pages:
+                raise ValueError(f"no page named like {', '.join(only)}")
         bare_url = f"/bench/bare/?c={community_id}"
         anon = Client()
         times = {name: [] for name, _c, _u in pages}

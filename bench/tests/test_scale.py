@@ -65,6 +65,15 @@ def test_bench_pages_measures_every_page_and_ends_with_the_summary(scale_set, ca
     assert large > 0 and small > 0
 
 
+def test_bench_pages_only_measures_the_pages_named(scale_set, capsys):
+    call_command("bench_pages", rounds=1, only=["sync batch", "journal, late"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1].startswith("pages=2 ")
+    assert sorted(line.split("  ")[0] for line in out if line.endswith(" 200")) == ["journal, late", "sync batch"]
+    with pytest.raises(CommandError, match="no page named like"):
+        call_command("bench_pages", rounds=1, only=["no such page"])
+
+
 def test_the_bench_sync_batch_reaches_the_visits_of_todays_trip(scale_set):
     from bench.scale import pages
     from field.models import Visit

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AccessLog
 from demo import trips
 from field.tests.factories import field_team, published_trip, scheduled_request
-from field.tests.syncing import accept, item, laptop, send
+from field.tests.syncing import accept, item, laptop, post, send
 from journal.tests.factories import make_case
 from notifications.outbox import enqueue
 from planning import actions as planning_actions
@@ -142,3 +142,39 @@ def test_access_log(world, login, pinned):
                                      object_label=world.req.number, path=f"/staff/requests/{world.req.pk}/")
 
     check(pinned, "access log", login(world.users["coordinator"]), "/staff/access-log/", add)
+
+
+# What one more item of a sync batch costs: its own transaction (BEGIN, a savepoint around its effects,
+# the visit row read and locked, RELEASE, the item's INSERT, COMMIT). Everything the items share (the
+# stops, the team on the day, the stored items among the batch's ids) is read once per batch.
+SYNC_PER_ITEM = 6
+
+
+def test_sync_batch(world, login, pinned):
+    team = field_team(world)
+    trip = published_trip(world, team=team, requests=[scheduled_request(world) for _ in range(MANY)])
+    stops = list(trip.stops.order_by("position"))
+    client = login(world.users["field_admin"])
+    laptop(client)
+
+    def starts(n):
+        # "At the door" at each of the first n stops, new item ids each time (as the bench sends them).
+        with CaptureQueriesContext(connection) as ctx:
+            response = post(client, [item("visit.start", stop, {"latitude": 48.5, "longitude": 35.0}, seq=i + 1)
+                                     for i, stop in enumerate(stops[:n])])
+        assert response.status_code == 200, response.content[:500]
+        assert all(r["state"] == "applied" for r in response.json()["results"]), response.json()
+        return len(ctx.captured_queries)
+
+    starts(MANY)  # the visits exist from here on, and per-process caches are filled
+    few, many = starts(FEW), starts(MANY)
+    assert many - few == (MANY - FEW) * SYNC_PER_ITEM, (
+        f"sync batch: {few} queries for {FEW} items but {many} for {MANY}: each item costs "
+        f"{(many - few) / (MANY - FEW):.1f}, not {SYNC_PER_ITEM} (a query per item that could be read once per batch)")
+    counts, measured, update = pinned
+    measured["sync batch"] = many
+    if update:
+        return
+    assert many == counts.get("sync batch"), (
+        f"sync batch now makes {many} queries for {MANY} items, {counts.get('sync batch')} are pinned in "
+        "core/tests/query_counts.json (run pytest core/tests/test_query_counts.py --update-query-counts if intended).")

@@ -148,6 +148,7 @@ def process_batch(user, device, sent_at, items, *, received_at=None):
 
     ids = [i for i in (_client_id(raw) for raw in items) if i is not None]
     batch.known = {item.pk: item for item in SyncItem.objects.filter(pk__in=ids)} if ids else {}
+    _load_stops(batch, [raw for raw in items if _client_id(raw) not in batch.known])
     order = sorted(range(len(items)), key=lambda i: (_seq_key(items[i]), i))
     results = [_process_one(batch, items[i]) for i in order]
 
@@ -313,27 +314,62 @@ def _check_scope(batch, head, data, stop):
 
 
 def _stop_of(batch, stop_id):
-    """(stop, whether the user is on its team), or the problem finding it; once per batch and stop."""
+    """(stop, whether the user is on its team), or the problem finding it; once per batch and stop
+    (`_load_stops` has read the batch's stops already; one it did not name is read here)."""
     if stop_id not in batch.stops:
         try:
             stop = find_stop(batch.user.community_id, stop_id)
         except ItemProblem as problem:
             batch.stops[stop_id] = problem
         else:
-            # The team on that day: a substitute for the day is on it, a member on leave is not.
-            batch.stops[stop_id] = (stop, stop.trip.team_id in rosters.member_teams(batch.user, stop.trip.day))
+            batch.stops[stop_id] = (stop, _on_team(batch, stop))
     return batch.stops[stop_id]
+
+
+def _on_team(batch, stop):
+    # The team on that day: a substitute for the day is on it, a member on leave is not. Read once per
+    # batch and day (a day's batch names the same day again and again).
+    teams = batch.memo.setdefault("member_teams", {})
+    day = stop.trip.day
+    if day not in teams:
+        teams[day] = rosters.member_teams(batch.user, day)
+    return stop.trip.team_id in teams[day]
+
+
+def _load_stops(batch, items):
+    """Read every stop the new items name in one query (a stop query is cheap to run but costly to plan:
+    nine tables), so that an item costs its own transaction only."""
+    wanted = set()
+    for raw in items:
+        value = raw.get("stop_id") if isinstance(raw, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+            wanted.add(value)
+    if not wanted:
+        return
+    found = {stop.pk: stop for stop in _stops(batch.user.community_id).filter(pk__in=wanted).order_by()}
+    for stop_id in wanted:
+        stop = found.get(stop_id)
+        batch.stops[stop_id] = _not_found(stop_id) if stop is None else (stop, _on_team(batch, stop))
+
+
+def _stops(community_id):
+    """Stops (home visits, or fixed-point sessions' receptions) of the published (or since superseded)
+    plans of the community, with what an item needs of them."""
+    return (Stop.objects.select_related("trip__team__office", "trip__plan", "request", "session__fixed_point")
+            .filter(trip__plan__week__community_id=community_id,
+                    trip__plan__state__in=(Plan.State.PUBLISHED, Plan.State.SUPERSEDED)))
+
+
+def _not_found(stop_id):
+    # Another community's stop answers exactly like one that does not exist.
+    return quarantine("not_found", _("Зупинку №%(id)s не знайдено. Завантажте день заново, коли буде зв'язок, "
+                                     "і повідомте координатора.") % {"id": stop_id})
 
 
 def find_stop(community_id, stop_id):
     """A stop (a home visit, or a fixed-point session's reception) of a published (or since superseded)
     plan of the community, else "not found"."""
-    stop = (Stop.objects.select_related("trip__team__office", "trip__plan", "request", "session__fixed_point")
-            .filter(pk=stop_id, trip__plan__week__community_id=community_id,
-                    trip__plan__state__in=(Plan.State.PUBLISHED, Plan.State.SUPERSEDED))
-            .first())
+    stop = _stops(community_id).filter(pk=stop_id).order_by().first()
     if stop is None:
-        # Another community's stop answers exactly like one that does not exist.
-        raise quarantine("not_found", _("Зупинку №%(id)s не знайдено. Завантажте день заново, коли буде зв'язок, "
-                                        "і повідомте координатора.") % {"id": stop_id})
+        raise _not_found(stop_id)
     return stop

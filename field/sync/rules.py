@@ -5,7 +5,6 @@ record, and how several (code, message, result) answers combine."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -52,15 +51,14 @@ class Ctx:
 
 
 def visit_for(ctx):
-    visit, created = Visit.objects.get_or_create(
+    """The visit row of the item's stop and person, locked for the item's transaction (one query when it
+    exists: read FOR UPDATE; a new row is ours). SQLite ignores the lock: its transactions already hold
+    the write lock (IMMEDIATE)."""
+    visit, _created = Visit.objects.select_for_update().get_or_create(
         stop=ctx.stop, request_id=ctx.request.pk,
         defaults={"community_id": ctx.item.community_id, "recorded_by": ctx.user, "device": ctx.device},
     )
-    # A new row is ours; SQLite's transactions already hold the write lock (IMMEDIATE), so only a
-    # server with row locks reads it again, locked.
-    if created or not connection.features.has_select_for_update:
-        return visit
-    return Visit.objects.select_for_update().get(pk=visit.pk)
+    return visit
 
 
 def check_withdrawn(ctx):

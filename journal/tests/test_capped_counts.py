@@ -4,6 +4,8 @@ so a big city's thousands of late cases are not all read on every page. Dates de
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from journal import views
@@ -30,3 +32,28 @@ def test_under_the_cap_the_count_is_exact(world, login):
     response = login(world.users["coordinator"]).get("/staff/journal/")
     assert response.context["due_today"] == 1 and not response.context["due_today_more"]
     assert "Строк сьогодні</a>: <strong>1</strong>" in response.content.decode()
+
+
+def _counts(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.context, sum("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+
+
+def test_the_late_list_counts_its_own_link_once(world, login, monkeypatch):
+    today = timezone.localdate()
+    late = [make_case(world) for _ in range(3)]
+    make_case(world)  # not late
+    Case.objects.filter(pk__in=[c.pk for c in late]).update(handover_due=today - timedelta(days=1))
+    client = login(world.users["coordinator"])
+    # The late list is the link's own filter: its page count gives the link's number (one count fewer).
+    context, counts = _counts(client, "/staff/journal/?when=late")
+    assert (context["late"], context["late_more"], context["page"].paginator.count) == (3, False, 3)
+    filtered, filtered_counts = _counts(client, "/staff/journal/?when=late&state=accepted")
+    assert (filtered["late"], filtered["late_more"]) == (3, False)
+    assert counts == filtered_counts - 1
+    monkeypatch.setattr(views, "TAB_COUNT_CAP", 2)
+    response = client.get("/staff/journal/?when=late")
+    assert response.context["late"] == 2 and response.context["late_more"]
+    assert "Прострочені</a>: <strong>понад 2</strong>" in response.content.decode()

@@ -14,12 +14,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--rounds", type=int, default=30)
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            help="only the pages whose name contains this (may be given several times), e.g. --only 'sync batch'",
+        )
 
-    def handle(self, *args, rounds, **options):
+    def handle(self, *args, rounds, only, **options):
         if connection.vendor != "postgresql":
             self.stderr.write("Увага: це не PostgreSQL — цифри не показові.")
         try:
-            result = pages.run(rounds=rounds, log=self.stdout.write)
+            result = pages.run(rounds=rounds, only=only, log=self.stdout.write)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         if result["bad"]:
