@@ -89,8 +89,8 @@ def board(request):
     pool = build.pool(week)
     # The board lists the first of each list (issue 17: a national city has thousands partly served);
     # the rest are found by the request list's filter.
-    counts, locate_pks = _pool_at_a_glance(pool)
-    partly = _partly_served(pool)
+    counts, partly_pks, locate_pks = _pool_at_a_glance(pool)
+    partly = _partly_served(partly_pks)
     late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk")[:LIST_SHOWN + 1])
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
     to_locate = list(VisitRequest.objects.filter(pk__in=locate_pks).select_related("settlement")
@@ -138,25 +138,28 @@ LIST_SHOWN = 50
 
 def _pool_at_a_glance(pool):
     """One reading of the pool (issue 17: each reading walks thousands of a big city's requests): its
-    counts and the pks of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then
-    approximate ones). The rows come oldest first with flags only (no coordinates, no times to decode for
-    ~8,400 rows)."""
+    counts, the pks of the oldest LIST_SHOWN + 1 partly served (some services done at an earlier visit)
+    and of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then approximate ones).
+    The rows come oldest first with flags only (no coordinates, no times to decode for ~8,400 rows)."""
     rows = list(pool.annotate(
+        partly=ExpressionWrapper(Q(pk__in=_oldest_partly_served(pool)), output_field=BooleanField()),
         no_lat=ExpressionWrapper(Q(latitude__isnull=True), output_field=BooleanField()),
         no_lon=ExpressionWrapper(Q(longitude__isnull=True), output_field=BooleanField()),
-    ).order_by("created_at", "pk").values_list("pk", "no_lat", "no_lon", "location_approximate"))
+    ).order_by("created_at", "pk").values_list("pk", "no_lat", "no_lon", "location_approximate", "partly"))
+    partly = [r[0] for r in rows if r[4]]
     # No latitude first, then the rest, each oldest first (sorted() keeps the order within each).
     locate = sorted((r for r in rows if r[1] or r[2] or r[3]), key=lambda r: not r[1])[:TO_LOCATE_SHOWN + 1]
     counts = {"pool": len(rows), "no_location": sum(r[1] for r in rows)}
-    return counts, [r[0] for r in locate]
+    return counts, partly, [r[0] for r in locate]
 
 
 def _oldest_partly_served(pool):
     """The pks of the pool's oldest LIST_SHOWN + 1 requests with some services done at an earlier visit, as
-    SQL. Issue 17: asked of every row, "has a done service" was ~8,400 index probes in a big city. Here the
-    pool is sorted first and the probes stop at the LIST_SHOWN + 1st found (a few hundred). On PostgreSQL,
-    OFFSET 0 keeps the sorted pool a subquery of its own (without it, PostgreSQL merges the subquery into the
-    outer query and probes every row before sorting); SQLite does not merge it and knows no OFFSET without LIMIT."""
+    SQL: a subquery of the glance's, so no query of its own. Issue 17: asked of every row, "has a done
+    service" was ~8,400 index probes in a big city; here the pool is sorted first and the probes stop at
+    the LIST_SHOWN + 1st found (a few hundred). On PostgreSQL, OFFSET 0 keeps the sorted pool a subquery of
+    its own (without it, PostgreSQL merges the subquery into the outer query and probes every row before
+    sorting); SQLite does not merge it, and knows no OFFSET without LIMIT."""
     sql, params = pool.order_by("created_at", "pk").values_list("pk", "created_at").query.sql_with_params()
     fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     services = RequestedService._meta
@@ -170,11 +173,11 @@ def _oldest_partly_served(pool):
     )
 
 
-def _partly_served(pool):
-    """The pool's oldest LIST_SHOWN + 1 requests with some services done at an earlier visit: the board says
-    what is still to do and why (the reason the door gave, in the request's history)."""
+def _partly_served(pks):
+    """The pool's requests with some services done at an earlier visit (`pks`, from _pool_at_a_glance):
+    the board says what is still to do and why (the reason the door gave, in the request's history)."""
     rows = list(
-        VisitRequest.objects.filter(pk__in=_oldest_partly_served(pool))
+        VisitRequest.objects.filter(pk__in=pks)
         .select_related("settlement").prefetch_related(
             Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
             Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
