@@ -57,3 +57,28 @@ def test_the_late_list_counts_its_own_link_once(world, login, monkeypatch):
     response = client.get("/staff/journal/?when=late")
     assert response.context["late"] == 2 and response.context["late_more"]
     assert "Прострочені</a>: <strong>понад 2</strong>" in response.content.decode()
+
+
+def test_the_late_list_pages_newest_first_and_only_open_cases(world, login, monkeypatch):
+    # The list reads its page's pks first, then those cases (issue 17): the order and the pages stay the
+    # journal's, and a case no longer open is never late whatever its dates.
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    today = timezone.localdate()
+    now = timezone.now()
+    late = [make_case(world) for _ in range(3)]
+    for age, case in enumerate(late):
+        Case.objects.filter(pk=case.pk).update(handover_due=today - timedelta(days=1),
+                                               accepted_at=now - timedelta(hours=age + 1))
+    handed = make_case(world)
+    Case.objects.filter(pk=handed.pk).update(state="handed_over", handover_due=today - timedelta(days=5),
+                                             provider_due=today + timedelta(days=5))
+    suspended = make_case(world)
+    Case.objects.filter(pk=suspended.pk).update(state="suspended", provider_due=today - timedelta(days=5))
+    client = login(world.users["coordinator"])
+    first = client.get("/staff/journal/?when=late").context["page"]
+    second = client.get("/staff/journal/?when=late&page=2").context["page"]
+    assert [c.pk for c in first.object_list] == [late[0].pk, late[1].pk]
+    assert [c.pk for c in second.object_list] == [late[2].pk]
+    assert first.paginator.count == 3 and all(c.late for c in first.object_list)
+    # The related rows come in the same query as the cases (no query per row on the page).
+    assert first.object_list[0].office.name and first.object_list[0].service.provider_id

@@ -66,3 +66,30 @@ def test_no_note_of_more_when_everything_is_shown(world, login):
         visit_actions.accept(req, by=world.users["coordinator"])
     page = _board(login, world, week)
     assert req.number in page and 'id="late-more"' not in page and 'id="partly-more"' not in page
+
+
+def test_the_partly_served_shown_are_the_oldest_with_a_done_service_not_the_oldest_in_the_pool(
+        world, login, two_shown):
+    # Issue 17: "has a done service" is asked of the pool oldest first and only until the list is full, so
+    # older requests with nothing done must be passed over, and a newer partly served one left out.
+    week = actions.week_for(world.a, actions.next_monday())
+    older, partly = [], []
+    for days in (9, 8):
+        req = make_request(world)
+        visit_actions.accept(req, by=world.users["coordinator"])
+        before_cutoff(req)
+        VisitRequest.objects.filter(pk=req.pk).update(created_at=week.cutoff_at - datetime.timedelta(days=days))
+        older.append(req)
+    for days in (5, 3, 4):
+        req = make_request(world, services=[world.svc_reg, world.svc_cert])
+        visit_actions.accept(req, by=world.users["coordinator"])
+        before_cutoff(req)
+        VisitRequest.objects.filter(pk=req.pk).update(
+            status=Status.PARTLY_SERVED, created_at=week.cutoff_at - datetime.timedelta(days=days))
+        req.services.filter(pk=req.services.order_by("pk").first().pk).update(
+            done_at=week.cutoff_at - datetime.timedelta(days=1))
+        partly.append(req)
+    response = login(world.users["coordinator"]).get(f"/staff/planning/?week={week.monday.isoformat()}")
+    assert [r.pk for r in response.context["partly"]] == [partly[0].pk, partly[2].pk]
+    assert response.context["partly_more"]
+    assert response.context["pool_count"] == 5
