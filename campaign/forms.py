@@ -21,7 +21,9 @@ class PreparationForm(forms.Form):
     note = forms.CharField(label=_("Примітка"), max_length=300, required=False)
 
 
-class DraftForm(forms.Form):
+class PostTextsForm(forms.Form):
+    """The two texts of every post: a draft's and an occasion's."""
+
     site_text = forms.CharField(
         label=_("Текст для сайту"),
         max_length=6000,
@@ -34,6 +36,9 @@ class DraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Текст для соцмереж не може бути порожнім.")},
     )
+
+
+class DraftForm(PostTextsForm):
     story = forms.CharField(
         label=_("Історія людини (лише за її згодою)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

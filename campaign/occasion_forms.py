@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import occasions
+from .forms import PostTextsForm
 
 MONTHS = [
     (1, _("січня")), (2, _("лютого")), (3, _("березня")), (4, _("квітня")), (5, _("травня")), (6, _("червня")),
@@ -75,16 +76,5 @@ class OccasionForm(forms.Form):
         return data
 
 
-class PostForm(forms.Form):
-    site_text = forms.CharField(
-        label=_("Текст для сайту"),
-        max_length=6000,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        error_messages={"required": _("Текст для сайту не може бути порожнім.")},
-    )
-    social_text = forms.CharField(
-        label=_("Текст для соцмереж"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Текст для соцмереж не може бути порожнім.")},
-    )
+class PostForm(PostTextsForm):
+    """An occasion's post: the same two texts as a draft's."""

@@ -146,6 +146,16 @@ def _locked_part(att_id):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def _check_chunk(att, have, offset, data):
+    """The chunk must start where the server's bytes end and must not pass the declared size."""
+    if offset != have:
+        raise UploadError(409, _("Сервер уже має %(n)d байт цього файлу; продовжуйте з цього місця.")
+                          % {"n": have}, att)
+    if offset + len(data) > att.size:
+        raise UploadError(400, _("Файл більший, ніж було заявлено (%(size)d байт). Надішліть його ще раз.")
+                          % {"size": att.size}, att)
+
+
 def receive_chunk(att, offset, data, *, today=None):
     """Append one chunk at `offset`; when the last byte is in, check the file and keep it.
 
@@ -181,12 +191,7 @@ def receive_chunk(att, offset, data, *, today=None):
         if have == att.size:
             # Everything arrived earlier, but the check never ran (the server stopped in between).
             return _finish(att, part, today=today)
-        if offset != have:
-            raise UploadError(409, _("Сервер уже має %(n)d байт цього файлу; продовжуйте з цього місця.")
-                              % {"n": have}, att)
-        if offset + len(data) > att.size:
-            raise UploadError(400, _("Файл більший, ніж було заявлено (%(size)d байт). Надішліть його ще раз.")
-                              % {"size": att.size}, att)
+        _check_chunk(att, have, offset, data)
         part.seek(have)
         part.write(data)
         # No fsync per chunk: if the machine loses the bytes, the .part comes back short (the client
@@ -219,12 +224,7 @@ def _receive_shared(att, offset, data, *, today=None):
         att.received = have
         if have == att.size:
             return _finish_shared(att, chain, today=today)
-        if offset != have:
-            raise UploadError(409, _("Сервер уже має %(n)d байт цього файлу; продовжуйте з цього місця.")
-                              % {"n": have}, att)
-        if offset + len(data) > att.size:
-            raise UploadError(400, _("Файл більший, ніж було заявлено (%(size)d байт). Надішліть його ще раз.")
-                              % {"size": att.size}, att)
+        _check_chunk(att, have, offset, data)
         if data:
             name = storage.save_chunk(att.pk, offset, data)
             chain.append((offset, len(data), name))
