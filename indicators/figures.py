@@ -176,57 +176,105 @@ def bounds(start, end):
     return since, until
 
 
+def monday(value):
+    """The Monday (a Kyiv date) of a TruncWeek value: a date, or an aware datetime for a moment column."""
+    return as_local_date(value) if isinstance(value, datetime.datetime) else value
+
+
+def merge(parts):
+    """Add partial counts: {key: [numbers]} from each week (or range of days) into one."""
+    out = {}
+    for part in parts:
+        for key, values in part.items():
+            slot = out.get(key)
+            if slot is None:
+                out[key] = list(values)
+            else:
+                for i, v in enumerate(values):
+                    slot[i] += v
+    return out
+
+
+def _weekly(rows, key, *counts):
+    """{Monday: {key(row): [counts]}} from rows grouped by "week" and more."""
+    weeks = {}
+    for r in rows:
+        # Added, not set: two rows may share a key (a name missing as None or as "").
+        slot = weeks.setdefault(monday(r["week"]), {}).setdefault(key(r), [0] * len(counts))
+        for i, c in enumerate(counts):
+            slot[i] += r[c]
+    return weeks
+
+
+def _label_rows(part, numerator="late"):
+    """Breakdown rows sorted by label from a partial {label: [n, k]}."""
+    return [
+        {"label": label or "—", "numerator": k, "denominator": n, "value": share(k, n)}
+        for label, (n, k) in sorted(part.items())
+    ]
+
+
 def _ratio_rows(rows, label, num="late", den="n"):
     return [{"label": r[label] or "—", "numerator": r[num], "denominator": r[den], "value": share(r[num], r[den])} for r in rows]
 
 
-def late_handover(community, start, end, today=None):
-    today = today or timezone.localdate()
+def late_handover_weeks(community, start, end, today):
+    """Partials by the week of the day to hand over: {Monday: {provider: [counted, late]}}."""
     unhanded = Q(handed_over_on__isnull=True)
     waiting_past = unhanded & Q(state=CaseState.ACCEPTED, handover_due__lt=today)
     closed_past = unhanded & Q(closed_on__gt=F("handover_due"))
     counted = Q(handed_over_on__isnull=False) | waiting_past | closed_past
     late = Q(handed_over_on__gt=F("handover_due")) | waiting_past | closed_past
-    rows = list(
+    rows = (
         Case.objects.filter(community=community, handover_due__range=(start, end))
-        .values("service__provider__name")
+        .annotate(week=TruncWeek("handover_due"))
+        .values("week", "service__provider__name")
         .annotate(n=Count("pk", filter=counted), late=Count("pk", filter=late))
-        .order_by("service__provider__name")
+        .order_by()
     )
-    n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
-    return Figure(
-        "late_handover",
-        PERCENT,
-        k,
-        n,
-        share(k, n),
-        {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")},
-    )
+    return _weekly(rows, lambda r: r["service__provider__name"] or "", "n", "late")
 
 
-def decided_late(community, start, end, today=None):
+def _by_provider(key, part):
+    part = {label: nk for label, nk in part.items() if nk[0]}
+    n, k = sum(v[0] for v in part.values()), sum(v[1] for v in part.values())
+    return Figure(key, PERCENT, k, n, share(k, n), {"provider": _label_rows(part)})
+
+
+def late_handover_finish(part):
+    return _by_provider("late_handover", part)
+
+
+def late_handover(community, start, end, today=None):
     today = today or timezone.localdate()
+    return late_handover_finish(merge(late_handover_weeks(community, start, end, today).values()))
+
+
+def decided_late_weeks(community, start, end, today):
+    """Partials by the week of the provider's last day: {Monday: {provider: [counted, late]}}."""
     undecided = Q(decided_on__isnull=True)
     waiting_past = undecided & Q(state__in=terms.WAITING, provider_due__lt=today)
     closed_past = undecided & Q(state__in=CLOSING_STATES, closed_on__gt=F("provider_due"))
     counted = Q(decided_on__isnull=False) | waiting_past | closed_past
     late = Q(decided_on__gt=F("provider_due")) | waiting_past | closed_past
-    rows = list(
+    rows = (
         Case.objects.filter(community=community, provider_due__range=(start, end))
         .exclude(state=CaseState.SUSPENDED)
-        .values("service__provider__name")
+        .annotate(week=TruncWeek("provider_due"))
+        .values("week", "service__provider__name")
         .annotate(n=Count("pk", filter=counted), late=Count("pk", filter=late))
-        .order_by("service__provider__name")
+        .order_by()
     )
-    n, k = sum(r["n"] for r in rows), sum(r["late"] for r in rows)
-    return Figure(
-        "decided_late",
-        PERCENT,
-        k,
-        n,
-        share(k, n),
-        {"provider": _ratio_rows([r for r in rows if r["n"]], "service__provider__name")},
-    )
+    return _weekly(rows, lambda r: r["service__provider__name"] or "", "n", "late")
+
+
+def decided_late_finish(part):
+    return _by_provider("decided_late", part)
+
+
+def decided_late(community, start, end, today=None):
+    today = today or timezone.localdate()
+    return decided_late_finish(merge(decided_late_weeks(community, start, end, today).values()))
 
 
 def _started_visits(community, start, end):
@@ -234,17 +282,27 @@ def _started_visits(community, start, end):
     return Visit.objects.filter(community=community, started_at__gte=since, started_at__lt=until)
 
 
-def punctuality(community, start, end):
+def punctuality_weeks(community, start, end, today=None):
+    """Partials by the week the visit started: {Monday: {team: [visits, in the window]}}."""
     in_window = Q(started_at__gte=F("stop__window_start"), started_at__lte=F("stop__window_end"))
-    rows = list(
+    rows = (
         _started_visits(community, start, end)
         .filter(stop__request__isnull=False)
-        .values("stop__trip__team__name")
+        .annotate(week=TruncWeek("started_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "stop__trip__team__name")
         .annotate(n=Count("pk"), ok=Count("pk", filter=in_window))
-        .order_by("stop__trip__team__name")
+        .order_by()
     )
-    n, k = sum(r["n"] for r in rows), sum(r["ok"] for r in rows)
-    return Figure("punctuality", PERCENT, k, n, share(k, n), {"team": _ratio_rows(rows, "stop__trip__team__name", num="ok")})
+    return _weekly(rows, lambda r: r["stop__trip__team__name"] or "", "n", "ok")
+
+
+def punctuality_finish(part):
+    n, k = sum(v[0] for v in part.values()), sum(v[1] for v in part.values())
+    return Figure("punctuality", PERCENT, k, n, share(k, n), {"team": _label_rows(part)})
+
+
+def punctuality(community, start, end):
+    return punctuality_finish(merge(punctuality_weeks(community, start, end).values()))
 
 
 def nearest_rank(values, percent):
@@ -253,7 +311,8 @@ def nearest_rank(values, percent):
     return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)] if ordered else None
 
 
-def wait_days(community, start, end):
+def wait_days_weeks(community, start, end, today=None):
+    """Partials by the week of the first visit: {Monday: {days: [requests]}} (days as text: JSON keys)."""
     since, until = bounds(start, end)
     tz = timezone.get_current_timezone()
     # Days between the Kyiv days, counted by the database; a visit after the period cannot be a first
@@ -267,14 +326,27 @@ def wait_days(community, start, end):
         .annotate(
             days=ExpressionWrapper(
                 TruncDate("first", tzinfo=tz) - TruncDate("request__created_at", tzinfo=tz), output_field=DurationField()
-            )
+            ),
+            week=TruncWeek("first", tzinfo=tz),
         )
         .order_by()
-        .values_list("days", flat=True)
+        .values_list("week", "days")
     )
-    days = [d.days for d in days]
+    weeks = {}
+    for week, d in days:
+        slot = weeks.setdefault(monday(week), {}).setdefault(str(d.days), [0])
+        slot[0] += 1
+    return weeks
+
+
+def wait_days_finish(part):
+    days = sorted(int(d) for d, (n,) in part.items() for _ in range(n))
     median = statistics.median(days) if days else None
     return Figure("wait_days", DAYS, None, len(days), median, extra={"median": median, "p90": nearest_rank(days, 90)})
+
+
+def wait_days(community, start, end):
+    return wait_days_finish(merge(wait_days_weeks(community, start, end).values()))
 
 
 def plans_late(community, start, end):
@@ -361,21 +433,44 @@ def false_calls(community, start, end):
     return Figure("false_calls", PERCENT, k, n, share(k, n), {"channel": _ratio_rows(rows, "channel")})
 
 
-def refusals(community, start, end):
-    cases = Case.objects.filter(community=community)
-    rows, refused = terms.refusals(cases, start, end)
-    decided = cases.filter(granted__isnull=False, decided_on__range=(start, end)).count()
-    by_code = {}
+# A refusal's partial key: its code and the code's title, joined by a character no title holds.
+_SEP = "\x1f"
+_DECIDED = "decided"
+
+
+def refusals_weeks(community, start, end, today=None):
+    """Partials by the week of the decision: {Monday: {"decided": [decisions], "code␟title": [refusals]}}."""
+    cases = Case.objects.filter(community=community).annotate(week=TruncWeek("decided_on"))
+    rows, _refused = terms.refusals(cases, start, end, by=("week",))
+    weeks = {}
     for r in rows:
-        key = r["refusal_code__code"] or ""
-        slot = by_code.setdefault(
-            key, {"code": key, "label": r["refusal_code__title"] or str(_("без коду підстави")), "numerator": 0}
-        )
-        slot["numerator"] += r["n"]
-    reasons = sorted(by_code.values(), key=lambda r: (-r["numerator"], r["code"]))
+        key = (r["refusal_code__code"] or "") + _SEP + (r["refusal_code__title"] or "")
+        slot = weeks.setdefault(monday(r["week"]), {}).setdefault(key, [0])
+        slot[0] += r["n"]
+    decided = (
+        cases.filter(granted__isnull=False, decided_on__range=(start, end)).values("week").annotate(n=Count("pk")).order_by()
+    )
+    for r in decided:
+        weeks.setdefault(monday(r["week"]), {})[_DECIDED] = [r["n"]]
+    return weeks
+
+
+def refusals_finish(part):
+    decided = part.get(_DECIDED, [0])[0]
+    reasons = []
+    for key, (n,) in part.items():
+        if key != _DECIDED:
+            code, title = key.split(_SEP, 1)
+            reasons.append({"code": code, "label": title or str(_("без коду підстави")), "numerator": n})
+    reasons.sort(key=lambda r: (-r["numerator"], r["code"]))
+    refused = sum(r["numerator"] for r in reasons)
     for r in reasons:
         r["denominator"], r["value"] = refused, share(r["numerator"], refused)
     return Figure("refusals", PERCENT, refused, decided, share(refused, decided), {"reason": reasons})
+
+
+def refusals(community, start, end):
+    return refusals_finish(merge(refusals_weeks(community, start, end).values()))
 
 
 VISIT_DIMENSIONS = {
@@ -392,10 +487,6 @@ CASE_DIMENSIONS = {
 }
 
 
-def _week(value):
-    return as_local_date(value) if isinstance(value, datetime.datetime) else value
-
-
 # The activity's queries: each groups by the week and the dimensions that add up from it exactly. A
 # visit's (and a case's) settlement and category are its request's, so a request — and a visit — falls in
 # one (settlement, category) pair, and the pairs' distinct counts add up to each dimension's. A case has one
@@ -405,10 +496,9 @@ VISIT_GROUPS = (("settlement", "category"), ("service",), ("team",))
 CASE_GROUPS = (("settlement", "category"), ("service", "team"))
 
 
-def activity(community, start, end):
-    """Per week (Monday): visits that served, services accepted (cases), people served (requests); and
-    the same per settlement, category, service and team. Five queries (VISIT_GROUPS, CASE_GROUPS): the
-    weeks' totals are summed from the settlements'."""
+def activity_weeks(community, start, end, today=None):
+    """Partials by the week (Monday) of the visit's start and of the case's acceptance:
+    {Monday: {"dimension␟label": [visits, people, services]}}. Five queries (VISIT_GROUPS, CASE_GROUPS)."""
     tz = timezone.get_current_timezone()
     since, until = bounds(start, end)
     visits = (
@@ -419,11 +509,11 @@ def activity(community, start, end):
     cases = Case.objects.filter(community=community, accepted_at__gte=since, accepted_at__lt=until).annotate(
         week=TruncWeek("accepted_at", tzinfo=tz)
     )
+    weeks = {}
 
-    def slot(table, key):
-        return table.setdefault(key, {"visits": 0, "people": 0, "services": 0})
+    def slot(week, name, label):
+        return weeks.setdefault(monday(week), {}).setdefault(name + _SEP + (label or "—"), [0, 0, 0])
 
-    tables = {name: {} for name in DIMENSIONS}
     for names in VISIT_GROUPS:
         fields = [VISIT_DIMENSIONS[name] for name in names]
         # Only the services' join repeats a visit; elsewhere a plain count is the same number without the
@@ -433,28 +523,41 @@ def activity(community, start, end):
         )
         for r in counted.order_by():
             for name, key in zip(names, fields, strict=True):
-                s = slot(tables[name], (_week(r["week"]), r[key] or "—"))
-                s["visits"] += r["v"]
-                s["people"] += r["p"]
+                s = slot(r["week"], name, r[key])
+                s[0] += r["v"]
+                s[1] += r["p"]
     for names in CASE_GROUPS:
         fields = [CASE_DIMENSIONS[name] for name in names]
         for r in cases.values("week", *fields).annotate(n=Count("pk")).order_by():
             for name, key in zip(names, fields, strict=True):
-                slot(tables[name], (_week(r["week"]), r[key] or "—"))["services"] += r["n"]
-    by = {
-        name: [{"week": w, "label": label, **counts} for (w, label), counts in sorted(table.items())]
-        for name, table in tables.items()
-    }
-    # A visit, its request and a case have one settlement (or none, "—"): the week's totals are the sums
-    # of its settlements' rows, with no query of their own.
-    weeks = {}
-    for r in by["settlement"]:
-        s = slot(weeks, r["week"])
-        for k in ("visits", "people", "services"):
-            s[k] += r[k]
-    rows = [{"week": w, **counts} for w, counts in sorted(weeks.items())]
-    totals = {k: sum(r[k] for r in rows) for k in ("visits", "people", "services")}
+                slot(r["week"], name, r[key])[2] += r["n"]
+    return weeks
+
+
+def activity_finish(weeks):
+    """The activity from its weekly partials ({Monday: partial}: the weeks are its rows, not summed)."""
+    by = {name: [] for name in DIMENSIONS}
+    rows = []
+    for week in sorted(weeks):
+        labelled = sorted(tuple(key.split(_SEP, 1)) + tuple(counts) for key, counts in weeks[week].items())
+        for name, label, visits, people, services in labelled:
+            by[name].append({"week": week, "label": label, "visits": visits, "people": people, "services": services})
+        # A visit, its request and a case have one settlement (or none, "—"): the week's totals are the sums
+        # of its settlements' rows, with no query of their own.
+        settled = [row for row in labelled if row[0] == "settlement"]
+        if settled:
+            rows.append({"week": week, **{k: sum(r[i] for r in settled) for i, k in enumerate(COUNTS, start=2)}})
+    totals = {k: sum(r[k] for r in rows) for k in COUNTS}
     return Figure("activity", COUNT, None, None, None, {"week": rows, **by}, extra=totals)
+
+
+COUNTS = ("visits", "people", "services")
+
+
+def activity(community, start, end):
+    """Per week (Monday): visits that served, services accepted (cases), people served (requests); and
+    the same per settlement, category, service and team."""
+    return activity_finish(activity_weeks(community, start, end))
 
 
 def top_services(community, start, end, limit=10):

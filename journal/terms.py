@@ -181,12 +181,14 @@ def provider_overview(cases, today):
     return sorted(rows.values(), key=lambda r: (-r["open"], r["name"]))
 
 
-def refusals(cases, start, end):
-    """Refusals decided from `start` to `end` (inclusive), grouped by service, provider and coded reason,
-    most frequent first; and their total."""
+def refusals(cases, start, end, by=()):
+    """Refusals decided from `start` to `end` (inclusive), grouped by service, provider and coded reason
+    (and by the annotations named in `by` first: the indicators' weeks), most frequent first; and their
+    total."""
     rows = list(
         cases.filter(granted=False, decided_on__gte=start, decided_on__lte=end)
         .values(
+            *by,
             "service__name_uk",
             "service__provider__name",
             "service__provider__short_name",
