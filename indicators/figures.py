@@ -28,6 +28,9 @@ from planning.models import PlanningWeek
 from quality import stats
 from visits.models import Purpose, RejectReason, RequestedService, Status, VisitRequest
 
+from . import rollup
+from .rollup import merge
+
 PERCENT, PER_1000, DAYS, COUNT = "%", "‰", "days", "count"
 
 
@@ -179,20 +182,6 @@ def bounds(start, end):
 def monday(value):
     """The Monday (a Kyiv date) of a TruncWeek value: a date, or an aware datetime for a moment column."""
     return as_local_date(value) if isinstance(value, datetime.datetime) else value
-
-
-def merge(parts):
-    """Add partial counts: {key: [numbers]} from each week (or range of days) into one."""
-    out = {}
-    for part in parts:
-        for key, values in part.items():
-            slot = out.get(key)
-            if slot is None:
-                out[key] = list(values)
-            else:
-                for i, v in enumerate(values):
-                    slot[i] += v
-    return out
 
 
 def _weekly(rows, key, *counts):
@@ -579,20 +568,33 @@ def top_services(community, start, end, limit=10):
     return Figure("top_services", COUNT, None, total, None, {"service": ranking})
 
 
+# The figures that read a year of cases and visits: their closed weeks come from the roll-up
+# (indicators/rollup.py). The others read a few thousand rows a year and are counted live.
+ROLLED = {
+    "late_handover": rollup.Spec(late_handover_weeks, late_handover_finish),
+    "decided_late": rollup.Spec(decided_late_weeks, decided_late_finish),
+    "punctuality": rollup.Spec(punctuality_weeks, punctuality_finish),
+    "wait_days": rollup.Spec(wait_days_weeks, wait_days_finish),
+    "refusals": rollup.Spec(refusals_weeks, refusals_finish),
+    "activity": rollup.Spec(activity_weeks, activity_finish, by_week=True),
+}
+
+
 def dashboard(community, start, end, today=None):
     """Every indicator of `community` for Kyiv days `start`..`end`, in the order the pages show them.
     `today` decides what is late already (a case still waiting past its day); it defaults to today."""
     today = today or timezone.localdate()
+    rolled = rollup.gather(community, start, end, today, ROLLED)
     return {
-        "late_handover": late_handover(community, start, end, today),
-        "decided_late": decided_late(community, start, end, today),
-        "punctuality": punctuality(community, start, end),
-        "wait_days": wait_days(community, start, end),
+        "late_handover": rolled["late_handover"],
+        "decided_late": rolled["decided_late"],
+        "punctuality": rolled["punctuality"],
+        "wait_days": rolled["wait_days"],
         "plans_late": plans_late(community, start, end),
         "complaints": complaints(community, start, end, today),
         "satisfaction": satisfaction(community, start, end),
         "false_calls": false_calls(community, start, end),
-        "refusals": refusals(community, start, end),
-        "activity": activity(community, start, end),
+        "refusals": rolled["refusals"],
+        "activity": rolled["activity"],
         "top_services": top_services(community, start, end),
     }
