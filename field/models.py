@@ -152,7 +152,11 @@ class Visit(models.Model):
         verbose_name_plural = _("візити")
         constraints = (models.UniqueConstraint(fields=["stop", "request"], name="field_one_visit_per_stop_person"),)
         # The indicators' periods: visits by the moment they started (indicators/figures.py).
-        indexes = (models.Index(fields=["community", "started_at"], name="field_visit_started_at"),)
+        indexes = (
+            models.Index(fields=["community", "started_at"], name="field_visit_started_at"),
+            # A request's first visit (indicators: days from request to visit): an index probe per visit.
+            models.Index(fields=["request", "started_at"], name="field_visit_request_started"),
+        )
 
     def __str__(self):
         return f"{self.request} · {self.get_outcome_display() or '—'}"

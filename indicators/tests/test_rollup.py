@@ -141,3 +141,19 @@ def test_the_stored_weeks_save_the_heavy_queries(world, data):
     # (1 + 1 + 1 + 1 + 2 + 5), the partials saved (one insert between a savepoint and its release; no
     # mark to drop) and the live figures (1 + 2 + 2 + 1 + 1). Then: the two reads and the live figures.
     assert (len(counting), len(stored)) == (23, 9)
+
+
+def test_the_days_median_and_percentile_from_counts_are_those_of_the_list():
+    import random
+    import statistics
+
+    chance = random.Random(14)
+    for _ in range(500):
+        days = [chance.randint(0, 12) for _ in range(chance.randint(1, 30))]
+        part = {}
+        for d in days:
+            part.setdefault(str(d), [0])[0] += 1
+        found = figures.wait_days_finish(part)
+        assert found.extra["median"] == statistics.median(days)
+        assert type(found.extra["median"]) is type(statistics.median(days))
+        assert found.extra["p90"] == figures.nearest_rank(days, 90)
