@@ -157,3 +157,22 @@ def test_the_days_median_and_percentile_from_counts_are_those_of_the_list():
         assert found.extra["median"] == statistics.median(days)
         assert type(found.extra["median"]) is type(statistics.median(days))
         assert found.extra["p90"] == figures.nearest_rank(days, 90)
+
+
+def test_the_worker_counts_the_last_years_missing_and_stale_weeks_a_few_at_a_time(world, data):
+    from indicators import warm
+
+    today = timezone.localdate()
+    last_sunday = today - datetime.timedelta(days=today.weekday() + 1)
+    # Two communities × 53 weeks, eight a run, newest first.
+    assert warm.check(per_run=8) == 8
+    assert WeekPartial.objects.count() == 8
+    assert WeekPartial.objects.order_by("monday").first().monday == last_sunday - datetime.timedelta(days=6 + 7 * 7)
+    while warm.check(per_run=40):
+        pass
+    assert WeekPartial.objects.count() == 2 * 53
+    assert warm.check() == 0
+    rollup.mark_days([(world.a.pk, data.start)])
+    assert warm.check() == 1 and not StaleWeek.objects.exists()
+    # The weeks it stored are those the dashboard counts.
+    _same(figures.dashboard(world.a, data.start, data.end), _live(world.a, data.start, data.end, today))
