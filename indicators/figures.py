@@ -197,8 +197,7 @@ def _weekly(rows, key, *counts):
 def _label_rows(part, numerator="late"):
     """Breakdown rows sorted by label from a partial {label: [n, k]}."""
     return [
-        {"label": label or "—", "numerator": k, "denominator": n, "value": share(k, n)}
-        for label, (n, k) in sorted(part.items())
+        {"label": label or "—", "numerator": k, "denominator": n, "value": share(k, n)} for label, (n, k) in sorted(part.items())
     ]
 
 

@@ -59,9 +59,13 @@ def live_ranges(start, end, stored):
     return [tuple(r) for r in ranges]
 
 
-def gather(community, start, end, today, specs):
-    """{key: Figure} for each of `specs` ({key: Spec}) over Kyiv days `start`..`end`."""
+def gather(community, start, end, today, specs, recount=False):
+    """{key: Figure} for each of `specs` ({key: Spec}) over Kyiv days `start`..`end`. With `recount`, the
+    stored weeks are counted again too (the worker's periodic recount)."""
     full = closed_weeks(start, end, today)
+    # What is counted now holds the data as of this moment: a week stored meanwhile by a view that
+    # started later is fresher and is kept.
+    started = timezone.now()
     stored, marks = {}, []
     if full:
         stored = dict(
@@ -70,30 +74,20 @@ def gather(community, start, end, today, specs):
         # Read before counting: a change committed after this keeps its mark and is counted next time.
         marks = list(StaleWeek.objects.filter(community=community, monday__range=(full[0], full[-1])).values_list("pk", "monday"))
     stale = {monday for _pk, monday in marks}
-    missing = [monday for monday in full if monday not in stored or monday in stale]
-    from_store = {monday for monday in full if monday not in stale and monday in stored}
+    missing = [monday for monday in full if recount or monday not in stored or monday in stale]
+    from_store = {monday for monday in full if monday not in missing}
     weekly = {key: {} for key in specs}
     for a, b in live_ranges(start, end, from_store):
         for key, spec in specs.items():
             weekly[key].update(spec.weeks(community, a, b, today))
     if missing:
-        now = timezone.now()
-        with transaction.atomic():
-            WeekPartial.objects.bulk_create(
-                [
-                    WeekPartial(
-                        community=community,
-                        monday=monday,
-                        data={key: weekly[key].get(monday, {}) for key in specs},
-                        computed_at=now,
-                    )
-                    for monday in missing
-                ],
-                update_conflicts=True,
-                unique_fields=["community", "monday"],
-                update_fields=["data", "computed_at"],
-            )
-            StaleWeek.objects.filter(pk__in=[pk for pk, _monday in marks]).delete()
+        _store(
+            community,
+            missing,
+            {monday: {key: weekly[key].get(monday, {}) for key in specs} for monday in missing},
+            started,
+            [pk for pk, _monday in marks],
+        )
     for monday in from_store:
         for key in specs:
             part = stored[monday].get(key)
@@ -104,6 +98,25 @@ def gather(community, start, end, today, specs):
         parts = {monday: part for monday, part in weekly[key].items() if part}
         found[key] = spec.finish(parts if spec.by_week else merge(parts.values()))
     return found
+
+
+def _store(community, mondays, data, started, marks):
+    """Keep the weeks counted from data as of `started`, unless a view that started later stored one
+    already; drop the marks read before counting."""
+    with transaction.atomic():
+        existing = dict(
+            WeekPartial.objects.select_for_update()
+            .filter(community=community, monday__in=mondays)
+            .values_list("monday", "computed_at")
+        )
+        WeekPartial.objects.bulk_create(
+            [WeekPartial(community=community, monday=m, data=data[m], computed_at=started) for m in mondays if m not in existing],
+            ignore_conflicts=True,
+        )
+        for monday in mondays:
+            if monday in existing and existing[monday] < started:
+                WeekPartial.objects.filter(community=community, monday=monday).update(data=data[monday], computed_at=started)
+        StaleWeek.objects.filter(pk__in=marks).delete()
 
 
 def merge(parts):
