@@ -566,23 +566,34 @@ def activity(community, start, end):
     return activity_finish(activity_weeks(community, start, end))
 
 
-def top_services(community, start, end, limit=10):
+def top_services_weeks(community, start, end, today=None):
+    """Partials by the week the request came: {Monday: {service: [times asked]}}."""
     since, until = bounds(start, end)
-    rows = list(
+    rows = (
         RequestedService.objects.filter(
             request__community=community, request__created_at__gte=since, request__created_at__lt=until
         )
         .exclude(request__purpose=Purpose.RESULT)
-        .values("service__name_uk")
+        .annotate(week=TruncWeek("request__created_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "service__name_uk")
         .annotate(n=Count("pk"))
-        .order_by("-n", "service__name_uk")
+        .order_by()
     )
-    total = sum(r["n"] for r in rows)
+    return _weekly(rows, lambda r: r["service__name_uk"] or "", "n")
+
+
+def top_services_finish(part, limit=10):
+    rows = sorted(((label, n) for label, (n,) in part.items() if n), key=lambda r: (-r[1], r[0]))
+    total = sum(n for _label, n in rows)
     ranking = [
-        {"rank": i, "label": r["service__name_uk"], "numerator": r["n"], "denominator": total, "value": share(r["n"], total)}
-        for i, r in enumerate(rows[:limit], start=1)
+        {"rank": i, "label": label, "numerator": n, "denominator": total, "value": share(n, total)}
+        for i, (label, n) in enumerate(rows[:limit], start=1)
     ]
     return Figure("top_services", COUNT, None, total, None, {"service": ranking})
+
+
+def top_services(community, start, end, limit=10):
+    return top_services_finish(merge(top_services_weeks(community, start, end).values()), limit)
 
 
 # The figures that read a year of cases and visits: their closed weeks come from the roll-up
