@@ -14,22 +14,24 @@ ACTION_LABELS = {VIEW: "перегляд", EDIT: "редагування", API_V
                  PRINT: "маршрутний лист (PDF)", EXPORT: "вивантаження (файл або друк)"}
 
 
-def _entry(request, obj, action):
+def _entry(request, obj, action, shared=None):
+    return AccessLog(
+        community_id=obj.community_id,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:40],
+        **(shared or _shared(request, action)),
+    )
+
+
+def _shared(request, action):
+    """What every entry of one page view has in common: worked out once for a page of many records."""
     try:
         ip = str(ipaddress.ip_address(client_ip(request)))
     except ValueError:
         ip = None
-    return AccessLog(
-        community_id=obj.community_id,
-        user=request.user,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_label=str(obj)[:40],
-        ip=ip,
-        path=request.get_full_path()[:300],
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-    )
+    return {"user": request.user, "action": action, "ip": ip, "path": request.get_full_path()[:300],
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
 
 
 def record_access(request, obj, action=VIEW):
@@ -41,7 +43,8 @@ def record_access(request, obj, action=VIEW):
 
 def record_access_many(request, objs, action=VIEW):
     """One entry per record, as record_access, for a page or document that shows several people."""
-    return AccessLog.objects.bulk_create([_entry(request, obj, action) for obj in objs])
+    shared = _shared(request, action)
+    return AccessLog.objects.bulk_create([_entry(request, obj, action, shared) for obj in objs])
 
 
 def record_export(request, *, object_type, label, action=EXPORT):

@@ -5,13 +5,14 @@ import logging
 
 from django.contrib import messages
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import staff_required
@@ -57,6 +58,7 @@ def board(request):
             "Такого тижня немає: у посиланні неправильна дата. Дата має бути справжньою, у форматі РРРР-ММ-ДД, "
             "наприклад 2026-05-11.")}, status=400)
     week = actions.week_for(request.user.community, monday)
+    week.community = request.user.community  # the same row, read already: not a query again for the week
     plans = list(week.plans.select_related("created_by", "approved_by", "published_by"))
     shown = None
     if request.GET.get("plan", "").isdigit():
@@ -91,19 +93,24 @@ def board(request):
     # the rest are found by the request list's filter.
     counts, partly_pks, locate_pks = _pool_at_a_glance(pool)
     partly = _partly_served(partly_pks)
-    late = list(build.late(week).select_related("settlement").order_by("accepted_at", "pk")[:LIST_SHOWN + 1])
+    late = list(build.late(week).select_related("settlement").only(*_LISTED, "accepted_at", "settlement__name")
+                .order_by("accepted_at", "pk")[:LIST_SHOWN + 1])
     # Requests the planner cannot place, or places only roughly: each with a link to its map (issue 10).
     to_locate = list(VisitRequest.objects.filter(pk__in=locate_pks).select_related("settlement")
+                     .only(*_LISTED, "settlement__name")
                      .annotate(placed=ExpressionWrapper(Q(latitude__isnull=False), output_field=BooleanField()))
                      .order_by("placed", "created_at", "pk"))
     record_access_many(request, partly[:LIST_SHOWN] + late[:LIST_SHOWN] + to_locate[:TO_LOCATE_SHOWN])
+    _link(partly[:LIST_SHOWN] + late[:LIST_SHOWN] + to_locate[:TO_LOCATE_SHOWN])
     stale, new = actions.stale_requests(shown) if shown and shown.state == Plan.State.DRAFT else ([], [])
     return render(request, "planning/board.html", {
         "week": week, "plans": plans, "plan": shown, "trips": trips, "unplanned": unplanned,
         "reason_labels": actions.REASON_LABELS, "pool_count": counts["pool"], "no_location": counts["no_location"],
         "to_locate": to_locate[:TO_LOCATE_SHOWN], "to_locate_more": len(to_locate) > TO_LOCATE_SHOWN,
         "pins": {p.request_id: p for p in Pin.objects.filter(week=week).select_related("team")},
-        "plan_form": PlanForm(initial={"time_limit_s": 10}), "pin_form": _pin_form(week),
+        "plan_form": PlanForm(initial={"time_limit_s": 10}),
+        # Only the trips' stops offer to pin: no trips, no team list to read.
+        "pin_form": _pin_form(week) if trips else None,
         "prev_week": monday - datetime.timedelta(days=7), "next_week": monday + datetime.timedelta(days=7),
         "stale": stale, "new_in_pool": new, "partly": partly[:LIST_SHOWN], "partly_more": len(partly) > LIST_SHOWN,
         "late": late[:LIST_SHOWN], "late_more": len(late) > LIST_SHOWN,
@@ -140,60 +147,82 @@ def _pool_at_a_glance(pool):
     """One reading of the pool (issue 17: each reading walks thousands of a big city's requests): its
     counts, the pks of the oldest LIST_SHOWN + 1 partly served (some services done at an earlier visit)
     and of the first TO_LOCATE_SHOWN + 1 to locate (no place on the map first, then approximate ones).
-    The rows come oldest first with flags only (no coordinates, no times to decode for ~8,400 rows)."""
-    rows = list(pool.annotate(
-        partly=ExpressionWrapper(Q(pk__in=_oldest_partly_served(pool)), output_field=BooleanField()),
-        no_lat=ExpressionWrapper(Q(latitude__isnull=True), output_field=BooleanField()),
-        no_lon=ExpressionWrapper(Q(longitude__isnull=True), output_field=BooleanField()),
-    ).order_by("created_at", "pk").values_list("pk", "no_lat", "no_lon", "location_approximate", "partly"))
-    partly = [r[0] for r in rows if r[4]]
-    # No latitude first, then the rest, each oldest first (sorted() keeps the order within each).
-    locate = sorted((r for r in rows if r[1] or r[2] or r[3]), key=lambda r: not r[1])[:TO_LOCATE_SHOWN + 1]
-    counts = {"pool": len(rows), "no_location": sum(r[1] for r in rows)}
-    return counts, partly, [r[0] for r in locate]
-
-
-def _oldest_partly_served(pool):
-    """The pks of the pool's oldest LIST_SHOWN + 1 requests with some services done at an earlier visit, as
-    SQL: a subquery of the glance's, so no query of its own. Issue 17: asked of every row, "has a done
-    service" was ~8,400 index probes in a big city; here the pool is sorted first and the probes stop at
-    the LIST_SHOWN + 1st found (a few hundred). On PostgreSQL, OFFSET 0 keeps the sorted pool a subquery of
-    its own (without it, PostgreSQL merges the subquery into the outer query and probes every row before
-    sorting); SQLite does not merge it, and knows no OFFSET without LIMIT."""
-    sql, params = pool.order_by("created_at", "pk").values_list("pk", "created_at").query.sql_with_params()
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    One query: the pool is a CTE read three times (PostgreSQL materialises a CTE used more than once),
+    and only the counts and ~100 pks come back, not a row per request (~8,400 in a big city)."""
+    sql, params = pool.order_by().values_list(
+        "pk", "created_at", "latitude", "longitude", "location_approximate").query.sql_with_params()
     services = RequestedService._meta
     request_col = services.get_field("request").column
     done_col = services.get_field("done_at").column
-    return RawSQL(
-        f'SELECT "pool"."pk" FROM ({sql}{fence}) "pool" WHERE EXISTS (SELECT 1 FROM "{services.db_table}" "rs"'
-        f' WHERE "rs"."{request_col}" = "pool"."pk" AND "rs"."{done_col}" IS NOT NULL)'
-        f' ORDER BY "pool"."created_at", "pool"."pk" LIMIT %s',
-        (*params, LIST_SHOWN + 1),
+    # Each LIMITed part sits in a subquery of its own: SQLite allows no ORDER BY/LIMIT in a UNION's parts.
+    # The partly served: the pool is sorted first and the "has a done service" probes stop at the
+    # LIST_SHOWN + 1st found (a few hundred, not ~8,400). On PostgreSQL, OFFSET 0 keeps the sorted pool a
+    # subquery of its own (else it is merged and every row probed before sorting); SQLite does not merge
+    # it, and knows no OFFSET without LIMIT.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    rows = _fetch(
+        f'WITH "pool" ("pk", "created_at", "lat", "lon", "approx") AS ({sql}) '
+        'SELECT 0, COUNT(*), COUNT(CASE WHEN "lat" IS NULL THEN 1 END) FROM "pool" '
+        'UNION ALL SELECT * FROM (SELECT 1, "pk", 0 FROM (SELECT "pk", "created_at" FROM "pool" '
+        f'ORDER BY "created_at", "pk"{fence}) "sorted" WHERE EXISTS (SELECT 1 FROM "{services.db_table}" "rs" '
+        f'WHERE "rs"."{request_col}" = "sorted"."pk" AND "rs"."{done_col}" IS NOT NULL) '
+        'ORDER BY "created_at", "pk" LIMIT %s) "partly" '
+        'UNION ALL SELECT * FROM (SELECT 2, "pk", 0 FROM "pool" WHERE "lat" IS NULL OR "lon" IS NULL OR "approx" '
+        'ORDER BY CASE WHEN "lat" IS NULL THEN 0 ELSE 1 END, "created_at", "pk" LIMIT %s) "locate"',
+        (*params, LIST_SHOWN + 1, TO_LOCATE_SHOWN + 1),
     )
+    counts = next({"pool": r[1], "no_location": r[2]} for r in rows if r[0] == 0)
+    return counts, [r[1] for r in rows if r[0] == 1], [r[1] for r in rows if r[0] == 2]
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _partly_served(pks):
     """The pool's requests with some services done at an earlier visit (`pks`, from _pool_at_a_glance):
     the board says what is still to do and why (the reason the door gave, in the request's history)."""
+    # Only the columns the list and the access log read (the board runs this on every load); the reason
+    # is the comment of the latest change to partly served, read with the rows, not a query of its own.
+    reason = (StatusChange.objects.filter(request=OuterRef("pk"), to_status=Status.PARTLY_SERVED)
+              .order_by("-at", "-pk").values("comment")[:1])
     rows = list(
-        VisitRequest.objects.filter(pk__in=pks)
-        .select_related("settlement").prefetch_related(
-            Prefetch("services", queryset=RequestedService.objects.select_related("service").order_by("pk")),
-            Prefetch("history", queryset=StatusChange.objects.filter(to_status=Status.PARTLY_SERVED),
-                     to_attr="partly_changes"),
+        VisitRequest.objects.filter(pk__in=pks).select_related("settlement").only(*_LISTED, "settlement__name")
+        .annotate(reason=Subquery(reason)).prefetch_related(
+            Prefetch("services", to_attr="to_do", queryset=RequestedService.objects.filter(done_at__isnull=True)
+                     .select_related("service").only("request_id", "service__name_uk", "service__name_en").order_by("pk")),
         ).order_by("created_at", "pk")
     )
     for req in rows:
-        req.rest = [rs.service for rs in req.services.all() if rs.done_at is None]
-        req.partly_reason = req.partly_changes[-1].comment if req.partly_changes else ""
+        req.rest = [rs.service for rs in req.to_do]
+        # Here rather than a {% blocktranslate count %} per row of the template, which costs several times more.
+        req.rest_label = ngettext("лишилася %(n)s послуга", "лишилося послуг: %(n)s", len(req.rest)) % {
+            "n": len(req.rest)}
+        req.partly_reason = req.reason or ""
     return rows
+
+
+# What the board's lists of requests show (number, name, address, where it is on the map) and the access
+# log records (community_id).
+_LISTED = ("community_id", "number", "applicant_name", "settlement", "street", "building", "flat",
+           "latitude", "longitude", "location_approximate", "location_source")
+
+
+def _link(requests):
+    """Set `url` on each request: its page. One reverse() for the lot: each checks its result against the
+    route's pattern (~40 µs), and the board's lists link up to ~150 requests on every load."""
+    head, tail = reverse("visits:detail", args=[0]).rsplit("0", 1)
+    for r in requests:
+        r.url = f"{head}{r.pk}{tail}"
 
 
 def _pin_form(week):
     form = PinForm(week=week)
     # The board repeats the team list at every stop: read it from the database once, not per stop.
-    form.fields["team"].choices = list(form.fields["team"].choices)
+    # (iter(): list() of the choices themselves asks their len() first, a COUNT query of its own.)
+    form.fields["team"].choices = list(iter(form.fields["team"].choices))
     return form
 
 
