@@ -7,11 +7,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import TrackedModel
 from core.identifiers import validate_recipient_code, validate_ua_iban
 
 
-class Provider(models.Model):
+class Provider(TrackedModel, models.Model):
     """A body that provides services (суб'єкт надання): a council department, УСЗН, a registrar."""
+
+    # The indicators' stored partials hold this name: a rename drops them (core.changes, indicators/stale.py).
+    TRACKED = ("name", "short_name", "community_id")
 
     community = models.ForeignKey(
         "communities.Community",
@@ -43,8 +47,11 @@ class Provider(models.Model):
         return self.short_name or self.name
 
 
-class Service(models.Model):
+class Service(TrackedModel, models.Model):
     """An administrative service in the catalogue and what it takes at the citizen's door."""
+
+    # The indicators' stored partials hold this name: a rename drops them (core.changes, indicators/stale.py).
+    TRACKED = ("name_uk",)
 
     TERM_WORKING = "working"
     TERM_CALENDAR = "calendar"

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import TrackedModel
+
 _LAT = [MinValueValidator(-90), MaxValueValidator(90)]
 _LON = [MinValueValidator(-180), MaxValueValidator(180)]
 
@@ -126,8 +128,11 @@ class Office(models.Model):
         return self.name
 
 
-class Settlement(models.Model):
+class Settlement(TrackedModel, models.Model):
     """A city, town or village of the community. Remote ones matter for eligibility."""
+
+    # The indicators' stored partials hold this name: a rename drops them (core.changes, indicators/stale.py).
+    TRACKED = ("name", "community_id")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="settlements")
     name = models.CharField(_("назва"), max_length=200)

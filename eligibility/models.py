@@ -3,8 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import TrackedModel
 
-class EligibilityCategory(models.Model):
+
+class EligibilityCategory(TrackedModel, models.Model):
     """Who may order a home visit, as set by the council's decision, per community.
 
     Two kinds are mandatory by law (Закон «Про адміністративні послуги», ст. 9 ч. 9; Примірний
@@ -13,6 +15,9 @@ class EligibilityCategory(models.Model):
     community and cannot be removed or switched off. Any other category exists only by the council's
     decision, so switching one on needs that decision's number and date.
     """
+
+    # The indicators' stored partials hold this name: a rename drops them (core.changes, indicators/stale.py).
+    TRACKED = ("name", "community_id")
 
     DISABILITY_1 = "disability_1"
     LKK = "lkk"

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import TrackedModel, TrackedQuerySet
+
 # One list of payment methods for the request form and for the door (seed 000 §1.5).
 from visits.models import PaymentMethod
 
@@ -121,7 +123,7 @@ class SyncItem(models.Model):
         return f"{self.kind} {self.id}"
 
 
-class Visit(models.Model):
+class Visit(TrackedModel, models.Model):
     """What happened at one stop for one person: start, outcome and who recorded it. A home visit's
     stop has one; a fixed-point session's stop has one per person served there (issue 12)."""
 
@@ -147,6 +149,11 @@ class Visit(models.Model):
     evidence_reference = models.CharField(_("номер і дата документа"), max_length=200, blank=True)
     evidence_seen = models.BooleanField(_("документ побачили на місці"), null=True, blank=True)
 
+    # What the indicators count a visit by (core.changes: a change marks its weeks stale).
+    TRACKED = ("community_id", "request_id", "stop_id", "started_at", "outcome")
+
+    objects = TrackedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("візит")
         verbose_name_plural = _("візити")
@@ -162,7 +169,7 @@ class Visit(models.Model):
         return f"{self.request} · {self.get_outcome_display() or '—'}"
 
 
-class AcceptedService(models.Model):
+class AcceptedService(TrackedModel, models.Model):
     """A service whose application was accepted at the visit, with the documents handed over.
 
     It is the source of the intake inventory (опис вхідного пакета документів) and becomes a Case.
@@ -176,6 +183,11 @@ class AcceptedService(models.Model):
     documents = models.JSONField(default=list)
     provisional_number = models.CharField(max_length=40, blank=True)
     item = models.ForeignKey(SyncItem, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    # The indicators count accepted services in the week of their visit (core.changes).
+    TRACKED = ("visit_id", "service_id", "case_id")
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=["visit", "service"], name="field_one_accept_per_service"),)

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import TrackedModel, TrackedQuerySet
+
 
 class CaseState(models.TextChoices):
     ACCEPTED = "accepted", _("Прийнято, чекає передачі")
@@ -73,7 +75,7 @@ class JournalSequence(models.Model):
 OPEN_STATES = (CaseState.ACCEPTED, CaseState.HANDED_OVER)
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(TrackedQuerySet):
     def for_user(self, user):
         """Cases this member of staff may see: their own community, nothing else; a partner specialist
         only their own provider's (accounts.roles.provider_scope)."""
@@ -102,7 +104,7 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
-class Case(models.Model):
+class Case(TrackedModel, models.Model):
     """One accepted service: a line of the journal of applications received and services
     provided (журнал обліку, seed 001 step 4), with its legal deadlines.
 
@@ -189,6 +191,10 @@ class Case(models.Model):
     # marked for the head of the CNAP (journal/terms.py).
     escalated_at = models.DateTimeField(_("прострочено: передано керівнику ЦНАП"), null=True, blank=True)
     provider_reminded_to = models.CharField(_("нагадування надіслано на"), max_length=254, blank=True)
+
+    # What the indicators count a case by (core.changes: a change marks its weeks stale).
+    TRACKED = ("community_id", "accepted_at", "handover_due", "provider_due", "decided_on", "handed_over_on",
+               "closed_on", "state", "granted", "refusal_code_id", "service_id", "request_id")
 
     objects = CaseQuerySet.as_manager()
 

@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import TrackedModel
+
 WEEKDAYS = [(0, _("Понеділок")), (1, _("Вівторок")), (2, _("Середа")), (3, _("Четвер")),
             (4, _("П'ятниця")), (5, _("Субота")), (6, _("Неділя"))]
 
@@ -46,12 +48,15 @@ class Suitcase(models.Model):
         return self.name
 
 
-class Team(models.Model):
+class Team(TrackedModel, models.Model):
     """A mobile team: field administrators, optionally a partner specialist and a guard.
 
     A partner specialist of a provider lets the team take that provider's services that need one
     (Service.needs_partner).
     """
+
+    # The indicators' stored partials hold this name: a rename drops them (core.changes, indicators/stale.py).
+    TRACKED = ("name", "community_id")
 
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("назва"), max_length=100)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from addresses.models import LocationSource
+from core.changes import TrackedModel, TrackedQuerySet
 from core.text import match_key
 
 
@@ -85,7 +86,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class VisitRequestQuerySet(models.QuerySet):
+class VisitRequestQuerySet(TrackedQuerySet):
     def for_user(self, user):
         """Requests this member of staff may see: their own community, nothing else."""
         if not getattr(user, "community_id", None):
@@ -104,7 +105,7 @@ def new_number():
     return f"{digits[:4]}-{digits[4:]}"
 
 
-class VisitRequest(models.Model):
+class VisitRequest(TrackedModel, models.Model):
     """A request for one home visit to one place, for one or more services."""
 
     community = models.ForeignKey(
@@ -235,6 +236,9 @@ class VisitRequest(models.Model):
     # Comparison keys for duplicate detection, kept in step by save().
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
     address_key = models.CharField(max_length=300, editable=False, db_index=True)
+
+    # The indicators count a request's visits and cases by its settlement and category (core.changes).
+    TRACKED = ("settlement_id", "category_id")
 
     objects = VisitRequestQuerySet.as_manager()
 
