@@ -11,7 +11,7 @@ from eligibility.models import EligibilityCategory
 from field.models import AcceptedService, Visit
 from journal.models import Case
 from teams.models import Team
-from visits.models import VisitRequest
+from visits.models import RequestedService, VisitRequest
 
 from . import rollup
 
@@ -52,7 +52,19 @@ def request_days(rows):
             + [(community_id, _local(accepted_at)) for community_id, accepted_at in cases])
 
 
-DAYS = {Case: case_days, Visit: visit_days, AcceptedService: accepted_service_days, VisitRequest: request_days}
+def requested_service_days(rows):
+    # The most requested services are counted by the week the request came.
+    requests = VisitRequest.objects.filter(pk__in={row["request_id"] for row in rows})
+    return [(community_id, _local(created_at)) for community_id, created_at in requests.values_list("community_id", "created_at")]
+
+
+DAYS = {
+    Case: case_days,
+    Visit: visit_days,
+    AcceptedService: accepted_service_days,
+    VisitRequest: request_days,
+    RequestedService: requested_service_days,
+}
 NAMED = (Settlement, EligibilityCategory, Service, Provider, Team)
 
 

@@ -356,13 +356,18 @@ def address_key(settlement_id, street, building, flat):
     return f"{settlement_id}|{street}|{match_key(building)}|{match_key(flat)}"
 
 
-class RequestedService(models.Model):
+class RequestedService(TrackedModel, models.Model):
     """A service the person wants at the visit, with the documents they have for it."""
+
+    # The indicators' most requested services count these by the request's week (indicators/stale.py).
+    TRACKED = ("request_id", "service_id")
 
     request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="services")
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT)
     # Accepted at the door (field sync): a partly served request is planned again for the rest only.
     done_at = models.DateTimeField(_("виконано"), null=True, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -249,6 +249,21 @@ def test_a_requests_phone_marks_nothing_and_costs_no_query(world, weeks, django_
     assert marks() == set()
 
 
+def test_a_service_added_to_or_dropped_from_a_request_marks_the_week_it_came(world, weeks):
+    from visits.models import RequestedService
+
+    first, second = weeks[0], weeks[1]
+    req = request(world, at(first))
+    clear()
+    asked = RequestedService.objects.create(request=req, service=world.svc_cert)
+    assert marks() == {(world.a.pk, first)}
+    clear()
+    RequestedService.objects.filter(pk=asked.pk).update(done_at=at(second))  # not counted: no mark
+    assert marks() == set()
+    RequestedService.objects.filter(pk=asked.pk).delete()
+    assert marks() == {(world.a.pk, first)}
+
+
 # Renames -----------------------------------------------------------------------------------------------
 
 @pytest.fixture
