@@ -83,7 +83,13 @@ def test_bench_reports_prints_its_figures_on_the_last_line():
     lines = out.getvalue().splitlines()
     names = [pair.split("=")[0] for pair in lines[-1].split()]
     assert names[:4] == ["dashboard_year_s", "export_xlsx_year_s", "report_pdf_quarter_s", "bare_view_s"]
-    assert names[4:] == ["export_xlsx_year_mb", "public_stats_s", "dashboard_page_s"]
+    assert names[4:] == [
+        "export_xlsx_year_mb",
+        "public_stats_s",
+        "dashboard_page_s",
+        "dashboard_year_cold_s",
+        "dashboard_year_4_weeks_changed_s",
+    ]
     figures = {name: float(value) for name, value in (pair.split("=") for pair in lines[-1].split())}
     assert all(value > 0 for value in figures.values())
     # The export's memory is the child process's own peak: more than an empty interpreter, and the same
