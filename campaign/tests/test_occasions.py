@@ -113,25 +113,26 @@ def test_the_quarter_end_post_has_the_quarters_figures(world):
 
 @pytest.mark.django_db
 def test_the_month_view_december_to_january(world):
-    c = _client(world.users["communications"])
+    # Logged in on the day travelled to: a session opened on the suite's own day may have expired by then.
     with time_machine.travel(_at(datetime.date(2026, 11, 19)), tick=False):
+        c = _client(world.users["communications"])
         occasions.check()
         r = c.get(reverse("campaign:calendar"), {"month": "2026-12"})
-    assert r.status_code == 200
-    html = r.content.decode()
-    assert "Грудень 2026" in html and 'href="?month=2027-01"' in html and 'href="?month=2026-11"' in html
-    cell = html.split('data-day="2026-12-03"')[1].split("</td>")[0]
-    assert "Міжнародний день людей з інвалідністю" in cell and "Допис: Міжнародний день людей з інвалідністю" in cell
-    cell = html.split('data-day="2026-12-17"')[1].split("</td>")[0]
-    assert "Підготувати допис до 31.12: Підсумки 4 кварталу" in cell
-    post = OccasionPost.objects.get(occasion__community=world.a, occasion__key="disabilities")
-    assert reverse("campaign:post", args=[post.pk]) in html
-    r = c.get(reverse("campaign:calendar"), {"month": "2027-01"})
-    html = r.content.decode()
-    assert "Січень 2027" in html and 'href="?month=2026-12"' in html and 'href="?month=2027-02"' in html
-    # B's coordinator sees B's calendar: not A's post
-    r = _client(world.b_coordinator).get(reverse("campaign:calendar"), {"month": "2026-12"})
-    assert reverse("campaign:post", args=[post.pk]) not in r.content.decode()
+        assert r.status_code == 200
+        html = r.content.decode()
+        assert "Грудень 2026" in html and 'href="?month=2027-01"' in html and 'href="?month=2026-11"' in html
+        cell = html.split('data-day="2026-12-03"')[1].split("</td>")[0]
+        assert "Міжнародний день людей з інвалідністю" in cell and "Допис: Міжнародний день людей з інвалідністю" in cell
+        cell = html.split('data-day="2026-12-17"')[1].split("</td>")[0]
+        assert "Підготувати допис до 31.12: Підсумки 4 кварталу" in cell
+        post = OccasionPost.objects.get(occasion__community=world.a, occasion__key="disabilities")
+        assert reverse("campaign:post", args=[post.pk]) in html
+        r = c.get(reverse("campaign:calendar"), {"month": "2027-01"})
+        html = r.content.decode()
+        assert "Січень 2027" in html and 'href="?month=2026-12"' in html and 'href="?month=2027-02"' in html
+        # B's coordinator sees B's calendar: not A's post
+        r = _client(world.b_coordinator).get(reverse("campaign:calendar"), {"month": "2026-12"})
+        assert reverse("campaign:post", args=[post.pk]) not in r.content.decode()
 
 
 @pytest.mark.django_db
@@ -171,11 +172,11 @@ def _events(body):
 @pytest.mark.django_db
 def test_the_ical_feed(world):
     user = world.users["communications"]
-    c = _client(user)
     Occasion.objects.create(community=world.a, title="День громади А", month=9, day=12)
     Occasion.objects.create(community=world.b, title="День громади Б", month=9, day=12)
     _serve(world, datetime.date(2026, 11, 10))
     with time_machine.travel(_at(datetime.date(2026, 11, 19)), tick=False):
+        c = _client(user)  # logged in on the day travelled to (see the month view's test)
         milestones.detect(world.a)
         html = c.get(reverse("campaign:calendar")).content.decode()
         token = occasions.feed_for(user).token
